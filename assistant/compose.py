@@ -1,0 +1,326 @@
+"""Grounded extractive answers (no LLM): choose the evidence sentences that answer, name their clause, cite [n].
+
+Never writes a figure the evidence does not hold: when a question asks for an amount, a ratio, a
+period or a level and no passage about the question's subject states one, the answer says the
+documents do not specify it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.citations import source_label
+from assistant.domain import Chunk
+from assistant.lexical import field_terms, tokenize
+from ingest.chunking import split_sentences
+from ingest.metadata import find_region
+
+FIGURES: dict[str, re.Pattern[str]] = {
+    "amount": re.compile(r"\d+(?:\.\d+)?(?:\s*[-－~～至]\s*\d+(?:\.\d+)?)?\s*(?:万元|亿元|元|万)"),
+    "ratio": re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[一二三四五六七八九十百]+"),
+    "duration": re.compile(r"[0-9一二两三四五六七八九十]+\s*(?:年|个月|个工作日|天|日)(?!度)|每年|每季度|每月|每半年"),
+    "count": re.compile(r"\d+\s*(?:余|多)?\s*(?:个|家|项|条|批|所|座)"),
+    "level": re.compile(r"[一二三四五1-5]\s*级"),
+    "date": re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日"),
+}
+_KIND_WORDS = {"amount": "金额", "ratio": "比例", "duration": "期限", "count": "数量", "level": "等级", "date": "日期"}
+_ASKS: list[tuple[str, re.Pattern[str]]] = [
+    ("amount", re.compile(r"多少(?:万元|万|元|钱|资金|奖励|补助|补贴|奖金)|金额|给多少|拿到多少|获得多少|奖励多少|补助多少|补贴多少|多少.{0,4}(?:奖|补)|how much|amount")),
+    ("ratio", re.compile(r"比例|百分之|几成|percent|rate|ratio")),
+    ("level", re.compile(r"几级|哪一?级|什么级别|多少级|what level|which level")),
+    ("date", re.compile(r"哪一?年|哪天|何时|什么时候|截止|日期|which year|when|deadline")),
+    ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几个月|how long|how often|period")),
+    ("count", re.compile(r"多少个|几个|多少家|几家|多少项|几项|多少批|how many|number of")),
+]
+_LIST = re.compile(r"哪些|哪几|包括|包含|有什么|什么样|列出|名单|which|what are|list")
+_PURPOSE = re.compile(r"奖|补|资助|贴息")
+_ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)])([^。：:\n]{2,30})[。：:]", re.M)
+_GENERIC_TERMS = {"智能制造", "工信部", "工业和信息化部", "工信厅", "十四五", "新一代信息技术", "成熟度", "能力成熟度"}
+_SKIP_COLUMNS = re.compile(r"url|note|备注|来源|依据|source|序号|^year$|年份|status|状态", re.IGNORECASE)
+MAX_SENTENCES = 3
+MAX_LIST_SENTENCES = 5
+MAX_ROWS = 15
+MIN_COVERAGE = 0.2
+DISCRIMINATIVE_IDF = 1.5  # a word in most chunks (智能, 企业) does not single out rows
+
+
+@dataclass(frozen=True)
+class Composition:
+    """An answer whose [n] markers point into `chunks` (1-based)."""
+
+    text: str
+    chunks: list[Chunk]
+    not_specified: bool = False
+
+
+def asked_figure(question: str) -> str | None:
+    """Which kind of figure the question asks for, if any."""
+    q = question.lower()
+    return next((kind for kind, pat in _ASKS if pat.search(q)), None)
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+
+
+@dataclass(frozen=True)
+class _Sent:
+    text: str
+    idx: int  # evidence index
+    score: float
+    covered: frozenset[str]
+
+
+class Composer:
+    """Extractive answers over numbered evidence."""
+
+    def __init__(self, idf: Callable[[str], float], doc_chunks: Callable[[str], Sequence[Chunk]]) -> None:
+        self._idf = idf
+        self._doc_chunks = doc_chunks
+        self._terms = [t for t in field_terms() if t not in _GENERIC_TERMS]
+
+    # ------------------------------------------------------------------ entry point
+    def compose(self, question: str, evidence: Sequence[Chunk], english: bool = False,
+                compare: bool = False) -> Composition:
+        if not evidence:
+            return Composition(self._say(english, "no_evidence", question), [], True)
+        weights = self._weights(question)
+        kind = asked_figure(question)
+        if _LIST.search(question.lower()) and any(c.record for c in evidence[:3]):
+            rows = self._rows(question, evidence, weights)
+            if rows:
+                return rows
+        if compare:
+            return self._compare(question, evidence, weights, kind, english)
+        if _LIST.search(question.lower()) and not kind:
+            enum = self._enumeration(question, evidence, weights, english)
+            if enum:
+                return enum
+        return self._single(question, evidence, weights, kind, english)
+
+    # ------------------------------------------------------------------ scoring
+    def _weights(self, question: str) -> dict[str, float]:
+        toks = {t for t in tokenize(question) if len(t) > 1 or t.isdigit()}
+        return {t: self._idf(t) for t in toks}
+
+    def _sentences(self, evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None) -> list[_Sent]:
+        total = sum(weights.values()) or 1.0
+        out = []
+        for i, c in enumerate(evidence):
+            context = _norm(c.doc.title + c.section)
+            for s in split_sentences(c.text):
+                ns = _norm(s)
+                if len(ns) < 4:
+                    continue
+                covered = frozenset(t for t in weights if t in ns)
+                in_ctx = frozenset(t for t in weights if t in context) - covered
+                score = (sum(weights[t] for t in covered) + 0.5 * sum(weights[t] for t in in_ctx)) / total
+                score += 0.12 / (i + 1)
+                if kind and FIGURES[kind].search(ns):
+                    score += 0.25
+                if re.fullmatch(r"[（(]?[一二三四五六七八九十0-9]+[、）)．.]?.{0,20}[。：:]?", ns):
+                    score -= 0.1  # a bare heading says little on its own
+                out.append(_Sent(s.strip(), i, score, covered | in_ctx))
+        return sorted(out, key=lambda x: -x.score)
+
+    def _focus(self, question: str) -> list[str]:
+        q = _norm(question)
+        found = [t for t in self._terms if t in q]
+        return [t for t in found if not any(t != o and t in o for o in found)]  # keep the longest terms
+
+    def _about_subject(self, c: Chunk, sentence: str, focus: list[str], region: str, question: str) -> bool:
+        """Does the figure's passage speak of the question's subject (its field terms, region and purpose)?
+
+        The document title does not count: a register *about* 示范工厂 may quote an unrelated figure.
+        """
+        hay = _norm(c.section + c.text)
+        if region and c.doc.region not in (region, "全国", "") and region not in hay:
+            return False
+        if _PURPOSE.search(question) and not _PURPOSE.search(sentence):
+            return False  # asked what is paid; a threshold such as 投入不低于3000万元 is not an answer
+        return all(t in hay for t in focus)
+
+    # ------------------------------------------------------------------ single answer
+    def _single(self, question: str, evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None,
+                english: bool) -> Composition:
+        sents = self._sentences(evidence, weights, kind)
+        if not sents:
+            return Composition(self._say(english, "no_evidence", question), [], True)
+        if kind:
+            focus = self._focus(question)
+            region, _ = find_region(question)
+            with_fig = [s for s in sents if FIGURES[kind].search(_norm(s.text))
+                        and self._about_subject(evidence[s.idx], s.text, focus, region, question)]
+            if not with_fig:
+                return self._not_specified(question, evidence, sents, kind, focus, english)
+            sents = [with_fig[0]] + [s for s in sents if s is not with_fig[0]]
+        best = sents[0]
+        if best.score < MIN_COVERAGE:
+            return self._not_found(question, evidence, sents, english)
+        limit = MAX_LIST_SENTENCES if _LIST.search(question.lower()) else MAX_SENTENCES
+        chosen = [best]
+        covered = set(best.covered)
+        total = sum(weights.values()) or 1.0
+        for s in sents[1:]:
+            if len(chosen) >= limit:
+                break
+            gain = sum(weights[t] for t in s.covered - covered) / total
+            same_clause = s.idx == best.idx and s.score >= 0.6 * best.score
+            if gain >= 0.12 or same_clause:
+                chosen.append(s)
+                covered |= s.covered
+        return self._render(chosen, evidence, english)
+
+    def _render(self, chosen: list[_Sent], evidence: Sequence[Chunk], english: bool,
+                lead: str = "") -> Composition:
+        used: list[int] = []
+        by_idx: dict[int, list[_Sent]] = {}
+        for s in chosen:
+            if s.idx not in by_idx:
+                used.append(s.idx)
+            by_idx.setdefault(s.idx, []).append(s)
+        parts = []
+        for n, idx in enumerate(used, start=1):
+            c = evidence[idx]
+            order = {id(x): k for k, x in enumerate(split_sentences(c.text))}
+            texts = sorted(by_idx[idx], key=lambda x: order.get(id(x), 0))
+            body = "".join(_end(t.text) for t in texts)
+            label = source_label(c.doc.title, c.section)
+            if english:
+                parts.append(f"According to {label}: {body}[{n}]")
+            else:
+                parts.append(f"{'根据' if n == 1 else '另据'}{label}，{body}[{n}]")
+        text = (lead + "\n" if lead else "") + "\n".join(parts)
+        return Composition(text, [evidence[i] for i in used])
+
+    # ------------------------------------------------------------------ the documents do not say
+    def _not_specified(self, question: str, evidence: Sequence[Chunk], sents: list[_Sent], kind: str,
+                       focus: list[str], english: bool) -> Composition:
+        subject = "、".join(focus) or "该事项"
+        what = _KIND_WORDS[kind]
+        if english:
+            lead = (f"The documents retrieved do not specify the {kind} asked for (文件未明确规定{subject}的具体{what})."
+                    " The closest provisions are:")
+        else:
+            lead = f"检索到的政策文件未明确规定{subject}的具体{what}，没有提及相应数字。最相关的条款如下："
+        # quote only passages that state no figure of the kind asked, so nothing reads as an answer
+        related = [s for s in sents if not FIGURES[kind].search(_norm(s.text))
+                   and not FIGURES["amount"].search(_norm(s.text)) and not FIGURES["ratio"].search(_norm(s.text))]
+        comp = self._render(related[:1], evidence, english, lead) if related else Composition(lead, [])
+        return Composition(comp.text, comp.chunks, True)
+
+    def _not_found(self, question: str, evidence: Sequence[Chunk], sents: list[_Sent], english: bool) -> Composition:
+        lead = ("No clause in the documents answers this directly (文件中未找到直接规定). The closest passage is:"
+                if english else "检索到的文件中没有直接回答该问题的条款（未明确规定）。最接近的内容如下：")
+        safe = [s for s in sents if not FIGURES["amount"].search(_norm(s.text))
+                and not FIGURES["ratio"].search(_norm(s.text))]
+        comp = self._render(safe[:1], evidence, english, lead) if safe else Composition(lead, [])
+        return Composition(comp.text, comp.chunks, True)
+
+    def _say(self, english: bool, what: str, question: str) -> str:
+        if english:
+            return "Nothing in the knowledge base answers this (知识库中未找到相关规定). Try other words or add documents."
+        return "知识库中未找到与该问题相关的规定（未明确）。可以换个说法，或在“知识库”中上传相关文件。"
+
+    # ------------------------------------------------------------------ "包括哪几方面": the items of a clause
+    def _enumeration(self, question: str, evidence: Sequence[Chunk], weights: dict[str, float],
+                     english: bool) -> Composition | None:
+        """When the question names a heading whose items are (一)(二)(三)…, list those items."""
+        top = evidence[0]
+        parts = top.section.split(" > ")
+        for parent in (top.section, " > ".join(parts[:-1])):
+            if not parent:
+                continue
+            label = re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]", "", parent.split(" > ")[-1])
+            if not any(t in _norm(label) for t, w in weights.items() if len(t) > 1 and t not in _GENERIC_TERMS):
+                continue
+            family = [c for c in self._doc_chunks(top.doc.doc_id)
+                      if c.section == parent or c.section.startswith(parent + " > ")]
+            items: list[tuple[str, int]] = []
+            chunks: list[Chunk] = []
+            for c in family:
+                found = _ITEM.findall(c.text)
+                if found:
+                    chunks.append(c)
+                    items.extend((m + t, len(chunks)) for m, t in found)
+            if len(items) >= 2:
+                label_text = source_label(top.doc.title, parent)
+                body = "；".join(f"{name}[{n}]" for name, n in items)
+                lead = f"According to {label_text}, it covers: " if english else f"根据{label_text}，包括："
+                return Composition(lead + body + "。", chunks)
+        return None
+
+    # ------------------------------------------------------------------ comparing documents
+    def _compare(self, question: str, evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None,
+                 english: bool) -> Composition:
+        sents = self._sentences(evidence, weights, kind)
+        best_per_doc: dict[str, _Sent] = {}
+        for s in sents:
+            d = evidence[s.idx].doc.doc_id
+            if d not in best_per_doc and s.score >= MIN_COVERAGE:
+                best_per_doc[d] = s
+        if len(best_per_doc) < 2:
+            return self._single(question, evidence, weights, kind, english)
+        chunks: list[Chunk] = []
+        lines = ["Side by side, by document:" if english else "各文件的相关规定对比如下："]
+        for s in list(best_per_doc.values())[:6]:
+            c = evidence[s.idx]
+            chunks.append(c)
+            region = f"（{c.doc.region}）" if c.doc.region else ""
+            lines.append(f"- {source_label(c.doc.title, c.section)}{region}：{_end(s.text)}[{len(chunks)}]")
+        return Composition("\n".join(lines), chunks)
+
+    # ------------------------------------------------------------------ rows of case lists
+    def _rows(self, question: str, evidence: Sequence[Chunk], weights: dict[str, float]) -> Composition | None:
+        docs = list(dict.fromkeys(c.doc.doc_id for c in evidence if c.record))
+        rows = [r for d in docs for r in self._doc_chunks(d) if r.record]
+        if not rows:
+            return None
+        scored = []
+        for r in rows:
+            hay = _norm(r.text)
+            scored.append((sum(w for t, w in weights.items() if t in hay), r))
+        best = max(s for s, _ in scored)
+        if best <= 0:
+            return None
+        cands = [(s, r) for s, r in scored if s >= 0.5 * best]
+        # tokens that set rows apart (not shared by most candidates) decide which rows answer
+        share = {t: sum(1 for _, r in cands if t in _norm(r.text)) for t in weights}
+        discriminative = {t for t, k in share.items()
+                          if 0 < k <= max(1, len(cands) // 2) and weights[t] >= DISCRIMINATIVE_IDF}
+        if discriminative:
+            picked = [(s, r) for s, r in cands if any(t in _norm(r.text) for t in discriminative)]
+            cands = picked or cands
+        cands.sort(key=lambda sr: (-sr[0], sr[1].ord))
+        cands = sorted(cands[:MAX_ROWS], key=lambda sr: (sr[1].doc.doc_id, sr[1].ord))
+        show_cols = _display_columns([r for _, r in cands])
+        chunks = [r for _, r in cands]
+        title = chunks[0].doc.title
+        items = []
+        for n, r in enumerate(chunks, start=1):
+            cells = [r.record[c] for c in show_cols if r.record.get(c)]
+            items.append(f"{'（'.join(cells[:1])}{'（' + '；'.join(cells[1:]) + '）' if cells[1:] else ''}[{n}]")
+        text = f"根据《{title}》，符合条件的共{len(chunks)}条：" + "；".join(items) + "。"
+        note = chunks[0].doc.completeness
+        if note:
+            text += f"\n（说明：该名单{note[:60]}，结果可能不全。）"
+        return Composition(text, chunks)
+
+
+def _display_columns(rows: Sequence[Chunk]) -> list[str]:
+    """Columns worth showing: not links or notes, and not the same in every row."""
+    cols = list(dict.fromkeys(k for r in rows for k in r.record))
+    varying = [c for c in cols if not _SKIP_COLUMNS.search(c) and len({r.record.get(c, "") for r in rows}) > 1]
+    if not varying:
+        varying = [c for c in cols if not _SKIP_COLUMNS.search(c)]
+    # the most distinctive column (most distinct values) first: usually the name of the company or scenario
+    varying.sort(key=lambda c: -len({r.record.get(c, "") for r in rows}))
+    return varying[:2]
+
+
+def _end(s: str) -> str:
+    s = s.strip()
+    return s if s.endswith(("。", "！", "？", "；", "…", ".", "”")) else s + "。"

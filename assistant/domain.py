@@ -1,0 +1,178 @@
+"""Frozen domain types shared by ingest, the answer chain, the API, the UI and the evals."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# kinds of document (metadata "kind")
+KINDS = ("policy", "local_policy", "case_list", "standard", "catalogue")
+# how far a text can be trusted as wording (metadata "authority")
+AUTHORITIES = ("official", "summary")
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What we know about one source document (one content hash)."""
+
+    doc_id: str
+    title: str
+    source: str
+    kind: str = "policy"
+    authority: str = "official"
+    issuer: str = ""
+    doc_no: str = ""
+    date: str = ""
+    year: int = 0
+    level: str = ""  # national / province / city
+    region: str = ""  # 全国 / 黑龙江 / 大连 …
+    completeness: str = ""
+    url: str = ""
+
+    def to_metadata(self) -> dict[str, str | int]:
+        """Flat scalars, as chroma metadata wants them."""
+        return {k: v for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a document that is embedded, searched and cited on its own."""
+
+    chunk_id: str
+    doc: DocumentMeta
+    text: str
+    section: str = ""
+    page: int = 0
+    ord: int = 0
+    n_chunks: int = 1
+    record: dict[str, str] = field(default_factory=dict)  # columns of a case-list row
+
+    def to_metadata(self) -> dict[str, str | int]:
+        meta: dict[str, str | int] = dict(self.doc.to_metadata())
+        meta.update(section=self.section, page=self.page, ord=self.ord, n_chunks=self.n_chunks)
+        for key, value in self.record.items():
+            meta[f"col:{key}"] = value
+        return meta
+
+    @staticmethod
+    def from_metadata(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+        doc_fields = DocumentMeta.__dataclass_fields__
+        doc = DocumentMeta(**{k: meta[k] for k in doc_fields if k in meta})
+        record = {k[4:]: str(v) for k, v in meta.items() if k.startswith("col:")}
+        return Chunk(
+            chunk_id=chunk_id,
+            doc=doc,
+            text=text,
+            section=str(meta.get("section", "")),
+            page=int(meta.get("page", 0) or 0),
+            ord=int(meta.get("ord", 0) or 0),
+            n_chunks=int(meta.get("n_chunks", 1) or 1),
+            record=record,
+        )
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A retrieved chunk with its fused score and the ranks it got from each retriever."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.chunk
+        return {
+            "chunk_id": c.chunk_id,
+            "doc_id": c.doc.doc_id,
+            "title": c.doc.title,
+            "section": c.section,
+            "page": c.page,
+            "text": c.text,
+            "source": c.doc.source,
+            "kind": c.doc.kind,
+            "region": c.doc.region,
+            "authority": c.doc.authority,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered piece of evidence an answer points at with [n]."""
+
+    n: int
+    doc_id: str
+    title: str
+    section: str
+    page: int
+    text: str
+    source: str
+    authority: str
+    doc_no: str = ""
+    region: str = ""
+
+    @staticmethod
+    def from_chunk(n: int, chunk: Chunk) -> Citation:
+        d = chunk.doc
+        return Citation(
+            n=n,
+            doc_id=d.doc_id,
+            title=d.title,
+            section=chunk.section,
+            page=chunk.page,
+            text=chunk.text,
+            source=d.source,
+            authority=d.authority,
+            doc_no=d.doc_no,
+            region=d.region,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The contract the CLI, API, UI and evals share."""
+
+    answer: str
+    refused: bool = False
+    mode: str = "extractive"  # extractive | llm
+    citations: tuple[Citation, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    question: str = ""
+    evidence: tuple[Chunk, ...] = ()  # what retrieval returned, in rank order, before composing (for evals)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "answer": self.answer,
+            "refused": self.refused,
+            "mode": self.mode,
+            "citations": [c.to_dict() for c in self.citations],
+            "timings": self.timings,
+        }
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did. Mutable while the run goes on."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    chunks_embedded: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,54 @@
+"""What Zhice will not answer: questions outside industrial policy, and attempts to rewrite its instructions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_INJECTION = re.compile(
+    r"忽略(之前|以上|上面|前面|所有|你的)?的?(所有)?(指令|指示|规则|要求|设定|提示)|无视(之前|以上|所有)?的?(指令|规则)"
+    r"|(系统|你的)(提示词|提示语|指令|prompt)|提示词是什么|输出.{0,6}(提示词|system prompt)|重复.{0,6}(上面|以上)的?(内容|指令)"
+    r"|扮演|越狱|开发者模式|DAN模式|不受.{0,4}限制"
+    r"|ignore (all |any )?(the )?(previous|prior|above|earlier)|disregard (all |the )?(previous|prior|above)"
+    r"|system prompt|your (instructions|prompt)|jailbreak|developer mode|pretend (to be|you are)|act as",
+    re.IGNORECASE,
+)
+# words that put a question inside Zhice's field (industrial and manufacturing policy)
+_DOMAIN_ZH = (
+    "智能制造 制造 工厂 车间 产线 生产线 企业 公司 工信 经信 申报 申请 认定 奖补 补助 奖励 补贴 贴息 资金 政策 试点 示范 场景 "
+    "成熟度 数字化 智能化 网络化 技改 技术改造 智改数转 产业 工业 名单 揭榜 先行区 标准 专项 办法 细则 通知 方案 规划 文件 "
+    "条件 资格 法人 规上 规模以上 行业 装备 原材料 消费品 电子信息 评估 评审 复评 有效期 建设期 梯度 培育 卓越级 领航级 "
+    "先进级 基础级 专精特新 供应链 地方 省级 国家级 配套 案例 典型 推广 平台 信用 失信 文号 发文"
+).split()
+_DOMAIN_EN = (
+    "manufactur factory factories workshop plant pilot demonstration subsid grant reward policy policies scenario "
+    "maturity digital intelligent smart industr enterprise compan miit application apply eligib criteria "
+    "certif recogni province provincial national document regulation measure"
+).split()
+
+
+def is_injection(question: str) -> bool:
+    """True when the question tries to change, reveal or bypass the assistant's instructions."""
+    return bool(_INJECTION.search(unicodedata.normalize("NFKC", question)))
+
+
+def in_domain(question: str) -> bool:
+    """True when the question is about industrial / manufacturing policy at all."""
+    q = unicodedata.normalize("NFKC", question).lower()
+    return any(w in q for w in _DOMAIN_ZH) or any(w in q for w in _DOMAIN_EN)
+
+
+def is_english(text: str) -> bool:
+    """Mostly Latin letters and no more than a few CJK characters."""
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return latin > 3 * max(cjk, 1)
+
+
+REFUSAL_OUT_OF_DOMAIN = (
+    "抱歉，我是智策，只回答智能制造与工业领域政策相关的问题（如试点示范、示范工厂、智能工厂梯度培育、"
+    "各地认定办法与奖补政策、入选名单等）。请换一个与这些主题有关的问题。"
+)
+REFUSAL_INJECTION = (
+    "抱歉，我不能执行修改或透露系统设定的请求。我可以回答智能制造政策、申报条件、奖补标准和示范案例方面的问题。"
+)

@@ -1,0 +1,139 @@
+"""The knowledge base: the vector store, the BM25 index derived from it, and the ingest entry points.
+
+Readers (questions) never wait for writers (ingest): each ingest finishes, then swaps in a new
+in-memory snapshot (chunks + BM25) in one assignment, so an answer always sees one consistent
+version of the index.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.backends import ChromaStore, embedder_name
+from assistant.domain import Chunk, IngestReport
+from assistant.errors import IndexBusy, NotFound
+from assistant.lexical import BM25Index
+from assistant.settings import Settings
+from ingest.pipeline import Job, Progress, forget_document, ingest_paths
+from ingest.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent view of the index for readers."""
+
+    chunks: dict[str, Chunk]
+    by_doc: dict[str, list[Chunk]]
+    bm25: BM25Index
+
+
+class KnowledgeBase:
+    """Everything indexed, with ingest, delete and listing."""
+
+    def __init__(self, settings: Settings, embedder: Embeddings, store: ChromaStore) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self.registry = Registry(settings.data_dir / "registry.json")
+        self._write_lock = threading.Lock()
+        self.snapshot = self._load_snapshot()
+
+    # ------------------------------------------------------------------ reading
+    def _load_snapshot(self) -> Snapshot:
+        chunks = {s.chunk_id: Chunk.from_metadata(s.chunk_id, s.text, s.metadata) for s in self.store.all_chunks()}
+        by_doc: dict[str, list[Chunk]] = {}
+        for c in chunks.values():
+            by_doc.setdefault(c.doc.doc_id, []).append(c)
+        for lst in by_doc.values():
+            lst.sort(key=lambda c: c.ord)
+        ids = list(chunks)
+        bm25 = BM25Index(ids, [f"{chunks[i].doc.title} {chunks[i].section}\n{chunks[i].text}" for i in ids])
+        return Snapshot(chunks, by_doc, bm25)
+
+    def refresh(self) -> None:
+        self.snapshot = self._load_snapshot()
+
+    def is_empty(self) -> bool:
+        return not self.snapshot.chunks
+
+    def stats(self) -> dict[str, Any]:
+        snap = self.snapshot
+        return {
+            "documents": len(snap.by_doc),
+            "chunks": len(snap.chunks),
+            "embedder": embedder_name(self.embedder),
+            "store": self.settings.chroma_url or str(self.settings.chroma_dir),
+        }
+
+    def list_documents(self) -> list[dict[str, Any]]:
+        """One row per document: its metadata, chunk count and every path holding it."""
+        rows = []
+        for doc_id, chunks in sorted(self.snapshot.by_doc.items(), key=lambda kv: kv[1][0].doc.title):
+            d = chunks[0].doc
+            rows.append({
+                "doc_id": doc_id, "title": d.title, "kind": d.kind, "authority": d.authority,
+                "region": d.region, "level": d.level, "issuer": d.issuer, "doc_no": d.doc_no,
+                "date": d.date, "chunks": len(chunks),
+                "sources": self.registry.sources_of(doc_id) or [d.source],
+            })
+        return rows
+
+    def document(self, doc_id: str) -> list[Chunk]:
+        try:
+            return self.snapshot.by_doc[doc_id]
+        except KeyError as e:
+            raise NotFound(f"no document {doc_id!r}; `zhice sources` or GET /v1/documents lists them") from e
+
+    # ------------------------------------------------------------------ writing
+    @contextmanager
+    def _writing(self):  # type: ignore[no-untyped-def]
+        """One writer per process (thread lock) and per data directory (file lock)."""
+        if not self._write_lock.acquire(blocking=False):
+            raise IndexBusy("an ingest is already running in this process; try again when it finishes")
+        try:
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.settings.data_dir / "ingest.lock", os.O_CREAT | os.O_RDWR)
+            try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError as e:
+                    raise IndexBusy(
+                        f"another process is ingesting into {self.settings.data_dir}; wait for it to finish"
+                    ) from e
+                yield
+            finally:
+                os.close(fd)
+        finally:
+            self._write_lock.release()
+
+    def _job(self) -> Job:
+        return Job(self.settings, self.store, self.embedder, self.registry)
+
+    def ingest(self, paths: Iterable[Path], sync: bool = False, progress: Progress | None = None) -> IngestReport:
+        """Ingest files and folders (see ingest.pipeline.ingest_paths), then publish the new snapshot."""
+        with self._writing():
+            try:
+                return ingest_paths(self._job(), paths, sync=sync, progress=progress)
+            finally:
+                self.refresh()
+
+    def delete_document(self, doc_id: str) -> list[str]:
+        """Remove a document; returns the paths that pointed at it. Raises NotFound."""
+        self.document(doc_id)
+        with self._writing():
+            try:
+                return forget_document(self._job(), doc_id)
+            finally:
+                self.refresh()

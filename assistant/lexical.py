@@ -1,0 +1,96 @@
+"""BM25 over jieba tokens, with a user dictionary of the field's terms so 示范工厂 stays one word."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+TERMS_FILE = Path(__file__).parent / "data" / "terms.txt"
+_STOP = set("的 了 和 与 及 或 等 是 在 对 为 以 按 将 把 被 由 从 中 上 下 个 吗 呢 吧 啊 哪些 什么 怎么 如何 多少 几 是否 可以 能 会 要 有 没有 我们 你们 他们 这 那 其 之 并 且 而 也 都 就 请 问 一下 一个".split())
+_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _jieba():  # type: ignore[no-untyped-def]
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.load_userdict(str(TERMS_FILE))
+    return tok
+
+
+_LOCK = threading.Lock()
+
+
+def field_terms() -> list[str]:
+    """The field's multi-character terms from the user dictionary."""
+    return [line.split()[0] for line in TERMS_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens: jieba words (field terms kept whole) plus character bigrams of longer words."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    with _LOCK:  # jieba's lazy initialisation is not thread-safe
+        words = _jieba().lcut_for_search(text)
+    out: list[str] = []
+    for w in words:
+        w = w.strip()
+        if not w or w in _STOP or _PUNCT.match(w):
+            continue
+        out.append(w)
+    return out
+
+
+class BM25Index:
+    """An in-memory BM25 index over (chunk_id, text); rebuilt from the vector store after ingest."""
+
+    def __init__(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        self.ids = list(ids)
+        self._pos = {cid: i for i, cid in enumerate(self.ids)}
+        self._bm25 = bm25s.BM25()
+        toks = [tokenize(t) or ["∅"] for t in texts]
+        self._df: dict[str, int] = {}
+        for doc in toks:
+            for t in set(doc):
+                self._df[t] = self._df.get(t, 0) + 1
+        if self.ids:
+            self._bm25.index(toks, show_progress=False)
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token over the indexed chunks (unseen tokens score high)."""
+        n = max(1, len(self.ids))
+        return float(np.log(1 + (n - self._df.get(token, 0) + 0.5) / (self._df.get(token, 0) + 0.5)))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every indexed chunk for `query` (zeros when nothing matches)."""
+        toks = tokenize(query)
+        if not self.ids or not toks:
+            return np.zeros(len(self.ids))
+        return np.asarray(self._bm25.get_scores(toks), dtype=float)
+
+    def top(self, query: str, n: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, score) best first, positive scores only, within `allowed` when given."""
+        s = self.scores(query)
+        if allowed is not None:
+            mask = np.zeros(len(self.ids), dtype=bool)
+            for cid in allowed:
+                if cid in self._pos:
+                    mask[self._pos[cid]] = True
+            s = np.where(mask, s, 0.0)
+        order = np.argsort(-s)[:n]
+        return [(self.ids[i], float(s[i])) for i in order if s[i] > 0]

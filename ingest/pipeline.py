@@ -1,0 +1,202 @@
+"""Files → chunks → vectors in the store, incrementally and safely (ingest_paths → IngestReport).
+
+Order of writes for one file: embed every chunk, upsert them in one call, drop the path's previous
+document, then record the path in the registry. A run killed at any point leaves every stored
+document either complete (all n_chunks present) or detectably partial, and re-running finishes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.backends import ChromaStore
+from assistant.domain import Chunk, DocumentMeta, IngestReport, SkippedFile
+from assistant.errors import BadInput
+from assistant.settings import Settings
+from ingest.chunking import chunk_units
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, load_file
+from ingest.metadata import describe
+from ingest.registry import Entry, Registry
+from ingest.structure import parse_units
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int], None]  # (file name, files done, files total)
+IGNORED_NAMES = {"MANIFEST.md", "README.md", "readme.md"}  # descriptions of a folder, not documents
+
+
+@dataclass(frozen=True)
+class Job:
+    """The parts one ingest run works with."""
+
+    settings: Settings
+    store: ChromaStore
+    embedder: Embeddings
+    registry: Registry
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]]:
+    """Files under `paths` (folders walked recursively, hidden files ignored), plus paths that do not exist."""
+    found: list[Path] = []
+    missing: list[SkippedFile] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found.extend(
+                f for f in sorted(p.rglob("*"))
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                and f.name not in IGNORED_NAMES
+            )
+        elif p.is_file():
+            found.append(p)
+        else:
+            missing.append(SkippedFile(str(p), "no such file or folder: check the path"))
+    return [f.resolve() for f in found], missing
+
+
+def doc_id_for(data: bytes) -> str:
+    """Documents are named by their content, so one text under two names is stored once."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def build_chunks(loaded: LoadedFile, doc_id: str, source: str, settings: Settings) -> list[Chunk]:
+    """The chunks of one loaded file, each knowing its document and section."""
+    body = "\n".join(p.text for p in loaded.pages)
+    meta = describe(loaded.header, body, loaded.path, bool(loaded.records))
+    doc = DocumentMeta(doc_id=doc_id, source=source, **meta)  # type: ignore[arg-type]
+    texts: list[tuple[str, str, int, dict[str, str]]] = []
+    for piece in chunk_units(parse_units([(p.number, p.text) for p in loaded.pages]), settings.chunking):
+        texts.append((piece.section, piece.text, piece.page, {}))
+    for i, rec in enumerate(loaded.records, start=1):
+        row = "；".join(f"{k}：{v}" for k, v in rec.items() if v)
+        if row:
+            texts.append((f"第{i}行", row, 0, {k: v[:200] for k, v in rec.items() if v}))
+    n = len(texts)
+    return [
+        Chunk(chunk_id=f"{doc_id}:{i}", doc=doc, text=text, section=section, page=page, ord=i,
+              n_chunks=n, record=record)
+        for i, (section, text, page, record) in enumerate(texts)
+    ]
+
+
+_URL = re.compile(r"https?://\S+")
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the embedder sees: the passage with its title and section, which carry much of its meaning
+    (links dropped: they are noise to a sentence model)."""
+    return _URL.sub("", f"{chunk.doc.title}｜{chunk.section}\n{chunk.text}")
+
+
+def ingest_paths(job: Job, paths: Iterable[Path], sync: bool = False, progress: Progress | None = None) -> IngestReport:
+    """Bring the index in line with the files under `paths`.
+
+    Args:
+        job: store, embedder, registry and settings.
+        paths: files and folders.
+        sync: also remove documents whose file under these folders has gone.
+        progress: called after each file.
+    """
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    files, missing = discover(paths)
+    report = IngestReport(skipped=list(missing))
+    complete = {d for d, (have, want) in job.store.doc_chunk_counts().items() if have == want}
+    for i, path in enumerate(files, start=1):
+        try:
+            _ingest_one(job, path, complete, report)
+        except BadInput as e:
+            report.skipped.append(SkippedFile(str(path), str(e)))
+            log.warning("skipped %s: %s", path, e)
+        if progress:
+            progress(path.name, i, len(files))
+    if sync:
+        roots = [p.resolve() for p in paths if p.is_dir()] + [p.resolve() for p in paths if not p.exists()]
+        seen = {str(f) for f in files}
+        for source, _ in job.registry.items():
+            if source not in seen and any(_under(source, r) for r in roots):
+                _forget(job, source)
+                report.removed.append(source)
+    _collect_orphans(job)
+    report.chunks_total = job.store.count()
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _ingest_one(job: Job, path: Path, complete: set[str], report: IngestReport) -> None:
+    source = str(path)
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise BadInput(f"{path.name}: unsupported type {path.suffix or '(none)'}; "
+                       f"convert it to one of {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+    stat = path.stat()
+    if stat.st_size > job.settings.max_file_bytes:
+        raise BadInput(f"{path.name}: {stat.st_size / 1e6:.1f} MB is over the {job.settings.max_file_mb} MB limit; "
+                       "split it or raise ZHICE_MAX_FILE_MB")
+    data = path.read_bytes()
+    doc_id = doc_id_for(data)
+    old = job.registry.get(source)
+    if old and old.doc_id == doc_id and doc_id in complete:
+        report.unchanged.append(source)
+        return
+    if doc_id in complete:  # the same content already stored under another name
+        report.duplicates.append(source)
+    else:
+        loaded = load_file(path, job.settings.max_file_bytes)
+        chunks = build_chunks(loaded, doc_id, source, job.settings)
+        if not chunks:
+            raise BadInput(f"{path.name}: no text to index; check that it is not a scan without a text layer")
+        _store(job, chunks)
+        complete.add(doc_id)
+        report.chunks_embedded += len(chunks)
+        (report.updated if old else report.added).append(source)
+    if old and old.doc_id != doc_id and len(job.registry.sources_of(old.doc_id)) <= 1:
+        job.store.delete_doc(old.doc_id)
+    job.registry.put(source, Entry(doc_id=doc_id, size=len(data), mtime=path.stat().st_mtime))
+
+
+def _store(job: Job, chunks: list[Chunk]) -> None:
+    batch = max(1, job.settings.embed_batch)
+    vectors: list[list[float]] = []
+    for i in range(0, len(chunks), batch):
+        vectors.extend(job.embedder.embed_documents([embedding_text(c) for c in chunks[i : i + batch]]))
+    # a previous, interrupted run may have left some of these ids: upsert overwrites them
+    job.store.upsert([c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
+                     [c.to_metadata() for c in chunks])
+
+
+def forget_document(job: Job, doc_id: str) -> list[str]:
+    """Remove a document and every path that pointed at it; returns those paths."""
+    sources = job.registry.sources_of(doc_id)
+    for s in sources:
+        job.registry.drop(s)
+    job.store.delete_doc(doc_id)
+    return sources
+
+
+def _forget(job: Job, source: str) -> None:
+    entry = job.registry.get(source)
+    job.registry.drop(source)
+    if entry and not job.registry.sources_of(entry.doc_id):
+        job.store.delete_doc(entry.doc_id)
+
+
+def _collect_orphans(job: Job) -> None:
+    """Drop stored documents no registered path points at (left by a run killed before its registry write)."""
+    known = job.registry.doc_ids()
+    for doc_id in set(job.store.doc_chunk_counts()) - known:
+        job.store.delete_doc(doc_id)
+
+
+def _under(source: str, root: Path) -> bool:
+    try:
+        Path(source).relative_to(root)
+        return True
+    except ValueError:
+        return False
