@@ -51,6 +51,10 @@ def chunk_units(units: list[Unit], cfg: ChunkingSettings) -> list[Piece]:
         if group and _can_join(group, unit, cfg):
             group.append(unit)
             continue
+        if len(group) == 1 and _heading_only(group[0]) and _nested(unit, group[0]):
+            # a bare heading never stands alone: it opens its first clause even when that clause is split
+            unit = Unit(unit.path, group[0].text + "\n" + unit.text, group[0].page)
+            group.clear()
         emit()
         group.append(unit)
     emit()
@@ -58,19 +62,22 @@ def chunk_units(units: list[Unit], cfg: ChunkingSettings) -> list[Piece]:
 
 
 def _can_join(group: list[Unit], unit: Unit, cfg: ChunkingSettings) -> bool:
+    """A heading takes its first clause; a clause takes its own items; small siblings go together."""
     size = tokens.count("\n".join(u.text for u in group)) + tokens.count(unit.text)
     if size > cfg.max_tokens:
         return False
-    small_group = all(tokens.count(u.text) < cfg.min_tokens for u in group[-1:])
-    small_unit = tokens.count(unit.text) < cfg.min_tokens
-    first = group[0].path
-    # the next unit lives under the group's first heading (a heading followed by its items) …
-    nested = unit.path[: len(first)] == first and len(unit.path) > len(first)
-    # … or is a sibling under the same parent
-    sibling = unit.path[:-1] == group[-1].path[:-1] and len(unit.path) == len(group[-1].path)
-    if nested and _heading_only(group[0]):
+    if len(group) == 1 and _heading_only(group[0]):
+        return _nested(unit, group[0])
+    head = group[1] if _heading_only(group[0]) else group[0]
+    if _nested(unit, head):
         return True
-    return (nested or sibling) and (small_group or small_unit) and (small_group and small_unit or nested)
+    last = group[-1]
+    sibling = unit.path[:-1] == last.path[:-1] and len(unit.path) == len(last.path)
+    return sibling and tokens.count(last.text) < cfg.min_tokens and tokens.count(unit.text) < cfg.min_tokens
+
+
+def _nested(unit: Unit, head: Unit) -> bool:
+    return len(unit.path) > len(head.path) and unit.path[: len(head.path)] == head.path
 
 
 def _heading_only(unit: Unit) -> bool:
@@ -97,12 +104,9 @@ def _split(text: str, cfg: ChunkingSettings) -> list[str]:
     parts: list[str] = []
     cur: list[str] = []
     for sent in split_sentences(text):
-        if tokens.count(sent) > cfg.max_tokens:  # a monster sentence: hard cut by tokens
-            for piece in _hard_cut(sent, cfg.max_tokens):
-                if cur:
-                    parts.append("".join(cur))
-                    cur = []
-                parts.append(piece)
+        if tokens.count(sent) > cfg.max_tokens:  # a monster sentence: hard cut by tokens, heading kept on
+            parts.extend(_hard_cut("".join(cur) + sent, cfg.max_tokens))
+            cur = []
             continue
         if cur and tokens.count("".join(cur) + sent) > cfg.max_tokens:
             parts.append("".join(cur))

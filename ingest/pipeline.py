@@ -137,7 +137,7 @@ def _ingest_one(job: Job, path: Path, complete: set[str], report: IngestReport) 
                        f"convert it to one of {', '.join(sorted(SUPPORTED_SUFFIXES))}")
     stat = path.stat()
     if stat.st_size > job.settings.max_file_bytes:
-        raise BadInput(f"{path.name}: {stat.st_size / 1e6:.1f} MB is over the {job.settings.max_file_mb} MB limit; "
+        raise BadInput(f"{path.name}: {stat.st_size / 2**20:.2f} MB is over the {job.settings.max_file_mb} MB limit; "
                        "split it or raise ZHICE_MAX_FILE_MB")
     data = path.read_bytes()
     doc_id = doc_id_for(data)

@@ -128,7 +128,7 @@ def parse_units(pages: list[tuple[int, str]]) -> list[Unit]:
                     buf_page = page_no
                 buf.append(line)
                 continue
-            if htype == "annex" and not units and not stack:
+            if htype == "annex" and not units and not stack and not buf:
                 # the whole document is an annex ("附件 1" on its first line): not a section of it
                 buf_page = page_no if not buf else buf_page
                 buf.append(line)
