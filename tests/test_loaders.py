@@ -1,0 +1,473 @@
+"""ingest.loaders over generated files of every format, every bad input, and the shared corpus."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from corpus_paths import CORPUS, NATIONAL_TEXT
+from files import (
+    SAMPLE_MD_BODY,
+    SAMPLE_MD_HEADER,
+    SAMPLE_PDF_PAGES,
+    SAMPLE_RUNNING_HEADER,
+    make_binary_junk,
+    make_chinese_pdf,
+    make_corrupt_pdf,
+    make_csv,
+    make_docx,
+    make_empty_file,
+    make_encrypted_pdf,
+    make_gbk_txt,
+    make_html,
+    make_md,
+    make_unknown_file,
+    make_xlsx,
+)
+
+from assistant.errors import BadInput, CorruptFile, FileTooLarge, UnsupportedFile
+from ingest.cleaning import normalize_for_match
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, Page, load_file
+
+MAX = 10 * 1024 * 1024
+
+
+# ---------------------------------------------------------------- PDF
+
+
+@pytest.fixture
+def sample_pdf(tmp_path: Path) -> Path:
+    return make_chinese_pdf(
+        tmp_path / "示例办法.pdf",
+        SAMPLE_PDF_PAGES,
+        running_header=SAMPLE_RUNNING_HEADER,
+        title="示例市智能工厂培育办法",
+    )
+
+
+def test_pdf_gives_one_cleaned_page_per_pdf_page(sample_pdf: Path) -> None:
+    loaded = load_file(sample_pdf, MAX)
+    assert loaded.fmt == "pdf"
+    assert [p.number for p in loaded.pages] == [1, 2]
+    assert loaded.header == {"title": "示例市智能工厂培育办法"}
+    assert (loaded.columns, loaded.records) == ([], [])
+    first, second = (p.text.split("\n") for p in loaded.pages)
+    assert first[:2] == ["示例市智能工厂培育办法", "第一章 总则"]
+    # wrapped lines are joined back into whole clauses
+    assert first[2] == (
+        "第一条 为推动本市制造企业开展数字化改造和智能化升级，培育一批具有示范带动作用的智能工厂，"
+        "结合本市实际，制定本办法。"
+    )
+    assert second[0] == "第二章 支持措施"
+    assert second[1].startswith("第三条 对新认定的市级智能工厂，给予一次性奖励 80万元；")
+    assert "奖励３０万元" in second[1]  # full-width digits are kept
+    assert "引入 Digital Twin Factory 等新模式" in second[2]
+
+
+def test_pdf_running_header_and_page_numbers_are_removed(sample_pdf: Path) -> None:
+    text = "\n".join(p.text for p in load_file(sample_pdf, MAX).pages)
+    assert SAMPLE_RUNNING_HEADER not in text
+    assert not re.search(r"^- \d+ -$", text, re.MULTILINE)
+
+
+def test_pdf_text_matches_the_source_wording(sample_pdf: Path) -> None:
+    text = "".join(p.text for p in load_file(sample_pdf, MAX).pages)
+    assert normalize_for_match(text) == normalize_for_match("".join(SAMPLE_PDF_PAGES))
+
+
+def test_pdf_pages_without_text_are_left_out(tmp_path: Path) -> None:
+    path = make_chinese_pdf(
+        tmp_path / "gap.pdf", ["第一页的正文。", "", "第三页的正文。"], page_numbers=False
+    )
+    loaded = load_file(path, MAX)
+    assert [(p.number, p.text) for p in loaded.pages] == [(1, "第一页的正文。"), (3, "第三页的正文。")]
+
+
+def test_pdf_without_any_text_asks_for_ocr(tmp_path: Path) -> None:
+    path = make_chinese_pdf(tmp_path / "scan.pdf", ["", ""], page_numbers=False)
+    with pytest.raises(CorruptFile, match=r"scan\.pdf.*no extractable text.*OCR"):
+        load_file(path, MAX)
+
+
+def test_corrupt_pdf(tmp_path: Path) -> None:
+    with pytest.raises(CorruptFile, match=r"broken\.pdf") as info:
+        load_file(make_corrupt_pdf(tmp_path / "broken.pdf"), MAX)
+    assert "re-export" in str(info.value) or "no extractable text" in str(info.value)
+
+
+def test_truncated_pdf(tmp_path: Path) -> None:
+    whole = make_chinese_pdf(tmp_path / "whole.pdf", SAMPLE_PDF_PAGES).read_bytes()
+    path = tmp_path / "half.pdf"
+    path.write_bytes(whole[: len(whole) // 3])
+    with pytest.raises(CorruptFile, match=r"half\.pdf"):
+        load_file(path, MAX)
+
+
+def test_encrypted_pdf_is_refused_with_advice(tmp_path: Path) -> None:
+    path = make_encrypted_pdf(tmp_path / "locked.pdf")
+    with pytest.raises(CorruptFile, match=r"locked\.pdf is encrypted.*unencrypted copy"):
+        load_file(path, MAX)
+
+
+def test_pdf_encrypted_with_an_empty_user_password_opens(tmp_path: Path) -> None:
+    path = make_encrypted_pdf(tmp_path / "restricted.pdf", user_password="")
+    loaded = load_file(path, MAX)
+    assert [p.number for p in loaded.pages] == [1, 2]
+    assert "第一条 为推动本市制造企业" in loaded.pages[0].text
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def test_gbk_txt(tmp_path: Path) -> None:
+    text = "示例通知\n\n第一条 这份文件用国标编码保存，含生僻字“堃”和全角数字１２。\n"
+    for encoding in ("gbk", "gb18030"):
+        path = make_gbk_txt(tmp_path / f"{encoding}.txt", text, encoding=encoding)
+        loaded = load_file(path, MAX)
+        assert loaded.fmt == "txt"
+        assert loaded.pages == [
+            Page(0, "示例通知\n\n第一条 这份文件用国标编码保存，含生僻字“堃”和全角数字１２。")
+        ]
+        assert loaded.header == {}
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_utf8_txt_with_or_without_bom(tmp_path: Path, bom: bytes) -> None:
+    path = tmp_path / "utf8.txt"
+    path.write_bytes(bom + "第一条 正文。\r\n第二条 正文。\r\n".encode())
+    assert load_file(path, MAX).pages == [Page(0, "第一条 正文。\n第二条 正文。")]
+
+
+def test_utf16_txt_with_bom(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes("第一条 正文。".encode("utf-16"))
+    assert load_file(path, MAX).pages[0].text == "第一条 正文。"
+
+
+def test_md_with_header_block(tmp_path: Path) -> None:
+    path = make_md(tmp_path / "示例.md", SAMPLE_MD_HEADER, SAMPLE_MD_BODY, title="示例省数字化车间认定办法")
+    loaded = load_file(path, MAX)
+    assert loaded.fmt == "md"
+    assert loaded.header == {
+        "title": "示例省数字化车间认定办法（测试用）",
+        "issuer": "示例省工业和信息化厅",
+        "date": "2030年1月2日",
+        "doc_no": "示工信规〔2030〕1号",
+        "url": "https://example.org/policy/1.html",
+        "source_note": "测试夹具",
+        "completeness": "全文",
+        "category": "地方政策（测试）",
+        "heading": "示例省数字化车间认定办法",
+    }
+    assert loaded.pages == [Page(0, SAMPLE_MD_BODY.strip())]  # logical lines stay as they are
+
+
+def test_binary_junk_is_not_text(tmp_path: Path) -> None:
+    with pytest.raises(CorruptFile, match=r"junk\.txt.*binary"):
+        load_file(make_binary_junk(tmp_path / "junk.txt"), MAX)
+
+
+def test_undecodable_bytes_without_nul(tmp_path: Path) -> None:
+    path = tmp_path / "noise.md"
+    path.write_bytes(bytes(range(0x80, 0x100)) * 8 + bytes(range(1, 9)) * 64)
+    with pytest.raises(CorruptFile, match=r"noise\.md"):
+        load_file(path, MAX)
+
+
+def test_whitespace_only_file_has_no_text(tmp_path: Path) -> None:
+    path = tmp_path / "blank.txt"
+    path.write_text(" \n\n\u3000\n", encoding="utf-8")
+    with pytest.raises(CorruptFile, match=r"blank\.txt contains no extractable text"):
+        load_file(path, MAX)
+
+
+# ---------------------------------------------------------------- DOCX
+
+
+def test_docx_paragraphs_and_table_rows(tmp_path: Path) -> None:
+    path = make_docx(
+        tmp_path / "办法.docx",
+        ["示例市智能工厂培育办法", "第一条 为推动智能工厂建设，制定本办法。", "", "第二条 奖励标准见下表。"],
+        table=[["级别", "奖励"], ["市级智能工厂", "80万元"], ["数字化车间", "３０万元"]],
+        title="示例办法",
+    )
+    loaded = load_file(path, MAX)
+    assert loaded.fmt == "docx"
+    assert loaded.header == {"title": "示例办法"}
+    assert loaded.pages == [
+        Page(
+            0,
+            "示例市智能工厂培育办法\n第一条 为推动智能工厂建设，制定本办法。\n\n第二条 奖励标准见下表。\n"
+            "级别 | 奖励\n市级智能工厂 | 80万元\n数字化车间 | ３０万元",
+        )
+    ]
+
+
+def test_docx_merged_cells_appear_once(tmp_path: Path) -> None:
+    import docx
+
+    path = make_docx(tmp_path / "merged.docx", ["奖励标准"], table=[["级别", ""], ["市级", "80万元"]])
+    document = docx.Document(str(path))
+    table = document.tables[0]
+    table.cell(0, 0).merge(table.cell(0, 1))
+    document.save(str(path))
+    assert load_file(path, MAX).pages[0].text == "奖励标准\n级别\n市级 | 80万元"
+
+
+def test_docx_header_block_in_the_text(tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "h.docx", ["- 标题: 甲办法", "- 发布机关: 乙厅", "---", "第一条 正文。"])
+    loaded = load_file(path, MAX)
+    assert loaded.header == {"title": "甲办法", "issuer": "乙厅"}
+    assert loaded.pages[0].text == "第一条 正文。"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"this is not a zip", b"PK\x03\x04" + bytes(200), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)],
+)
+def test_bad_docx(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "bad.docx"
+    path.write_bytes(content)
+    with pytest.raises(CorruptFile, match=r"bad\.docx.*re-save") as info:
+        load_file(path, MAX)
+    assert info.value.__cause__ is not None  # the vendor error is chained, not swallowed
+
+
+# ---------------------------------------------------------------- HTML
+
+
+@pytest.mark.parametrize(
+    ("suffix", "encoding", "article"), [(".html", "utf-8", False), (".htm", "gbk", True)]
+)
+def test_html_main_text_only(tmp_path: Path, suffix: str, encoding: str, article: bool) -> None:
+    paragraphs = ["第一条 为推动本市智能工厂建设，制定本办法。", "第二条 本办法自发布之日起施行。"]
+    path = make_html(tmp_path / f"page{suffix}", paragraphs, encoding=encoding, article=article)
+    loaded = load_file(path, MAX)
+    assert loaded.fmt == "html"
+    assert loaded.header == {"title": "示例市智能工厂培育办法_示例市人民政府"}
+    assert loaded.pages == [
+        Page(0, "示例市智能工厂培育办法\n" + "\n".join(paragraphs) + "\n级别 | 奖励\n市级智能工厂 | 80万元")
+    ]
+
+
+def test_html_inline_markup_and_source_line_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "inline.html"
+    path.write_text(
+        "<html><body><main><p>请登录<a href='x'>申报平台</a>提交<strong>材料</strong>，\n    截止日期为"
+        "<span>６月３０日</span>。<br>联系电话：<b>12345</b></p><!-- 注释 --></main></body></html>",
+        encoding="utf-8",
+    )
+    loaded = load_file(path, MAX)
+    assert loaded.header == {}
+    assert loaded.pages[0].text == "请登录申报平台提交材料，截止日期为６月３０日。\n联系电话：12345"
+
+
+def test_html_largest_text_block_without_main_or_article(tmp_path: Path) -> None:
+    path = tmp_path / "plain.html"
+    body = "".join(f"<p>第{n}条 正文内容较长的一段文字，用来占据页面主体。</p>" for n in "一二三")
+    path.write_text(
+        f"<html><body><div class='links'><p>友情链接</p></div><div class='c'>{body}</div>"
+        "<div class='x'><p>打印本页</p></div></body></html>",
+        encoding="utf-8",
+    )
+    text = load_file(path, MAX).pages[0].text
+    assert text.split("\n") == [f"第{n}条 正文内容较长的一段文字，用来占据页面主体。" for n in "一二三"]
+
+
+def test_html_without_text(tmp_path: Path) -> None:
+    path = tmp_path / "empty.html"
+    path.write_text(
+        "<html><head><title>空页面</title><script>x()</script></head><body><nav>首页</nav></body></html>"
+    )
+    with pytest.raises(CorruptFile, match=r"empty\.html contains no extractable text"):
+        load_file(path, MAX)
+
+
+# ---------------------------------------------------------------- tables
+
+
+def test_csv_with_header_lines(tmp_path: Path) -> None:
+    path = make_csv(
+        tmp_path / "名单.csv",
+        [
+            "标题: 示例名单",
+            "发布机关: 示例局",
+            "日期/文号: 2030年1月；示文〔2030〕2号",
+            "说明: 测试。类别: 案例名单",
+        ],
+        [["序号", "企业", " 备注 "], ["1", " 甲公司 ", ""], ["", "", ""], ["2", "乙公司", "含,逗号"]],
+    )
+    loaded = load_file(path, MAX)
+    assert loaded.fmt == "csv"
+    assert loaded.pages == []
+    assert loaded.header == {
+        "title": "示例名单",
+        "issuer": "示例局",
+        "date": "2030年1月；示文〔2030〕2号",
+        "doc_no": "2030年1月；示文〔2030〕2号",
+        "说明": "测试。",
+        "category": "案例名单",
+    }
+    assert loaded.columns == ["序号", "企业", "备注"]
+    assert loaded.records == [
+        {"序号": "1", "企业": "甲公司", "备注": ""},
+        {"序号": "2", "企业": "乙公司", "备注": "含,逗号"},
+    ]
+
+
+def test_csv_gbk_with_tabs_and_ragged_rows(tmp_path: Path) -> None:
+    path = tmp_path / "tab.csv"
+    path.write_bytes("企业\t奖励\n甲公司\t80万元\t追加\n乙公司\n".encode("gbk"))
+    loaded = load_file(path, MAX)
+    assert loaded.header == {}
+    assert loaded.columns == ["企业", "奖励", "column_3"]
+    assert loaded.records == [
+        {"企业": "甲公司", "奖励": "80万元", "column_3": "追加"},
+        {"企业": "乙公司", "奖励": "", "column_3": ""},
+    ]
+
+
+def test_csv_first_column_named_hash(tmp_path: Path) -> None:
+    path = make_csv(tmp_path / "hash.csv", ["# 标题: 编号表", "#"], [["#", "企业"], ["1", "甲公司"]])
+    loaded = load_file(path, MAX)
+    assert loaded.header == {"title": "编号表"}
+    assert loaded.columns == ["#", "企业"]
+    assert loaded.records == [{"#": "1", "企业": "甲公司"}]
+
+
+def test_csv_without_rows(tmp_path: Path) -> None:
+    path = make_csv(tmp_path / "cols.csv", ["标题: 空表"], [["企业", "奖励"]])
+    with pytest.raises(CorruptFile, match=r"cols\.csv has column names but no data rows"):
+        load_file(path, MAX)
+
+
+def test_csv_with_only_header_lines(tmp_path: Path) -> None:
+    path = make_csv(tmp_path / "hdr.csv", ["标题: 空表"], [])
+    with pytest.raises(CorruptFile, match=r"hdr\.csv has no column row"):
+        load_file(path, MAX)
+
+
+def test_xlsx(tmp_path: Path) -> None:
+    path = make_xlsx(
+        tmp_path / "名单.xlsx",
+        [
+            ["序号", "企业", "奖励（万元）", None],
+            [1, " 甲公司 ", 80.0, None],
+            [None, None, None, None],
+            [2, "乙公司", 30.5],
+        ],
+        header_lines=["标题: 示例表", "发布机关: 示例局"],
+    )
+    loaded = load_file(path, MAX)
+    assert loaded.fmt == "xlsx"
+    assert loaded.pages == []
+    assert loaded.header == {"title": "示例表", "issuer": "示例局"}
+    assert loaded.columns == ["序号", "企业", "奖励（万元）"]
+    assert loaded.records == [
+        {"序号": "1", "企业": "甲公司", "奖励（万元）": "80"},
+        {"序号": "2", "企业": "乙公司", "奖励（万元）": "30.5"},
+    ]
+
+
+def test_bad_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(b"PK\x03\x04 broken workbook")
+    with pytest.raises(CorruptFile, match=r"bad\.xlsx.*re-save") as info:
+        load_file(path, MAX)
+    assert info.value.__cause__ is not None
+
+
+# ---------------------------------------------------------------- refusals before reading
+
+
+@pytest.mark.parametrize("name", ["slides.pptx", "archive.zip", "legacy.doc", "README"])
+def test_unknown_type(tmp_path: Path, name: str) -> None:
+    with pytest.raises(UnsupportedFile, match=re.escape(name)) as info:
+        load_file(make_unknown_file(tmp_path / name), MAX)
+    assert ".pdf" in str(info.value)  # says what to convert to
+
+
+def test_too_large_is_refused_before_reading(tmp_path: Path) -> None:
+    path = make_corrupt_pdf(tmp_path / "big.pdf")  # would be CorruptFile if it were read
+    with pytest.raises(
+        FileTooLarge, match=r"big\.pdf is 1\.0 kB, over the 100 bytes limit.*ZHICE_MAX_FILE_MB"
+    ):
+        load_file(path, max_bytes=100)
+
+
+@pytest.mark.parametrize(
+    "name", ["empty.pdf", "empty.txt", "empty.docx", "empty.csv", "empty.xlsx", "empty.html"]
+)
+def test_empty_file(tmp_path: Path, name: str) -> None:
+    with pytest.raises(CorruptFile, match=re.escape(name) + " is empty"):
+        load_file(make_empty_file(tmp_path / name), MAX)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(CorruptFile, match=r"gone\.txt"):
+        load_file(tmp_path / "gone.txt", MAX)
+
+
+def test_a_directory_is_not_a_file(tmp_path: Path) -> None:
+    folder = tmp_path / "folder.md"
+    folder.mkdir()
+    (folder / "x.txt").write_text("正文", encoding="utf-8")
+    with pytest.raises(CorruptFile, match=r"folder\.md is not a regular file"):
+        load_file(folder, MAX)
+
+
+def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
+    path = make_gbk_txt(tmp_path / "UPPER.TXT", "第一条 正文。")
+    assert load_file(path, MAX).fmt == "txt"
+
+
+def test_every_error_is_bad_input() -> None:
+    # the API maps BadInput subclasses to 4xx; the pipeline records them and goes on
+    assert all(issubclass(e, BadInput) for e in (UnsupportedFile, FileTooLarge, CorruptFile))
+
+
+def test_supported_suffixes() -> None:
+    assert SUPPORTED_SUFFIXES == {".pdf", ".docx", ".txt", ".md", ".html", ".htm", ".csv", ".xlsx"}
+
+
+# ---------------------------------------------------------------- the shared corpus
+
+CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file()) if CORPUS.is_dir() else []
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason=f"shared corpus not available at {CORPUS}")
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: str(p.relative_to(CORPUS)))
+def test_every_corpus_file_loads(path: Path) -> None:
+    loaded = load_file(path, MAX)
+    assert isinstance(loaded, LoadedFile)
+    if loaded.fmt == "csv":
+        assert loaded.columns and loaded.records
+        assert {"title", "issuer", "source_note", "completeness", "category"} <= loaded.header.keys()
+        assert all(set(r) == set(loaded.columns) for r in loaded.records)
+    else:
+        assert len(loaded.pages) == 1 and loaded.pages[0].text
+        assert "title" in loaded.header or path.suffix == ".txt"
+    if path.parent.name == "local":
+        assert {
+            "title",
+            "issuer",
+            "date",
+            "doc_no",
+            "url",
+            "source_note",
+            "nature",
+            "completeness",
+            "category",
+        } <= (loaded.header.keys())
+        assert "http" in loaded.header["url"]  # jilin lists three links as ①https:… ②https:… ③http:…
+        assert not loaded.pages[0].text.startswith(("#", "-"))  # the header block is not body
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason=f"shared corpus not available at {CORPUS}")
+def test_corpus_national_text_is_reflowed() -> None:
+    loaded = load_file(NATIONAL_TEXT, MAX)
+    assert loaded.header == {}
+    lines = loaded.pages[0].text.split("\n")
+    assert "四、重点工作" in lines
+    assert "智能制造示范工厂建设期为２年" in loaded.pages[0].text
