@@ -21,11 +21,13 @@ from assistant.domain import Answer, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
 from assistant.prompts import Prompts
-from assistant.retrieval import Filters, retrieve, wants_comparison
+from assistant.retrieval import Filters, retrieve, retrieve_per_region, wants_comparison
+from ingest.metadata import find_regions
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]  # (user, assistant) turns
 _ELLIPTIC = re.compile(r"^(那|那么|还有|另外|它|其|该|这|上述|同样|如果是)|呢[？?]?$|\b(it|that|those|they|them)\b", re.I)
+_EVERY_PLACE = re.compile(r"各地|各省|各市|各地区|地方之间|不同地区|哪些地方|哪些省|哪些城市|other provinces|each province")
 # Given a question and its evidence, a hook may answer on its own (the eligibility engine does).
 Hook = Callable[[str, list[Chunk]], Answer | None]
 
@@ -72,9 +74,15 @@ class Assistant:
             return
         standalone = self._condense(question, history or ())
         t1 = time.perf_counter()
-        compare = wants_comparison(standalone)
+        regions = [] if flt.region else find_regions(standalone)
+        if not regions and not flt.region and _EVERY_PLACE.search(standalone):
+            regions = self.kb.local_regions()  # "各地…有什么不同": every place the index has rules for
+        compare = wants_comparison(standalone) or len(regions) >= 2
         k = self.kb.settings.retrieval.k + (2 if compare else 0)
-        hits = retrieve(self.kb, standalone, k, flt, compare=compare)
+        if len(regions) >= 2:
+            hits = retrieve_per_region(self.kb, standalone, regions, max(2, k // len(regions)), flt)
+        else:
+            hits = retrieve(self.kb, standalone, k, flt, compare=compare)
         evidence = [h.chunk for h in hits]
         t2 = time.perf_counter()
         timings = {"condense_ms": _ms(t0, t1), "retrieve_ms": _ms(t1, t2)}

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from assistant.citations import source_label
 from assistant.domain import Chunk
-from assistant.lexical import field_terms, tokenize
+from assistant.retrieval import ROW_SEPARATOR
+from assistant.lexical import expand_query, field_terms, tokenize
 from ingest.chunking import split_sentences
 from ingest.metadata import find_region
 
@@ -22,20 +23,25 @@ FIGURES: dict[str, re.Pattern[str]] = {
     "amount": re.compile(r"\d+(?:\.\d+)?(?:\s*[-－~～至]\s*\d+(?:\.\d+)?)?\s*(?:万元|亿元|元|万)"),
     "ratio": re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[一二三四五六七八九十百]+"),
     "duration": re.compile(r"[0-9一二两三四五六七八九十]+\s*(?:年|个月|个工作日|天|日)(?!度)|每年|每季度|每月|每半年"),
-    "count": re.compile(r"\d+\s*(?:余|多)?\s*(?:个|家|项|条|批|所|座)"),
+    "count": re.compile(r"[0-9一二两三四五六七八九十百千万]+\s*(?:余|多)?\s*(?:个|家|项|条|批|所|座)"),
     "level": re.compile(r"[一二三四五1-5]\s*级"),
     "date": re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日"),
 }
 _KIND_WORDS = {"amount": "金额", "ratio": "比例", "duration": "期限", "count": "数量", "level": "等级", "date": "日期"}
 _ASKS: list[tuple[str, re.Pattern[str]]] = [
-    ("amount", re.compile(r"多少(?:万元|万|元|钱|资金|奖励|补助|补贴|奖金)|金额|给多少|拿到多少|获得多少|奖励多少|补助多少|补贴多少|多少.{0,4}(?:奖|补)|how much|amount")),
-    ("ratio", re.compile(r"比例|百分之|几成|percent|rate|ratio")),
-    ("level", re.compile(r"几级|哪一?级|什么级别|多少级|what level|which level")),
-    ("date", re.compile(r"哪一?年|哪天|何时|什么时候|截止|日期|which year|when|deadline")),
-    ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几个月|how long|how often|period")),
-    ("count", re.compile(r"多少个|几个|多少家|几家|多少项|几项|多少批|how many|number of")),
+    ("amount", re.compile(r"多少(?:万元|万|元|钱|资金|奖励|补助|补贴|奖金)|金额|给多少|拿到多少|获得多少|(?:奖|补)[^，。？?]{0,8}多少"
+                          r"|多少.{0,4}(?:奖|补)|(?:奖补|奖励|补助|支持)(?:标准|力度)|\bhow much\b|\bamount")),
+    ("ratio", re.compile(r"比例|百分之|几成|\bpercent|\brate\b|\bratio\b")),
+    ("level", re.compile(r"几级|哪一?级|什么级别|多少级|\bwhat level\b|\bwhich level\b")),
+    ("date", re.compile(r"哪一?年|哪天|何时|什么时候|截止|日期|\bwhich year\b|\bwhen\b|\bdeadline\b")),
+    ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几个月|\bhow long\b|\bhow often\b|\bperiod\b")),
+    ("count", re.compile(r"多少个|(?<!哪)几个|多少家|几家|多少项|几项|多少批|\bhow many\b|\bnumber of\b")),
 ]
-_LIST = re.compile(r"哪些|哪几|包括|包含|有什么|什么样|列出|名单|which|what are|list")
+_LIST = re.compile(r"哪些|哪几|包括|包含|有什么|什么样|列出|名单|\bwhich\b|\bwhat are\b|\blist\b")
+_CONDITION_Q = re.compile(r"条件|要求|资格|门槛|criteria|requirement|eligib")
+_CONDITION_S = re.compile(r"条件|须|应当|应|不得|要求")
+_NUMERIC_CELL = re.compile(r"约?[0-9][0-9.,，]*\s*(?:万|亿)?\s*(?:余|多)?\s*(?:个|家|项|元|万元|%)?")
+_ROW_FIGURE_SKIP = re.compile(r"year|date|序号|年份|日期|url|note|备注", re.IGNORECASE)
 _PURPOSE = re.compile(r"奖|补|资助|贴息")
 _ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)])([^。：:\n]{2,30})[。：:]", re.M)
 _GENERIC_TERMS = {"智能制造", "工信部", "工业和信息化部", "工信厅", "十四五", "新一代信息技术", "成熟度", "能力成熟度"}
@@ -44,6 +50,11 @@ MAX_SENTENCES = 3
 MAX_LIST_SENTENCES = 5
 MAX_ROWS = 15
 MIN_COVERAGE = 0.2
+MIN_ROW_COVERAGE = 0.12
+MIN_GAIN = 0.08  # a further sentence must answer a part of the question the others did not
+LIST_BUDGET_CHARS = 500
+MAX_COMPARE_DOCS = 6
+ENUM_MIN_SHARE = 0.25
 DISCRIMINATIVE_IDF = 1.5  # a word in most chunks (智能, 企业) does not single out rows
 
 
@@ -72,6 +83,7 @@ class _Sent:
     idx: int  # evidence index
     score: float
     covered: frozenset[str]
+    row: Chunk | None = None  # the table row this line is, when the evidence is a table excerpt
 
 
 class Composer:
@@ -87,12 +99,16 @@ class Composer:
                 compare: bool = False) -> Composition:
         if not evidence:
             return Composition(self._say(english, "no_evidence", question), [], True)
-        weights = self._weights(question)
         kind = asked_figure(question)
-        if _LIST.search(question.lower()) and any(c.record for c in evidence[:3]):
-            rows = self._rows(question, evidence, weights)
-            if rows:
-                return rows
+        # score sentences against the corpus's own terms too (English words, typos, synonyms)
+        question = expand_query(question)
+        weights = self._weights(question)
+        if _LIST.search(question.lower()) and not kind:
+            top = self._sentences(evidence, weights, kind, question)[:1]
+            if top and evidence[top[0].idx].record:  # the best match is a table row: list the rows that fit
+                rows = self._rows(question, evidence, weights)
+                if rows:
+                    return rows
         if compare:
             return self._compare(question, evidence, weights, kind, english)
         if _LIST.search(question.lower()) and not kind:
@@ -106,25 +122,45 @@ class Composer:
         toks = {t for t in tokenize(question) if len(t) > 1 or t.isdigit()}
         return {t: self._idf(t) for t in toks}
 
-    def _sentences(self, evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None) -> list[_Sent]:
+    def _sentences(self, evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None,
+                   question: str = "") -> list[_Sent]:
         total = sum(weights.values()) or 1.0
+        wants_conditions = bool(_CONDITION_Q.search(question.lower()))
         out = []
         for i, c in enumerate(evidence):
             context = _norm(c.doc.title + c.section)
-            for s in split_sentences(c.text):
+            # a table row is one statement; its cells are not sentences
+            pieces = c.text.split(ROW_SEPARATOR) if c.record else split_sentences(c.text)
+            rows = {r.text: r for r in self._doc_chunks(c.doc.doc_id) if r.record} if c.record else {}
+            for s in pieces:
                 ns = _norm(s)
                 if len(ns) < 4:
                     continue
                 covered = frozenset(t for t in weights if t in ns)
                 in_ctx = frozenset(t for t in weights if t in context) - covered
                 score = (sum(weights[t] for t in covered) + 0.5 * sum(weights[t] for t in in_ctx)) / total
-                score += 0.12 / (i + 1)
-                if kind and FIGURES[kind].search(ns):
+                score += 0.08 / (i + 1)
+                row = rows.get(s)
+                if kind and self._has_figure(kind, s, row or c):
                     score += 0.25
-                if re.fullmatch(r"[（(]?[一二三四五六七八九十0-9]+[、）)．.]?.{0,20}[。：:]?", ns):
+                if wants_conditions and _CONDITION_S.search(s):
+                    score += 0.2 if ("条件" in s and s.rstrip().endswith(("：", ":"))) else 0.1
+                if _is_heading(ns):
                     score -= 0.1  # a bare heading says little on its own
-                out.append(_Sent(s.strip(), i, score, covered | in_ctx))
+                out.append(_Sent(s.strip(), i, score, covered | in_ctx, row))
         return sorted(out, key=lambda x: -x.score)
+
+    @staticmethod
+    def _has_figure(kind: str, sentence: str, chunk: Chunk) -> bool:
+        if FIGURES[kind].search(_norm(sentence)):
+            return True
+        if kind == "duration" and FIGURES["date"].search(_norm(sentence)):
+            return True  # "how long is it valid" is answered by "有效期截至2027年12月31日"
+        if chunk.record and kind in ("count", "amount", "ratio", "duration"):
+            # in a table the number and its unit sit in different columns (count：110；unit：家)
+            return any(_NUMERIC_CELL.fullmatch(v.strip()) for k, v in chunk.record.items()
+                       if not _ROW_FIGURE_SKIP.search(k) and v in sentence)
+        return False
 
     def _focus(self, question: str) -> list[str]:
         q = _norm(question)
@@ -146,13 +182,13 @@ class Composer:
     # ------------------------------------------------------------------ single answer
     def _single(self, question: str, evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None,
                 english: bool) -> Composition:
-        sents = self._sentences(evidence, weights, kind)
+        sents = self._sentences(evidence, weights, kind, question)
         if not sents:
             return Composition(self._say(english, "no_evidence", question), [], True)
         if kind:
             focus = self._focus(question)
             region, _ = find_region(question)
-            with_fig = [s for s in sents if FIGURES[kind].search(_norm(s.text))
+            with_fig = [s for s in sents if self._has_figure(kind, s.text, s.row or evidence[s.idx])
                         and self._about_subject(evidence[s.idx], s.text, focus, region, question)]
             if not with_fig:
                 return self._not_specified(question, evidence, sents, kind, focus, english)
@@ -164,37 +200,64 @@ class Composer:
         chosen = [best]
         covered = set(best.covered)
         total = sum(weights.values()) or 1.0
+        # first the sentences that answer another part of the question, then more of the best clause
         for s in sents[1:]:
             if len(chosen) >= limit:
                 break
-            gain = sum(weights[t] for t in s.covered - covered) / total
-            same_clause = s.idx == best.idx and s.score >= 0.6 * best.score
-            if gain >= 0.12 or same_clause:
+            if sum(weights[t] for t in s.covered - covered) / total >= MIN_GAIN:
                 chosen.append(s)
                 covered |= s.covered
+        for s in sents[1:]:
+            if len(chosen) >= limit:
+                break
+            if (s not in chosen and s.idx == best.idx and s.row is None and s.score >= 0.5 * best.score
+                    and not _is_heading(_norm(s.text))):
+                chosen.append(s)
+        chosen += self._list_after_colon(chosen, evidence)
         return self._render(chosen, evidence, english)
+
+    @staticmethod
+    def _list_after_colon(chosen: list[_Sent], evidence: Sequence[Chunk]) -> list[_Sent]:
+        """A sentence ending in "：" introduces items: bring them along (e.g. 第六条's (一)…(八))."""
+        extra: list[_Sent] = []
+        taken = {(s.idx, s.text) for s in chosen}
+        for s in chosen:
+            if not s.text.rstrip().endswith(("：", ":")):
+                continue
+            sents = [x.strip() for x in split_sentences(evidence[s.idx].text)]
+            if s.text not in sents:
+                continue
+            size = 0
+            for nxt in sents[sents.index(s.text) + 1:]:
+                if size > LIST_BUDGET_CHARS or (nxt and not re.match(r"^[（(]?[一二三四五六七八九十0-9]+[）)、.．]", nxt)):
+                    break
+                if (s.idx, nxt) not in taken:
+                    extra.append(_Sent(nxt, s.idx, 0.0, frozenset()))
+                    taken.add((s.idx, nxt))
+                    size += len(nxt)
+        return extra
 
     def _render(self, chosen: list[_Sent], evidence: Sequence[Chunk], english: bool,
                 lead: str = "") -> Composition:
-        used: list[int] = []
-        by_idx: dict[int, list[_Sent]] = {}
+        cited: list[Chunk] = []
+        by_chunk: dict[str, list[_Sent]] = {}
         for s in chosen:
-            if s.idx not in by_idx:
-                used.append(s.idx)
-            by_idx.setdefault(s.idx, []).append(s)
+            c = s.row or evidence[s.idx]  # a line of a table excerpt cites its own row
+            if c.chunk_id not in by_chunk:
+                cited.append(c)
+            by_chunk.setdefault(c.chunk_id, []).append(s)
         parts = []
-        for n, idx in enumerate(used, start=1):
-            c = evidence[idx]
-            order = {id(x): k for k, x in enumerate(split_sentences(c.text))}
-            texts = sorted(by_idx[idx], key=lambda x: order.get(id(x), 0))
-            body = "".join(_end(t.text) for t in texts)
+        for n, c in enumerate(cited, start=1):
+            texts = sorted(by_chunk[c.chunk_id], key=lambda x: c.text.find(x.text))
+            # a table row shows its named cells (its first line, the row as written, is in the citation)
+            body = "".join(_end(_display(t.text, c)) for t in texts)
             label = source_label(c.doc.title, c.section)
             if english:
                 parts.append(f"According to {label}: {body}[{n}]")
             else:
                 parts.append(f"{'根据' if n == 1 else '另据'}{label}，{body}[{n}]")
         text = (lead + "\n" if lead else "") + "\n".join(parts)
-        return Composition(text, [evidence[i] for i in used])
+        return Composition(text, cited)
 
     # ------------------------------------------------------------------ the documents do not say
     def _not_specified(self, question: str, evidence: Sequence[Chunk], sents: list[_Sent], kind: str,
@@ -234,9 +297,11 @@ class Composer:
         for parent in (top.section, " > ".join(parts[:-1])):
             if not parent:
                 continue
-            label = re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]", "", parent.split(" > ")[-1])
-            if not any(t in _norm(label) for t, w in weights.items() if len(t) > 1 and t not in _GENERIC_TERMS):
-                continue
+            label = _norm(re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]", "",
+                                 parent.split(" > ")[-1]))
+            named = sum(w for t, w in weights.items() if len(t) > 1 and t not in _GENERIC_TERMS and t in label)
+            if named < ENUM_MIN_SHARE * (sum(weights.values()) or 1.0):
+                continue  # the question is not about this heading as a whole
             family = [c for c in self._doc_chunks(top.doc.doc_id)
                       if c.section == parent or c.section.startswith(parent + " > ")]
             items: list[tuple[str, int]] = []
@@ -256,21 +321,29 @@ class Composer:
     # ------------------------------------------------------------------ comparing documents
     def _compare(self, question: str, evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None,
                  english: bool) -> Composition:
-        sents = self._sentences(evidence, weights, kind)
+        """One line per document: its best sentence (with the figure asked for, about the same subject)."""
+        sents = self._sentences(evidence, weights, kind, question)
+        focus = self._focus(question)
         best_per_doc: dict[str, _Sent] = {}
         for s in sents:
-            d = evidence[s.idx].doc.doc_id
-            if d not in best_per_doc and s.score >= MIN_COVERAGE:
-                best_per_doc[d] = s
+            c = evidence[s.idx]
+            if c.doc.doc_id in best_per_doc or s.score < MIN_COVERAGE:
+                continue
+            if kind and not (self._has_figure(kind, s.text, c) and self._about_subject(c, s.text, [], "", question)):
+                continue
+            if focus and not any(t in _norm(c.section + c.text) for t in focus):
+                continue
+            best_per_doc[c.doc.doc_id] = s
         if len(best_per_doc) < 2:
             return self._single(question, evidence, weights, kind, english)
         chunks: list[Chunk] = []
         lines = ["Side by side, by document:" if english else "各文件的相关规定对比如下："]
-        for s in list(best_per_doc.values())[:6]:
+        for s in list(best_per_doc.values())[:MAX_COMPARE_DOCS]:
             c = evidence[s.idx]
             chunks.append(c)
-            region = f"（{c.doc.region}）" if c.doc.region else ""
-            lines.append(f"- {source_label(c.doc.title, c.section)}{region}：{_end(s.text)}[{len(chunks)}]")
+            region = f"（{c.doc.region}）" if c.doc.region and c.doc.region != "全国" else ""
+            note = "（摘要，请核对原文）" if c.doc.authority == "summary" else ""
+            lines.append(f"- {source_label(c.doc.title, c.section)}{region}{note}：{_end(s.text)}[{len(chunks)}]")
         return Composition("\n".join(lines), chunks)
 
     # ------------------------------------------------------------------ rows of case lists
@@ -284,7 +357,7 @@ class Composer:
             hay = _norm(r.text)
             scored.append((sum(w for t, w in weights.items() if t in hay), r))
         best = max(s for s, _ in scored)
-        if best <= 0:
+        if best < MIN_ROW_COVERAGE * sum(weights.values()):
             return None
         cands = [(s, r) for s, r in scored if s >= 0.5 * best]
         # tokens that set rows apart (not shared by most candidates) decide which rows answer
@@ -321,6 +394,18 @@ def _display_columns(rows: Sequence[Chunk]) -> list[str]:
     return varying[:2]
 
 
+def _display(text: str, chunk: Chunk) -> str:
+    """A table row shows its named cells; the row as written (its first line) stays in the citation."""
+    lines = text.split("\n")
+    if len(lines) == 2 and (chunk.record or lines[0].lstrip().startswith("|")):
+        return lines[1]
+    return text
+
+
+def _is_heading(normed: str) -> bool:
+    return bool(re.fullmatch(r"[（(]?[一二三四五六七八九十0-9]+[、）)．.]?.{0,20}[。：:]?", normed))
+
+
 def _end(s: str) -> str:
     s = s.strip()
-    return s if s.endswith(("。", "！", "？", "；", "…", ".", "”")) else s + "。"
+    return s if s.endswith(("。", "！", "？", "；", "…", ".", "”", "：", ":")) else s + "。"

@@ -77,6 +77,12 @@ class KnowledgeBase:
             "store": self.settings.chroma_url or str(self.settings.chroma_dir),
         }
 
+    def local_regions(self) -> list[str]:
+        """Provinces and cities that have local documents in the index, in a stable order."""
+        regions = {cs[0].doc.region for cs in self.snapshot.by_doc.values()
+                   if cs[0].doc.level in ("province", "city") and cs[0].doc.region}
+        return sorted(regions)
+
     def list_documents(self) -> list[dict[str, Any]]:
         """One row per document: its metadata, chunk count and every path holding it."""
         rows = []

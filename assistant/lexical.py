@@ -14,6 +14,8 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 TERMS_FILE = Path(__file__).parent / "data" / "terms.txt"
+GLOSSARY = Path(__file__).parent / "data" / "glossary.tsv"
+SYNONYMS = Path(__file__).parent / "data" / "synonyms.tsv"
 _STOP = set("的 了 和 与 及 或 等 是 在 对 为 以 按 将 把 被 由 从 中 上 下 个 吗 呢 吧 啊 哪些 什么 怎么 如何 多少 几 是否 可以 能 会 要 有 没有 我们 你们 他们 这 那 其 之 并 且 而 也 都 就 请 问 一下 一个".split())
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 
@@ -29,6 +31,35 @@ def _jieba():  # type: ignore[no-untyped-def]
 
 
 _LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> list[tuple[str, str]]:
+    rows = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            en, zh = line.split("\t", 1)
+            rows.append((en.lower(), zh))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> list[tuple[str, str]]:
+    rows = []
+    for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            variant, terms = line.split("\t", 1)
+            rows.append((variant, terms))
+    return rows
+
+
+def expand_query(query: str) -> str:
+    """Add the corpus's terms for English words, typos and colloquial variants in `query`
+    (BM25 matches words, not meanings)."""
+    low = query.lower()
+    extra = [zh for en, zh in _glossary() if en in low]
+    extra += [terms for variant, terms in _synonyms() if variant in query]
+    return query + (" " + " ".join(extra) if extra else "")
 
 
 def field_terms() -> list[str]:

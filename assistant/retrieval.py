@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from assistant.domain import KINDS, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
+from assistant.lexical import expand_query
 from ingest.metadata import normalise_region
 
-GLOSSARY = Path(__file__).parent / "data" / "glossary.tsv"
 _COMPARE = re.compile(r"各地|各省|各市|对比|比较|区别|不同|差异|分别|哪些地方|哪些省|哪些城市|哪些地区|side by side|compare|differ")
 SUMMARY_FACTOR = 0.85  # an official clause outranks a summary of it at equal relevance
 
@@ -76,23 +74,6 @@ class Filters:
         ))
 
 
-@lru_cache(maxsize=1)
-def _glossary() -> list[tuple[str, str]]:
-    rows = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            en, zh = line.split("\t", 1)
-            rows.append((en.lower(), zh))
-    return rows
-
-
-def expand_query(query: str) -> str:
-    """Add Chinese terms for the English words in `query` (BM25 cannot match across languages)."""
-    low = query.lower()
-    extra = [zh for en, zh in _glossary() if en in low]
-    return query + (" " + " ".join(extra) if extra else "")
-
-
 def wants_comparison(question: str) -> bool:
     return bool(_COMPARE.search(question.lower()))
 
@@ -137,6 +118,26 @@ def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = No
 
 
 MAX_TABLE_ROWS = 12
+ROW_SEPARATOR = "\n\n"  # between the rows of a table excerpt (a row's own text has one newline)
+
+
+def retrieve_per_region(kb: KnowledgeBase, query: str, regions: list[str], k_each: int,
+                        filters: Filters | None = None) -> list[SearchHit]:
+    """Side-by-side evidence: the best passages of each named place, interleaved (place order kept)."""
+    base = filters or Filters()
+    known = {c[0].doc.region for c in kb.snapshot.by_doc.values()}
+    lists = []
+    for r in regions:
+        r = normalise_region(r)
+        if r in known:
+            lists.append(retrieve(kb, query, k_each, replace(base, region=r), compare=False))
+        else:  # a place inside another's document (长春新区 in 吉林's compilation): search for its name
+            lists.append([h for h in retrieve(kb, f"{r} {query}", k_each * 3, base, compare=False)
+                          if r in h.chunk.text or r in h.chunk.section][:k_each])
+    out: list[SearchHit] = []
+    for i in range(k_each):
+        out.extend(lst[i] for lst in lists if len(lst) > i)
+    return out
 
 
 def merge_neighbours(hits: list[SearchHit]) -> list[SearchHit]:
@@ -185,7 +186,7 @@ def _merge_rows(hits: list[SearchHit]) -> list[SearchHit]:
             parts = sorted((g.chunk for g in group[:MAX_TABLE_ROWS]), key=lambda c: c.ord)
             nums = [int(m.group(1)) for c in parts if (m := re.match(r"第(\d+)行", c.section))]
             section = f"第{min(nums)}-{max(nums)}行（{len(parts)}行）" if nums else h.chunk.section
-            merged = replace(h.chunk, text="\n".join(c.text for c in parts), section=section)
+            merged = replace(h.chunk, text=ROW_SEPARATOR.join(c.text for c in parts), section=section)
             out.append(replace(h, chunk=merged))
     return out
 

@@ -53,8 +53,19 @@ def find_date(text: str) -> str:
     return f"{m.group(4)}-{m.group(5)}-{m.group(6)}"
 
 
+def find_regions(text: str) -> list[str]:
+    """Every province or city named in `text`, in order of first mention."""
+    found = sorted((text.find(n), -len(n), n) for n in CITIES + PROVINCES if n in text)
+    out: list[str] = []
+    for pos, neg_len, name in found:
+        if not any(pos >= text.find(o) and pos + -neg_len <= text.find(o) + len(o) and o != name and name in o
+                   for o in out):
+            out.append(name)
+    return out
+
+
 def find_region(text: str) -> tuple[str, str]:
-    """(region, level) named in `text`: a city beats a province; ("", "") when none."""
+    """(region, level) of the place named first in `text`; ("", "") when none."""
     found = [(text.find(n), -len(n), n) for n in CITIES + PROVINCES if n in text]
     if not found:
         return "", ""
@@ -69,6 +80,15 @@ def normalise_region(name: str) -> str:
         if name.startswith(known):
             return known
     return re.sub(r"(省|市|自治区|特别行政区)$", "", name)
+
+
+_TITLE_NOTE = re.compile(r"[（(][^（）()]*(?:汇编|节选|涉及|附件|Maturity|[A-Za-z]{6,})[^（）()]*[）)]")
+
+
+def clean_title(title: str) -> str:
+    """Drop compilers' notes from a title: （汇编标题，…节选）, （附件1《…》…）, an English gloss in brackets."""
+    cleaned = _TITLE_NOTE.sub("", title).strip()
+    return cleaned if len(cleaned) >= 4 else title.strip()
 
 
 def title_from_text(body: str, path: Path) -> str:
@@ -104,7 +124,7 @@ def guess_authority(header: dict[str, str]) -> str:
 def describe(header: dict[str, str], body: str, path: Path, has_records: bool) -> dict[str, str | int]:
     """Every metadata field of DocumentMeta except doc_id and source."""
     head = body[:1500]
-    title = header.get("title") or title_from_text(body, path)
+    title = clean_title(header.get("title") or title_from_text(body, path))
     issuer = header.get("issuer") or _issuer_from_text(head)
     # without a header, only the title and the opening lines name the document's own 文号
     doc_no = find_doc_no(header.get("doc_no", "")) or header.get("doc_no", "").strip() or (

@@ -7,7 +7,9 @@ document either complete (all n_chunks present) or detectably partial, and re-ru
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import logging
 import re
 import time
@@ -75,7 +77,7 @@ def build_chunks(loaded: LoadedFile, doc_id: str, source: str, settings: Setting
     for piece in chunk_units(parse_units([(p.number, p.text) for p in loaded.pages]), settings.chunking):
         texts.append((piece.section, piece.text, piece.page, {}))
     for i, rec in enumerate(loaded.records, start=1):
-        row = "；".join(f"{k}：{v}" for k, v in rec.items() if v)
+        row = row_text(rec)
         if row:
             texts.append((f"第{i}行", row, 0, {k: v[:200] for k, v in rec.items() if v}))
     n = len(texts)
@@ -87,6 +89,17 @@ def build_chunks(loaded: LoadedFile, doc_id: str, source: str, settings: Setting
 
 
 _URL = re.compile(r"https?://\S+")
+
+
+def row_text(record: dict[str, str]) -> str:
+    """A table row as the source writes it (comma-separated, so a quote of the file still matches),
+    then its cells named by column; "" for an empty row."""
+    if not any(record.values()):
+        return ""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(list(record.values()))
+    labelled = "；".join(f"{k}：{v}" for k, v in record.items() if v)
+    return f"{buf.getvalue()}\n{labelled}"
 
 
 def embedding_text(chunk: Chunk) -> str:

@@ -117,7 +117,9 @@ def parse_units(pages: list[tuple[int, str]]) -> list[Unit]:
                     flush()
                     table_header = cells
                     continue
-                row = "；".join(f"{h}：{v}" for h, v in zip(table_header, cells, strict=False) if v)
+                # the row as written (so a quote of the source still matches), then its cells named
+                labelled = "；".join(f"{h}：{v}" for h, v in zip(table_header, cells, strict=False) if v)
+                row = f"{line}\n{labelled}"
                 path = tuple(label for _, label in stack) + ((cells[0] or "行")[:_LABEL_MAX],)
                 units.append(Unit(path, row, page_no))
                 continue
