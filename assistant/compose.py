@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from assistant.citations import source_label
 from assistant.domain import Chunk
-from assistant.retrieval import ROW_SEPARATOR
 from assistant.lexical import expand_query, field_terms, tokenize
+from assistant.retrieval import ROW_SEPARATOR
 from ingest.chunking import split_sentences
 from ingest.metadata import find_region
 
@@ -51,6 +51,7 @@ MAX_LIST_SENTENCES = 5
 MAX_ROWS = 15
 MIN_COVERAGE = 0.2
 MIN_ROW_COVERAGE = 0.12
+LENGTH_PENALTY = 0.03
 MIN_GAIN = 0.08  # a further sentence must answer a part of the question the others did not
 LIST_BUDGET_CHARS = 500
 MAX_COMPARE_DOCS = 6
@@ -140,6 +141,7 @@ class Composer:
                 in_ctx = frozenset(t for t in weights if t in context) - covered
                 score = (sum(weights[t] for t in covered) + 0.5 * sum(weights[t] for t in in_ctx)) / total
                 score += 0.08 / (i + 1)
+                score -= LENGTH_PENALTY * len(ns) / 100  # at equal coverage, the sentence that says less else
                 row = rows.get(s)
                 if kind and self._has_figure(kind, s, row or c):
                     score += 0.25

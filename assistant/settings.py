@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     llm_model: str = Field("", description="Alias of llm.model.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM endpoint.")
     prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Folder of prompt files.")
+    programmes_dir: Path | None = Field(
+        None, description="Folder of programme YAML files for eligibility checks; empty uses the built-in set."
+    )
     # service
     api_keys: str = Field("", description="Comma-separated API keys; empty leaves the API open (loopback use).")
     admin_key: str = Field("", description="Key required for uploads and deletes (defaults to open when no keys).")

@@ -1,0 +1,52 @@
+"""Questions that state a profile in words ("我们是黑龙江注册一年的规上企业，能申请数字化车间吗？") are
+answered by the eligibility engine, each verdict cited with the indexed clause that sets it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from assistant.domain import Answer, Chunk, Citation
+from assistant.eligibility import Programme, Source
+from assistant.knowledge import KnowledgeBase
+from assistant.profile_text import answer_eligibility, parse_profile, wants_eligibility
+from ingest.cleaning import normalize_for_match
+
+_FIRST_PERSON = re.compile(r"我们|我司|我厂|我公司|本企业|本公司|本厂|咱们|\b(?:we|our|us)\b", re.I)
+# fields that alone do not describe an asker ("获评示范工厂的企业能拿多少" names a title, not a profile)
+_CONTEXT_ONLY = {"province", "city", "applicant_kind", "titles"}
+
+
+class EligibilityHook:
+    """A chat hook: returns an Answer when the question asks "can we apply" and states facts about the asker."""
+
+    def __init__(self, kb: KnowledgeBase, programmes: Sequence[Programme]) -> None:
+        self.kb = kb
+        self.programmes = list(programmes)
+
+    def __call__(self, question: str, evidence: list[Chunk]) -> Answer | None:
+        if not wants_eligibility(question):
+            return None
+        profile, _ = parse_profile(question)
+        if not (_FIRST_PERSON.search(question) or set(profile.known()) - _CONTEXT_ONLY):
+            return None  # nothing about the asker: a question about the rules, answered from the text
+        text, sources, verdicts = answer_eligibility(question, self.programmes)
+        if not verdicts:
+            return None
+        citations = tuple(self._citation(n, src) for n, src in enumerate(sources, start=1))
+        return Answer(text, citations=citations, mode="extractive")
+
+    def _citation(self, n: int, src: Source) -> Citation:
+        chunk = find_quote(self.kb.snapshot.chunks.values(), src.quote, src.doc_no, src.doc)
+        if chunk is None:  # the rule's document is not indexed: cite the rule's own record of it
+            return src.to_citation(n)
+        c = Citation.from_chunk(n, chunk)
+        return Citation(**{**c.to_dict(), "section": src.clause or c.section})
+
+
+def find_quote(chunks: Iterable[Chunk], quote: str, doc_no: str = "", title: str = "") -> Chunk | None:
+    """The chunk containing `quote` (whitespace/width-insensitive), preferring the named document."""
+    q = normalize_for_match(quote)
+    hits = [c for c in chunks if q and q in normalize_for_match(c.text)]
+    named = [c for c in hits if (doc_no and doc_no in c.doc.doc_no) or (title and title[:6] in c.doc.title)]
+    return (named or hits or [None])[0]
