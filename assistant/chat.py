@@ -17,6 +17,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from assistant import guard
 from assistant.citations import format_evidence, verify
 from assistant.compose import Composer
+from assistant.condense import condense
 from assistant.domain import Answer, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
@@ -26,7 +27,6 @@ from ingest.metadata import find_regions
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]  # (user, assistant) turns
-_ELLIPTIC = re.compile(r"^(那|那么|还有|另外|它|其|该|这|上述|同样|如果是)|呢[？?]?$|\b(it|that|those|they|them)\b", re.I)
 _EVERY_PLACE = re.compile(r"各地|各省|各市|各地区|地方之间|不同地区|哪些地方|哪些省|哪些城市|other provinces|each province")
 # Given a question and its evidence, a hook may answer on its own (the eligibility engine does).
 Hook = Callable[[str, list[Chunk]], Answer | None]
@@ -134,9 +134,7 @@ class Assistant:
                     return out
             except Exception as e:  # any provider error: fall back to the rule below
                 log.warning("condense via LLM failed (%s); using the rule-based rewrite", e)
-        if _ELLIPTIC.search(question) or len(question) < 12:
-            return f"{history[-1][0]} {question}"
-        return question
+        return condense(question, history[-1][0])
 
     def _chain(self) -> Runnable[dict[str, Any], str]:
         def to_messages(inputs: dict[str, Any]) -> list[BaseMessage]:

@@ -34,7 +34,8 @@ _ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("ratio", re.compile(r"比例|百分之|几成|\bpercent|\brate\b|\bratio\b")),
     ("level", re.compile(r"几级|哪一?级|什么级别|多少级|\bwhat level\b|\bwhich level\b")),
     ("date", re.compile(r"哪一?年|哪天|何时|什么时候|截止|日期|\bwhich year\b|\bwhen\b|\bdeadline\b")),
-    ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几个月|\bhow long\b|\bhow often\b|\bperiod\b")),
+    ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几个月|\bhow long\b|\bhow often\b|\bperiod\b"
+                            r"|\bhow many (?:years|months|days)\b")),
     ("count", re.compile(r"多少个|(?<!哪)几个|多少家|几家|多少项|几项|多少批|\bhow many\b|\bnumber of\b")),
 ]
 _LIST = re.compile(r"哪些|哪几|包括|包含|有什么|什么样|列出|名单|\bwhich\b|\bwhat are\b|\blist\b")

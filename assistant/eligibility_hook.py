@@ -14,7 +14,7 @@ from ingest.cleaning import normalize_for_match
 
 _FIRST_PERSON = re.compile(r"我们|我司|我厂|我公司|本企业|本公司|本厂|咱们|\b(?:we|our|us)\b", re.I)
 # fields that alone do not describe an asker ("获评示范工厂的企业能拿多少" names a title, not a profile)
-_CONTEXT_ONLY = {"province", "city", "applicant_kind", "titles"}
+_CONTEXT_ONLY = {"province", "city", "applicant_kind", "titles", "project_kind"}
 
 
 class EligibilityHook:
