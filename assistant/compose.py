@@ -175,7 +175,8 @@ class Composer:
 
         The document title does not count: a register *about* 示范工厂 may quote an unrelated figure.
         """
-        hay = _norm(c.section + c.text)
+        # the clause's own headings, not a compilation's title above them ("…数字化车间/智能工厂认定管理办法")
+        hay = _norm(" ".join(c.section.split(" > ")[-2:]) + c.text)
         if region and c.doc.region not in (region, "全国", "") and region not in hay:
             return False
         if _PURPOSE.search(question) and not _PURPOSE.search(sentence):

@@ -19,6 +19,7 @@ class Piece:
     section: str
     text: str
     page: int
+    record: tuple[tuple[str, str], ...] = ()
 
 
 def split_sentences(text: str) -> list[str]:
@@ -48,6 +49,10 @@ def chunk_units(units: list[Unit], cfg: ChunkingSettings) -> list[Piece]:
         group.clear()
 
     for unit in units:
+        if unit.record:  # a table row is a record: never merged, never split
+            emit()
+            pieces.append(Piece(unit.section, unit.text, unit.page, unit.record))
+            continue
         if group and _can_join(group, unit, cfg):
             group.append(unit)
             continue

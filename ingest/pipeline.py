@@ -75,7 +75,7 @@ def build_chunks(loaded: LoadedFile, doc_id: str, source: str, settings: Setting
     doc = DocumentMeta(doc_id=doc_id, source=source, **meta)  # type: ignore[arg-type]
     texts: list[tuple[str, str, int, dict[str, str]]] = []
     for piece in chunk_units(parse_units([(p.number, p.text) for p in loaded.pages]), settings.chunking):
-        texts.append((piece.section, piece.text, piece.page, {}))
+        texts.append((piece.section, piece.text, piece.page, {k: v[:200] for k, v in piece.record}))
     for i, rec in enumerate(loaded.records, start=1):
         row = row_text(rec)
         if row:

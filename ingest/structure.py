@@ -35,6 +35,7 @@ class Unit:
     path: tuple[str, ...]
     text: str
     page: int
+    record: tuple[tuple[str, str], ...] = ()  # a table row's (column, cell) pairs; it is a chunk of its own
 
     @property
     def section(self) -> str:
@@ -121,7 +122,8 @@ def parse_units(pages: list[tuple[int, str]]) -> list[Unit]:
                 labelled = "；".join(f"{h}：{v}" for h, v in zip(table_header, cells, strict=False) if v)
                 row = f"{line}\n{labelled}"
                 path = tuple(label for _, label in stack) + ((cells[0] or "行")[:_LABEL_MAX],)
-                units.append(Unit(path, row, page_no))
+                cells_named = tuple((h, v) for h, v in zip(table_header, cells, strict=False) if h and v)
+                units.append(Unit(path, row, page_no, cells_named))
                 continue
             table_header = None
             htype = heading_type(line)
