@@ -16,11 +16,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian's chromium for the UI test (playwright drives it; it never downloads a browser).
+# Debian's chromium (+ a CJK font for readable screenshots) for the UI test; playwright drives it and
+# never downloads a browser of its own.
+BROWSER_PKGS := chromium fonts-wqy-microhei
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PKGS) >/dev/null; \
+	fi
 
 # Main job: the server (API + UI at /ui); the knowledge base is built from corpus/ on first start.
 run: $(STAMP)

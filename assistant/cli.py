@@ -171,12 +171,7 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 def _load_extras() -> None:
     import importlib
 
-    for mod in ("assistant.cli_more",):
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as e:
-            if e.name != mod:
-                raise
+    importlib.import_module("assistant.cli_more")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -120,4 +120,10 @@ def _register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(func=cmd_bench)
 
 
-EXTRA_COMMANDS.append(_register)
+def _register_serve(sub: argparse._SubParsersAction) -> None:
+    from assistant.api.serve import register_serve
+
+    register_serve(sub)
+
+
+EXTRA_COMMANDS.extend([_register, _register_serve])

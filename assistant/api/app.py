@@ -1,0 +1,111 @@
+"""The FastAPI application factory: settings and assistant injected, one error handler per error family."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from assistant.api.routes import router
+from assistant.api.security import BodyTooLarge, GuardMiddleware
+from assistant.chat import Assistant
+from assistant.errors import ZhiceError
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """智策 Zhice — cited answers about Chinese smart-manufacturing policy.
+
+Every answer cites the clauses it rests on (`citations`, numbered like the `[n]` markers).
+When `ZHICE_API_KEYS` is set, every `/v1/` route needs `Authorization: Bearer <key>` or
+`X-API-Key: <key>`; uploads and deletes need `ZHICE_ADMIN_KEY`. Errors are
+`{"error": {"type", "message"}}`.
+"""
+
+
+def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
+    """The API (no UI; see `assistant.api.serve.build_server` for the full server).
+
+    Args:
+        settings: Service settings (keys, limits, CORS). Default: the assistant's, else `Settings()`.
+        assistant: The answering core. Default: `build_assistant(settings)`.
+    """
+    if settings is None:
+        settings = assistant.kb.settings if assistant is not None else Settings()
+    if assistant is None:
+        from assistant.wiring import build_assistant
+
+        assistant = build_assistant(settings)
+    app = FastAPI(title="智策 Zhice API", version="0.1.0", description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.assistant = assistant
+    app.include_router(router)
+    app.add_exception_handler(ZhiceError, _zhice_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    # The guard sits in front of routing, so refused requests are never parsed; CORS, added after
+    # it, wraps it, so even refusals carry the headers a browser needs to read them.
+    app.add_middleware(GuardMiddleware, settings=settings)
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+            allow_credentials="*" not in origins,
+        )
+    return app
+
+
+def error_json(status: int, type_: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"type": type_, "message": message}}, status_code=status, headers=headers)
+
+
+async def _zhice_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ZhiceError)
+    if exc.status_code >= 500:
+        log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
+    return error_json(exc.status_code, type(exc).__name__, str(exc))
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    body = {"error": {"type": "BadInput", "message": validation_message(errors),
+                      "details": [_jsonable_error(e) for e in errors]}}
+    return JSONResponse(body, status_code=422)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    if isinstance(exc, BodyTooLarge):
+        return error_json(exc.status_code, exc.denied.type, exc.denied.message)
+    try:
+        phrase = HTTPStatus(exc.status_code).phrase.replace(" ", "")
+    except ValueError:
+        phrase = "Error"
+    return error_json(exc.status_code, phrase, str(exc.detail), dict(exc.headers or {}))
+
+
+def validation_message(errors: list[dict[str, Any]]) -> str:
+    """One readable line for a list of pydantic errors."""
+    parts = []
+    for e in errors[:5]:
+        if e.get("type") == "json_invalid":
+            parts.append(f"the body is not valid JSON ({e.get('ctx', {}).get('error', 'decode error')}); "
+                         "send a JSON object like {\"question\": \"…\"}")
+            continue
+        loc = ".".join(str(x) for x in e.get("loc", ()) if x != "body") or "body"
+        parts.append(f"{loc}: {e.get('msg', 'invalid')}")
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    return "; ".join(parts) + more
+
+
+def _jsonable_error(e: dict[str, Any]) -> dict[str, Any]:
+    return {"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", ""))}

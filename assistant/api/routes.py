@@ -1,0 +1,231 @@
+"""HTTP routes: each validates its body, delegates to the assistant or knowledge base, and shapes the reply.
+
+Domain conditions (empty question, unknown filter, missing document, busy index) are raised by the
+core as ZhiceError and turned into JSON errors by the one handler in `app.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator, Sequence
+from itertools import chain
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+
+from assistant import tokens
+from assistant.api.schemas import (
+    AnswerOut,
+    AskRequest,
+    ChatCompletionRequest,
+    DeleteOut,
+    DocumentsOut,
+    ErrorOut,
+    HealthOut,
+    SearchOut,
+    SearchRequest,
+    UploadOut,
+    history_pairs,
+    split_conversation,
+)
+from assistant.api.security import ingest_upload, remove_uploaded
+from assistant.chat import Assistant
+from assistant.citations import source_label
+from assistant.domain import Answer, Citation
+from assistant.errors import ZhiceError
+
+MODEL_ID = "zhice"
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut} for code in (401, 403, 413, 422, 429)
+}
+
+
+def get_assistant(request: Request) -> Assistant:
+    return request.app.state.assistant  # type: ignore[no-any-return]
+
+
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+router = APIRouter()
+
+
+# ---------------------------------------------------------------------- health
+@router.get("/healthz", response_model=HealthOut, tags=["service"])
+def healthz(assistant: AssistantDep) -> dict[str, Any]:
+    """Liveness and index statistics (no key needed)."""
+    return {"status": "empty" if assistant.kb.is_empty() else "ok", "index": assistant.kb.stats()}
+
+
+# ---------------------------------------------------------------------- ask / search
+@router.post("/v1/ask", response_model=AnswerOut, tags=["answers"], responses={
+    **ERRORS, 200: {"content": {"text/event-stream": {}},
+                    "description": "The answer; with stream=true, `token` events then one `answer` event."}})
+async def ask(body: AskRequest, assistant: AssistantDep) -> Any:
+    """Answer a question with numbered citations."""
+    events = assistant.stream(body.question, history_pairs(body.history), body.filters)
+    # The first step validates the question and filters: errors become a proper 422, not a broken stream.
+    first = await run_in_threadpool(next, events)
+    if not body.stream:
+        final = await run_in_threadpool(_last, chain([first], events))
+        return final.to_dict()
+    return StreamingResponse(_ask_events(chain([first], events)), media_type="text/event-stream",
+                             headers=SSE_HEADERS)
+
+
+async def _ask_events(events: Iterator[str | Answer]) -> AsyncIterator[str]:
+    streamed = ""
+    try:
+        async for ev in iterate_in_threadpool(events):
+            if isinstance(ev, Answer):
+                if rest := unstreamed(streamed, ev):
+                    yield _sse({"delta": rest}, "token")
+                yield _sse(ev.to_dict(), "answer")
+            else:
+                streamed += ev
+                yield _sse({"delta": ev}, "token")
+    except ZhiceError as e:  # after the first event the status is sent: report in-band
+        yield _sse({"error": {"type": type(e).__name__, "message": str(e)}}, "error")
+
+
+@router.post("/v1/search", response_model=SearchOut, tags=["answers"], responses=ERRORS)
+def search(body: SearchRequest, assistant: AssistantDep) -> dict[str, Any]:
+    """Ranked chunks for a query (no answer composed)."""
+    hits = assistant.search(body.query, k=body.k, filters=body.filters)
+    return {"query": body.query, "hits": [h.to_dict() for h in hits]}
+
+
+# ---------------------------------------------------------------------- documents
+@router.get("/v1/documents", response_model=DocumentsOut, tags=["documents"], responses=ERRORS)
+def list_documents(assistant: AssistantDep) -> dict[str, Any]:
+    """Every indexed document with its metadata and chunk count."""
+    return {"documents": assistant.kb.list_documents()}
+
+
+@router.post("/v1/documents", response_model=UploadOut, tags=["documents"],
+             responses={**ERRORS, 409: {"model": ErrorOut}, 415: {"model": ErrorOut}})
+async def upload_document(
+    file: Annotated[UploadFile, File(description="pdf, docx, txt, md, html, csv or xlsx")],
+    assistant: AssistantDep,
+) -> dict[str, Any]:
+    """Upload one file (admin key): saved under data_dir/uploads, then ingested.
+
+    Questions keep being answered while it is ingested (the index is swapped in when done).
+    """
+    result = await run_in_threadpool(ingest_upload, assistant.kb, file.filename or "", file.file)
+    return result.to_dict()
+
+
+@router.delete("/v1/documents/{doc_id}", response_model=DeleteOut, tags=["documents"],
+               responses={**ERRORS, 404: {"model": ErrorOut}, 409: {"model": ErrorOut}})
+def delete_document(doc_id: str, assistant: AssistantDep) -> dict[str, Any]:
+    """Remove a document from the index (admin key), and the uploaded file that held it."""
+    sources = assistant.kb.delete_document(doc_id)
+    return {"doc_id": doc_id, "sources": [_name(s) for s in sources],
+            "files_removed": remove_uploaded(assistant.kb.settings, sources)}
+
+
+def _name(source: str) -> str:
+    return source.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+# ---------------------------------------------------------------------- eligibility
+# POST /v1/eligibility (profile → verdicts with evidence) is added here when the eligibility
+# engine lands: a request schema in schemas.py, one route delegating to assistant.eligibility.
+
+
+# ---------------------------------------------------------------------- OpenAI-compatible
+@router.get("/v1/models", tags=["openai"])
+def models() -> dict[str, Any]:
+    """The one model, for clients that list models before chatting."""
+    return {"object": "list",
+            "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "zhice"}]}
+
+
+@router.post("/v1/chat/completions", tags=["openai"], responses=ERRORS)
+async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep) -> Any:
+    """OpenAI chat completions: the last user message is answered; citations are appended as 参考 and
+    returned in an extra `citations` field."""
+    question, history = split_conversation(body.messages)
+    events = assistant.stream(question, history, body.filters)
+    first = await run_in_threadpool(next, events)
+    cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+    if body.stream:
+        return StreamingResponse(_completion_chunks(chain([first], events), cid, created),
+                                 media_type="text/event-stream", headers=SSE_HEADERS)
+    final = await run_in_threadpool(_last, chain([first], events))
+    content = final.answer + references(final.citations)
+    prompt_tokens = sum(tokens.count(m.text()) for m in body.messages)
+    completion_tokens = tokens.count(content)
+    return {
+        "id": cid, "object": "chat.completion", "created": created, "model": MODEL_ID,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                     "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+        "citations": [c.to_dict() for c in final.citations],
+    }
+
+
+async def _completion_chunks(events: Iterator[str | Answer], cid: str, created: int) -> AsyncIterator[str]:
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        body = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        return _sse(body)
+
+    yield chunk({"role": "assistant", "content": ""})
+    streamed = ""
+    try:
+        async for ev in iterate_in_threadpool(events):
+            if isinstance(ev, Answer):
+                if rest := unstreamed(streamed, ev):
+                    yield chunk({"content": rest})
+                if refs := references(ev.citations):
+                    yield chunk({"content": refs})
+                yield chunk({}, "stop", citations=[c.to_dict() for c in ev.citations])
+            else:
+                streamed += ev
+                yield chunk({"content": ev})
+    except ZhiceError as e:
+        yield _sse({"error": {"type": type(e).__name__, "message": str(e)}})
+    yield "data: [DONE]\n\n"
+
+
+def references(citations: Sequence[Citation]) -> str:
+    """The 参考 list appended to chat-completion content: one line per cited clause."""
+    if not citations:
+        return ""
+    lines = []
+    for c in citations:
+        extra = " ".join(x for x in (c.doc_no, f"第{c.page}页" if c.page else "") if x)
+        note = "（摘要，非官方原文）" if c.authority == "summary" else ""
+        lines.append(f"[{c.n}] {source_label(c.title, c.section)}{note} {extra}".rstrip())
+    return "\n\n参考：\n" + "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- helpers
+def unstreamed(streamed: str, final: Answer) -> str:
+    """Text of the final answer that the deltas did not carry (refusals and hooks send none; a
+    rejected LLM draft is followed by the extractive answer, which then ends the stream)."""
+    text = final.answer.strip()
+    if not text or streamed.rstrip().endswith(text):
+        return ""
+    return f"\n\n{text}" if streamed.strip() else text
+
+
+def _last(events: Iterator[str | Answer]) -> Answer:
+    final: Answer | None = None
+    for ev in events:
+        if isinstance(ev, Answer):
+            final = ev
+    if final is None:  # the core always ends with an Answer; this guards a broken hook
+        raise ZhiceError("the assistant produced no answer; see the server log")
+    return final
+
+
+def _sse(data: dict[str, Any], event: str | None = None) -> str:
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {json.dumps(data, ensure_ascii=False)}\n\n"

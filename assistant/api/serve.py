@@ -1,0 +1,111 @@
+"""`zhice serve`: the API with the UI at /ui on uvicorn; and a background server for tests and benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from assistant.api.app import create_app
+from assistant.api.security import KeyRing
+from assistant.chat import Assistant
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+UI_PATH = "/ui"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def build_server(settings: Settings, assistant: Assistant | None = None, ui: bool = True) -> FastAPI:
+    """The whole server: the API, the UI at /ui (login required when API keys are set), / → /ui/."""
+    app = create_app(settings, assistant)
+    if not ui:
+        return app
+    from ui.app import mount_ui
+
+    keys = KeyRing(settings)
+    login, can_write = None, None
+    if not keys.open:
+        login = keys.login
+        # gradio keeps the logged-in name on the request: only `admin` (who needed the admin key) writes
+        can_write = lambda request: bool(keys.admin) and getattr(request, "username", None) == "admin"  # noqa: E731
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse(f"{UI_PATH}/")
+
+    return mount_ui(app, app.state.assistant, UI_PATH, login=login, can_write=can_write)
+
+
+def prepare_index(assistant: Assistant) -> None:
+    """On first start (empty index) ingest the built-in sample corpus, before any request is served."""
+    kb = assistant.kb
+    corpus = kb.settings.sample_corpus
+    if kb.is_empty() and corpus.exists():
+        log.warning("the index is empty: ingesting the sample corpus %s (first start only)", corpus)
+        report = kb.ingest([corpus])
+        log.warning("indexed %d files, %d chunks in %.1f s",
+                    len(report.added), report.chunks_total, report.seconds)
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Build the index if needed, then run the server until interrupted."""
+    import uvicorn
+
+    from assistant.wiring import build_assistant
+
+    if host not in LOOPBACK and KeyRing(settings).open:
+        log.warning("serving on %s with no ZHICE_API_KEYS / ZHICE_ADMIN_KEY: anyone who can reach it may "
+                    "upload and delete documents", host)
+    assistant = build_assistant(settings)
+    prepare_index(assistant)
+    print(f"智策 Zhice: UI http://{host}:{port}{UI_PATH}/  API docs http://{host}:{port}/docs", flush=True)
+    uvicorn.run(build_server(settings, assistant), host=host, port=port, log_level="info")
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    serve(settings, args.host, args.port)
+    return 0
+
+
+def register_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `zhice serve [--host 127.0.0.1] [--port 8000]` to the CLI."""
+    s = sub.add_parser("serve", help="run the API and the web UI (the index is built on first start)")
+    s.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: loopback only)")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+
+
+@contextmanager
+def background_server(app: FastAPI, host: str = "127.0.0.1", timeout: float = 30.0) -> Iterator[str]:
+    """Run `app` on uvicorn in a thread on a free loopback port; yields its base URL.
+
+    The socket is bound here and handed to uvicorn, so there is no race for the port.
+    """
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="zhice-server")
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start; see the log above")
+        time.sleep(0.05)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()

@@ -1,0 +1,1 @@
+"""The web UI (gradio), mounted into the API server at /ui."""
