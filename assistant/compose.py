@@ -43,6 +43,7 @@ _CONDITION_Q = re.compile(r"条件|要求|资格|门槛|criteria|requirement|eli
 _CONDITION_S = re.compile(r"条件|须|应当|应|不得|要求")
 _NUMERIC_CELL = re.compile(r"约?[0-9][0-9.,，]*\s*(?:万|亿)?\s*(?:余|多)?\s*(?:个|家|项|元|万元|%)?")
 _ROW_FIGURE_SKIP = re.compile(r"year|date|序号|年份|日期|url|note|备注", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
 _PURPOSE = re.compile(r"奖|补|资助|贴息")
 _ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)])([^。：:\n]{2,30})[。：:]", re.M)
 _GENERIC_TERMS = {"智能制造", "工信部", "工业和信息化部", "工信厅", "十四五", "新一代信息技术", "成熟度", "能力成熟度"}
@@ -53,6 +54,7 @@ MAX_ROWS = 15
 MIN_COVERAGE = 0.2
 MIN_ROW_COVERAGE = 0.12
 LENGTH_PENALTY = 0.03
+EXPANSION_WEIGHT = 0.5
 MIN_GAIN = 0.08  # a further sentence must answer a part of the question the others did not
 LIST_BUDGET_CHARS = 500
 MAX_COMPARE_DOCS = 6
@@ -102,9 +104,11 @@ class Composer:
         if not evidence:
             return Composition(self._say(english, "no_evidence", question), [], True)
         kind = asked_figure(question)
-        # score sentences against the corpus's own terms too (English words, typos, synonyms)
+        # score sentences against the corpus's own terms too (English words, typos, synonyms), the
+        # added terms counting half: they say what the asker may mean, the words say what they asked
+        own = self._weights(question)
         question = expand_query(question)
-        weights = self._weights(question)
+        weights = {t: w if t in own else w * EXPANSION_WEIGHT for t, w in self._weights(question).items()}
         if _LIST.search(question.lower()) and not kind:
             top = self._sentences(evidence, weights, kind, question)[:1]
             if top and evidence[top[0].idx].record:  # the best match is a table row: list the rows that fit
@@ -179,6 +183,9 @@ class Composer:
         hay = _norm(" ".join(c.section.split(" > ")[-2:]) + c.text)
         if region and c.doc.region not in (region, "全国", "") and region not in hay:
             return False
+        years = set(_YEAR.findall(question))
+        if years and _YEAR.search(hay) and not any(y in hay for y in years):
+            return False  # asked about 2021, the passage speaks of other years
         if _PURPOSE.search(question) and not _PURPOSE.search(sentence):
             return False  # asked what is paid; a threshold such as 投入不低于3000万元 is not an answer
         return all(t in hay for t in focus)

@@ -279,6 +279,35 @@ def test_evaluate_all_and_only(programmes: list[Programme]) -> None:
         evaluate(profile, programmes, only=["nope"])
 
 
+OTHER_PROVINCES = {"重庆", "黑龙江", "吉林"}  # programme regions outside 辽宁 besides the city 大连
+
+
+@pytest.mark.parametrize(("data", "groups"), [
+    ({"city": "沈阳"}, [{"辽宁"}, {"全国"}, OTHER_PROVINCES | {"大连"}]),  # 大连: another city of 辽宁
+    ({"city": "大连"}, [{"大连"}, {"辽宁"}, {"全国"}, OTHER_PROVINCES]),  # own city, then own province
+    ({"province": "辽宁"}, [{"大连", "辽宁"}, {"全国"}, OTHER_PROVINCES]),  # 大连 may be its city
+    ({"province": "境外"}, [{"全国"}, OTHER_PROVINCES | {"大连", "辽宁"}]),
+    ({}, [{"全国"}, OTHER_PROVINCES | {"大连", "辽宁"}]),  # place unknown: national ones first
+], ids=["shenyang", "dalian", "liaoning", "abroad", "unknown"])
+def test_verdicts_ordered_by_relevance(programmes: list[Programme], data: dict[str, Any],
+                                       groups: list[set[str]]) -> None:
+    def rank(v: ProgrammeVerdict) -> int:
+        return next(i for i, group in enumerate(groups) if v.region in group)
+
+    profile = Profile.from_dict(data)
+    for given in (programmes, programmes[::-1]):  # the ranking decides, not the order given
+        verdicts = evaluate(profile, given)
+        ranks = [rank(v) for v in verdicts]
+        assert ranks == sorted(ranks) and set(ranks) == set(range(len(groups)))
+        for r in set(ranks):  # within a group, the order given is kept
+            ids = [v.programme_id for v in verdicts if rank(v) == r]
+            assert ids == [p.id for p in given if p.id in ids]
+    only = ["jilin_zgsz_post_award", "national_demo_factory", "liaoning_digital_workshop"]
+    verdicts = evaluate(profile, programmes, only=only)
+    assert sorted(v.programme_id for v in verdicts) == sorted(only)
+    assert [rank(v) for v in verdicts] == sorted(rank(v) for v in verdicts)
+
+
 # ----------------------------------------------------------------------------- Profile.from_dict
 @pytest.mark.parametrize(("data", "expected"), [
     ({"province": "黑龙江省"}, {"province": "黑龙江"}),
@@ -442,6 +471,30 @@ def test_to_dict_is_json(programmes: list[Programme]) -> None:
     first = data["verdicts"][0]
     assert {"programme_id", "status", "status_label", "results", "estimates", "route"} <= set(first)
     assert "对基础级智能工厂（数字化车间）项目" in text
+
+
+def test_markdown_puts_own_region_first_and_other_places_in_one_line(programmes: list[Programme]) -> None:
+    md = to_markdown(evaluate(Profile.from_dict(PROFILES["ln_shenyang"]), programmes))
+    lines = md.splitlines()
+    headings = [line for line in lines if line.startswith("## ")]
+    regions = [h.rsplit("（", 1)[1].split("）")[0] for h in headings]
+    assert regions == ["辽宁"] * 4 + ["全国"] * 3 + ["黑龙江"]
+    # 黑龙江省智能工厂 fails on more than the place (no 数字化车间 title): its checklist stays, last
+    assert "## ❌ 黑龙江省智能工厂（黑龙江）：不符合" in md
+    (summary,) = [line for line in lines if line.startswith("其他地区的项目（不适用）：")]
+    named = {p.id for p in programmes if f"{p.name}（{p.region}）" in summary}
+    assert named == {"chongqing_smart_factory_award", "dalian_central_fund_award", "dalian_city_subsidy",
+                     "heilongjiang_digital_workshop_advanced", "heilongjiang_digital_workshop_basic",
+                     "jilin_zgsz_post_award"}
+    assert lines.index(summary) > lines.index(headings[-1])
+    assert not any("大连" in h or "吉林" in h or "重庆" in h for h in headings)
+    assert lines[-1].startswith("> 标“摘要”")
+
+
+def test_markdown_has_no_summary_line_when_nothing_fails_on_place(programmes: list[Programme]) -> None:
+    md = to_markdown(evaluate(Profile.from_dict(PROFILES["empty"]), programmes))
+    assert "其他地区的项目" not in md
+    assert md.count("\n## ") == len(programmes)
 
 
 def test_docs_describe_every_profile_field_and_programme(programmes: list[Programme]) -> None:

@@ -1,0 +1,240 @@
+"""Profile × programmes → verdicts: each criterion met / not met / unknown, each programme eligible /
+not eligible / needs information, with reward estimates; the most relevant programmes first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
+
+from assistant.eligibility.model import Criterion, EstimateRule, Programme
+from assistant.eligibility.profile import PROFILE_FIELDS, FieldSpec, Profile, format_number, show_value
+from assistant.eligibility.results import CriterionResult, EstimateResult, ProgrammeVerdict
+from assistant.eligibility.vocabulary import CITY_PROVINCE, NATIONAL, industry_tags
+from assistant.errors import BadInput
+
+__all__ = ["evaluate"]
+
+
+def evaluate(
+    profile: Profile, programmes: Sequence[Programme], only: list[str] | None = None
+) -> list[ProgrammeVerdict]:
+    """Check a profile against programmes.
+
+    Args:
+        profile: What we know about the applicant.
+        programmes: From `load_programmes`.
+        only: Programme ids to check (default: all).
+
+    Returns:
+        One verdict per programme checked, the most relevant first: programmes of the applicant's
+        own city, then of its province, then national ones, then those of other places (or of
+        places not yet known to be the applicant's); the order of `programmes` within each group.
+
+    Raises:
+        BadInput: when `only` names an unknown programme id (the message lists the known ids).
+    """
+    if only is not None:
+        known = [p.id for p in programmes]
+        missing = [i for i in only if i not in known]
+        if missing:
+            raise BadInput(f"未知的项目 id {missing}；可选：{', '.join(known)}")
+        programmes = [p for p in programmes if p.id in set(only)]
+    ranked = sorted(programmes, key=lambda p: _relevance(profile, p))  # stable: file order within a group
+    return [_verdict(profile, p) for p in ranked]
+
+
+def _relevance(profile: Profile, prog: Programme) -> int:
+    """0 the applicant's own city, 1 its province, 2 national, 3 elsewhere or a place not known to be its own.
+
+    A city programme counts as the applicant's province when only the province is known (大连 for
+    辽宁): it may apply. With no place known, local programmes come after the national ones.
+    """
+    if prog.region == NATIONAL:
+        return 2
+    if profile.city is not None and prog.region == profile.city:
+        return 0
+    if profile.province is not None and (
+        prog.region == profile.province
+        or (profile.city is None and CITY_PROVINCE.get(prog.region) == profile.province)
+    ):
+        return 1
+    return 3
+
+
+def _verdict(profile: Profile, prog: Programme) -> ProgrammeVerdict:
+    results = tuple(_criterion_result(profile, c) for c in prog.criteria)
+    status = _combine(r.status for r in results)
+    estimates: tuple[EstimateResult, ...] = ()
+    if status != "not_eligible":
+        estimates = tuple(_estimate(profile, e) for e in prog.estimates)
+    summary = _summary(status, results)
+    if prog.requires_estimate and status != "not_eligible":
+        status, summary = _reward_status(status, summary, estimates)
+    return ProgrammeVerdict(
+        prog.id, prog.name, prog.region, status, summary, results, estimates, prog.route, prog.notes
+    )
+
+
+def _combine(statuses: Any) -> str:
+    seen = set(statuses)
+    if "not_met" in seen:
+        return "not_eligible"
+    return "needs_info" if "unknown" in seen else "eligible"
+
+
+def _summary(status: str, results: tuple[CriterionResult, ...]) -> str:
+    if status == "not_eligible":
+        return "不符合：" + "；".join(r.statement for r in results if r.status == "not_met")
+    data = [r for r in results if r.status == "unknown" and not r.manual]
+    manual = [r for r in results if r.status == "unknown" and r.manual]
+    parts = []
+    if data:
+        parts.append("需补充信息：" + "；".join(r.statement for r in data))
+    if manual:
+        parts.append(f"另有 {len(manual)} 项需提供材料自证")
+    return "，".join(parts) if parts else "可核对的条件均已满足"
+
+
+def _reward_status(status: str, summary: str, estimates: tuple[EstimateResult, ...]) -> tuple[str, str]:
+    if any(e.status == "applies" for e in estimates):
+        return status, summary
+    if any(e.status == "conditional" for e in estimates):
+        return "needs_info", summary + "；奖补档次的条件待确认"
+    return "not_eligible", "不满足任一奖补档次的条件：" + "；".join(e.reason for e in estimates)
+
+
+_ALTERNATIVE_PROVIDE = "请提供满足上述例外的依据，或向主管部门确认"
+
+
+def _criterion_result(profile: Profile, crit: Criterion) -> CriterionResult:
+    def result(status: str, reason: str, provide: str = "") -> CriterionResult:
+        return CriterionResult(crit.id, crit.statement, status, reason, provide, crit.source, crit.fields,
+                               crit.rule == "manual")
+
+    if crit.rule == "manual":
+        return result("unknown", "需企业提供材料自证", crit.provide or f"请准备材料证明：{crit.statement}")
+    status, reason = _check(profile, crit.fields[0], crit.rule, crit.args)
+    if status == "unknown":
+        return result(status, reason, crit.provide or PROFILE_FIELDS[crit.fields[0]].ask)
+    if status == "not_met" and crit.alternative:
+        return result("unknown", f"{reason}；但{crit.alternative}", _ALTERNATIVE_PROVIDE)
+    return result(status, reason)
+
+
+def _check(profile: Profile, name: str, rule: str, args: tuple[Any, ...]) -> tuple[str, str]:
+    """(met | not_met | unknown, reason in Chinese) for one typed rule."""
+    spec = PROFILE_FIELDS[name]
+    if rule in ("has_title", "lacks_title"):
+        return _check_titles(profile, rule, args)
+    value = profile.value(name)
+    if value is None:
+        return "unknown", f"未提供{spec.label}"
+    if rule == "industry_in":
+        hit = [t for t in args if t in industry_tags(value)[1]]
+        if hit:
+            return "met", f"所属行业“{value}”属于{'、'.join(hit)}"
+        return "not_met", f"所属行业“{value}”不在所列产业（{'、'.join(args)}）之内"
+    if rule in ("is_true", "is_false"):
+        return ("met" if value is (rule == "is_true") else "not_met"), (spec.yes if value else spec.no)
+    return _COMPARE[rule](spec, value, args)
+
+
+def _check_titles(profile: Profile, rule: str, args: tuple[Any, ...]) -> tuple[str, str]:
+    held = profile.titles_held()
+    if held is None:
+        return "unknown", "未提供已获称号"
+    hit = [t for t in args if t in held]
+    if rule == "has_title":
+        return ("met", f"已获{'、'.join(hit)}") if hit else ("not_met", f"尚未获得{'或'.join(args)}")
+    return ("not_met", f"已获{'、'.join(hit)}") if hit else ("met", f"未获{'、'.join(args)}")
+
+
+
+def _cmp_equals(spec: FieldSpec, value: Any, args: tuple[Any, ...]) -> tuple[str, str]:
+    if value == args[0]:
+        return "met", f"{spec.label}为{show_value(spec, value)}"
+    return "not_met", f"{spec.label}为{show_value(spec, value)}，本项目要求{args[0]}"
+
+
+def _cmp_in(spec: FieldSpec, value: Any, args: tuple[Any, ...]) -> tuple[str, str]:
+    if value in args:
+        return "met", f"{spec.label}为{show_value(spec, value)}"
+    return "not_met", f"{spec.label}为{show_value(spec, value)}，不在{'、'.join(map(str, args))}之列"
+
+
+def _cmp_min(spec: FieldSpec, value: Any, args: tuple[Any, ...]) -> tuple[str, str]:
+    need = show_value(spec, args[0])
+    if value >= args[0]:
+        return "met", f"{spec.label}为{show_value(spec, value)}，达到{need}及以上"
+    return "not_met", f"{spec.label}为{show_value(spec, value)}，低于要求的{need}"
+
+
+def _cmp_max(spec: FieldSpec, value: Any, args: tuple[Any, ...]) -> tuple[str, str]:
+    need = show_value(spec, args[0])
+    if value <= args[0]:
+        return "met", f"{spec.label}为{show_value(spec, value)}，未超过{need}"
+    return "not_met", f"{spec.label}为{show_value(spec, value)}，超过上限{need}"
+
+
+_COMPARE = {"equals": _cmp_equals, "in": _cmp_in, "min": _cmp_min, "max": _cmp_max}
+
+
+def _estimate(profile: Profile, rule: EstimateRule) -> EstimateResult:
+    status, reason = "applies", ""
+    if rule.when is not None:
+        if rule.when.rule == "manual":
+            status, reason = "conditional", f"须满足：{rule.when.statement}"
+        else:
+            cond, why = _check(profile, rule.when.fields[0], rule.when.rule, rule.when.args)
+            status = {"met": "applies", "unknown": "conditional", "not_met": "not_applicable"}[cond]
+            reason = why if cond != "unknown" else f"须满足：{rule.when.statement}（{why}）"
+    base = EstimateResult(rule.id, rule.label, status, _formula(rule), reason, rule.source)
+    if status == "not_applicable":
+        return base
+    if rule.amount is not None:
+        return _replace(base, amount_wan=rule.amount)
+    if rule.range is not None:
+        return _replace(base, low_wan=rule.range[0], high_wan=rule.range[1])
+    return _rate_estimate(profile, rule, base)
+
+
+def _formula(rule: EstimateRule) -> str:
+    """The rule in words, before any profile value is put in."""
+    if rule.amount is not None:
+        return f"定额 {format_number(rule.amount)} 万元"
+    if rule.range is not None:
+        return f"{format_number(rule.range[0])}–{format_number(rule.range[1])} 万元"
+    assert rule.rate is not None
+    label = PROFILE_FIELDS[rule.base].label
+    bounds = "".join([
+        f"，{label}不低于{format_number(rule.min_base)}万元" if rule.min_base is not None else "",
+        f"，不高于{format_number(rule.max_base)}万元" if rule.max_base is not None else "",
+        f"，最高 {format_number(rule.cap)} 万元" if rule.cap is not None else "",
+    ])
+    return f"{label} × {format_number(rule.rate * 100)}%{bounds}"
+
+
+def _rate_estimate(profile: Profile, rule: EstimateRule, base: EstimateResult) -> EstimateResult:
+    assert rule.rate is not None
+    spec = PROFILE_FIELDS[rule.base]
+    value = profile.value(rule.base)
+    if value is None:
+        return _replace(base, reason="；".join(filter(None, [base.reason, f"提供{spec.label}即可估算"])))
+    too_low = rule.min_base is not None and value < rule.min_base
+    too_high = rule.max_base is not None and value > rule.max_base
+    if too_low or too_high:
+        limit = (f"低于{format_number(rule.min_base or 0)}万元门槛" if too_low
+                 else f"超过本档上限{format_number(rule.max_base or 0)}万元")
+        reason = f"{spec.label}{format_number(value)}万元，{limit}"
+        return _replace(base, status="not_applicable", reason=reason)
+    raw = value * rule.rate
+    amount = min(raw, rule.cap) if rule.cap is not None else raw
+    capped = f"，封顶 {format_number(rule.cap)} 万元" if rule.cap is not None and raw > rule.cap else ""
+    formula = (f"{format_number(value)} 万元 × {format_number(rule.rate * 100)}%"
+               f" ≈ {format_number(amount)} 万元{capped}")
+    return _replace(base, formula=formula, amount_wan=round(amount, 2))
+
+
+def _replace(result: EstimateResult, **changes: Any) -> EstimateResult:
+    return EstimateResult(**{**{f.name: getattr(result, f.name) for f in fields(result)}, **changes})

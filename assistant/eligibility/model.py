@@ -1,0 +1,132 @@
+"""The programme data model: programmes, their criteria and reward rules, each with the clause that sets it.
+
+Loaded from YAML by `loader`; a criterion is a typed check from the closed set `RULES` (never a
+string that gets evaluated) reading one profile field, or `manual` (the applicant proves it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.domain import Citation
+
+__all__ = [
+    "RULES", "RULE_KINDS", "Condition", "Criterion", "EstimateRule", "Note", "Programme", "Route", "Source",
+]
+
+
+@dataclass(frozen=True)
+class Source:
+    """The clause that sets a rule, with a short verbatim quote of the corpus text."""
+
+    doc: str
+    clause: str
+    region: str
+    quote: str
+    doc_no: str = ""
+    authority: str = "official"  # official | summary (a catalogue/summary line, not official wording)
+    quoted_in: str = ""  # title of the corpus document holding the quote when it is not `doc`
+    url: str = ""
+
+    def cite(self) -> str:
+        """《文件》（文号）条款, as an answer cites it."""
+        no = f"（{self.doc_no}）" if self.doc_no else ""
+        tail = "（据语料登记表摘要，非官方原文）" if self.authority == "summary" else ""
+        return f"《{self.doc}》{no}{self.clause}{tail}"
+
+    def to_citation(self, n: int) -> Citation:
+        """A domain Citation numbered `n`, so the chat layer can attach it to an Answer."""
+        return Citation(n=n, doc_id="", title=self.doc, section=self.clause, page=0, text=self.quote,
+                        source=self.url or self.quoted_in or self.doc, authority=self.authority,
+                        doc_no=self.doc_no, region=self.region)
+
+
+RULES = (
+    "equals", "in", "min", "max", "is_true", "is_false", "has_title", "lacks_title", "industry_in", "manual",
+)
+RULE_KINDS = {  # rule → field kinds it may read
+    "equals": ("choice", "text"), "in": ("choice", "text"),
+    "min": ("int", "number"), "max": ("int", "number"),
+    "is_true": ("bool",), "is_false": ("bool",), "has_title": ("titles",), "lacks_title": ("titles",),
+    "industry_in": ("text",),
+}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One condition of a programme: a typed check of one profile field, or `manual`."""
+
+    id: str
+    statement: str
+    fields: tuple[str, ...]
+    rule: str
+    args: tuple[Any, ...]
+    source: Source
+    provide: str = ""  # what to show when unknown (default: the field's question / the statement)
+    alternative: str = ""  # another way to satisfy it: a failed check then reads unknown, not not_met
+
+
+@dataclass(frozen=True)
+class Condition:
+    """The condition under which an estimate applies (same closed rule set)."""
+
+    statement: str
+    fields: tuple[str, ...]
+    rule: str
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class EstimateRule:
+    """A reward or subsidy: fixed amount, range, or rate × base (floor, ceiling of base, cap)."""
+
+    id: str
+    label: str
+    source: Source
+    when: Condition | None = None
+    amount: float | None = None
+    range: tuple[float, float] | None = None
+    rate: float | None = None
+    base: str = ""
+    min_base: float | None = None
+    max_base: float | None = None
+    cap: float | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to apply, step by step."""
+
+    steps: tuple[str, ...]
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    """A fact worth telling with the verdict (validity, 就高不重复 …)."""
+
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A programme one can apply for, loaded from its YAML file."""
+
+    id: str
+    name: str
+    region: str
+    level: str  # national | province | city
+    kind: str  # recommendation | recognition | reward
+    doc: str
+    criteria: tuple[Criterion, ...]
+    doc_no: str = ""
+    url: str = ""
+    keywords: tuple[str, ...] = ()
+    estimates: tuple[EstimateRule, ...] = ()
+    requires_estimate: bool = False  # reward programmes: eligible only when some estimate applies
+    route: Route = Route(())
+    notes: tuple[Note, ...] = ()
+    path: str = ""
+
