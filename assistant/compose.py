@@ -58,6 +58,7 @@ EXPANSION_WEIGHT = 0.5
 MIN_GAIN = 0.08  # a further sentence must answer a part of the question the others did not
 LIST_BUDGET_CHARS = 500
 MAX_COMPARE_DOCS = 6
+COMPARE_MIN_SHARE = 0.6
 ENUM_MIN_SHARE = 0.25
 DISCRIMINATIVE_IDF = 1.5  # a word in most chunks (智能, 企业) does not single out rows
 
@@ -344,6 +345,10 @@ class Composer:
                 continue
             if focus and not any(t in _norm(c.section + c.text) for t in focus):
                 continue
+            if _PURPOSE.search(question) and not _PURPOSE.search(s.text):
+                continue  # asked about rewards: a line on procedure is not a comparison of rewards
+            if best_per_doc and s.score < COMPARE_MIN_SHARE * next(iter(best_per_doc.values())).score:
+                continue  # far weaker than the best document's line: this document does not really answer
             best_per_doc[c.doc.doc_id] = s
         if len(best_per_doc) < 2:
             return self._single(question, evidence, weights, kind, english)
@@ -414,7 +419,8 @@ def _display(text: str, chunk: Chunk) -> str:
 
 
 def _is_heading(normed: str) -> bool:
-    return bool(re.fullmatch(r"[（(]?[一二三四五六七八九十0-9]+[、）)．.]?.{0,20}[。：:]?", normed))
+    return bool(re.fullmatch(r"(?:[（(]?[一二三四五六七八九十0-9]+[、）)．.]?|第[一二三四五六七八九十百0-9]+[章节]|附件\d*)"
+                             r".{0,20}[。：:]?", normed))
 
 
 def _end(s: str) -> str:
