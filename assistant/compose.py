@@ -17,7 +17,7 @@ from assistant.domain import Chunk
 from assistant.lexical import expand_query, field_terms, tokenize
 from assistant.retrieval import ROW_SEPARATOR
 from ingest.chunking import split_sentences
-from ingest.metadata import find_region
+from ingest.metadata import DOC_NO, find_region
 
 FIGURES: dict[str, re.Pattern[str]] = {
     "amount": re.compile(r"\d+(?:\.\d+)?(?:\s*[-－~～至]\s*\d+(?:\.\d+)?)?\s*(?:万元|亿元|元|万)"),
@@ -25,15 +25,18 @@ FIGURES: dict[str, re.Pattern[str]] = {
     "duration": re.compile(r"[0-9一二两三四五六七八九十]+\s*(?:年|个月|个工作日|天|日)(?!度)|每年|每季度|每月|每半年"),
     "count": re.compile(r"[0-9一二两三四五六七八九十百千万]+\s*(?:余|多)?\s*(?:个|家|项|条|批|所|座)"),
     "level": re.compile(r"[一二三四五1-5]\s*级"),
+    "doc_no": DOC_NO,
     "date": re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日"),
 }
-_KIND_WORDS = {"amount": "金额", "ratio": "比例", "duration": "期限", "count": "数量", "level": "等级", "date": "日期"}
+_KIND_WORDS = {"amount": "金额", "ratio": "比例", "duration": "期限", "count": "数量", "level": "等级", "date": "日期",
+               "doc_no": "文号"}
 _ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("amount", re.compile(r"多少(?:万元|万|元|钱|资金|奖励|补助|补贴|奖金)|金额|给多少|拿到多少|获得多少|(?:奖|补)[^，。？?]{0,8}多少"
                           r"|多少.{0,4}(?:奖|补)|(?:奖补|奖励|补助|支持)(?:标准|力度)|\bhow much\b|\bamount")),
     ("ratio", re.compile(r"比例|百分之|几成|\bpercent|\brate\b|\bratio\b")),
     ("level", re.compile(r"几级|哪一?级|什么级别|多少级|\bwhat level\b|\bwhich level\b")),
-    ("date", re.compile(r"哪一?年|哪天|何时|什么时候|截止|日期|\bwhich year\b|\bwhen\b|\bdeadline\b")),
+    ("doc_no", re.compile(r"文号|发文字号|发文号|\bdocument number\b")),
+    ("date", re.compile(r"哪一?年|哪一?天|何时|什么时候|截止|日期|\bwhich year\b|\bwhen\b|\bdeadline\b")),
     ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几个月|\bhow long\b|\bhow often\b|\bperiod\b"
                             r"|\bhow many (?:years|months|days)\b")),
     ("count", re.compile(r"多少个|(?<!哪)几个|多少家|几家|多少项|几项|多少批|\bhow many\b|\bnumber of\b")),
@@ -44,6 +47,8 @@ _CONDITION_S = re.compile(r"条件|须|应当|应|不得|要求")
 _NUMERIC_CELL = re.compile(r"约?[0-9][0-9.,，]*\s*(?:万|亿)?\s*(?:余|多)?\s*(?:个|家|项|元|万元|%)?")
 _ROW_FIGURE_SKIP = re.compile(r"year|date|序号|年份|日期|url|note|备注", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
+_DEADLINE_Q = re.compile(r"截止|deadline", re.I)
+_DEADLINE_S = re.compile(r"截止|截至|之前|前完成|前推荐|前报|日前|月底前|前提交|前申报")
 _PURPOSE = re.compile(r"奖|补|资助|贴息")
 _ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)])([^。：:\n]{2,30})[。：:]", re.M)
 _GENERIC_TERMS = {"智能制造", "工信部", "工业和信息化部", "工信厅", "十四五", "新一代信息技术", "成熟度", "能力成熟度"}
@@ -189,6 +194,8 @@ class Composer:
             return False  # asked about 2021, the passage speaks of other years
         if _PURPOSE.search(question) and not _PURPOSE.search(sentence):
             return False  # asked what is paid; a threshold such as 投入不低于3000万元 is not an answer
+        if _DEADLINE_Q.search(question) and not _DEADLINE_S.search(sentence):
+            return False  # asked for a deadline; a publication date is not one
         return all(t in hay for t in focus)
 
     # ------------------------------------------------------------------ single answer
