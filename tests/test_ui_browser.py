@@ -10,14 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_settings
+from conftest import make_settings, needs_chromium
 
 from assistant.api.serve import background_server, build_server
 from assistant.settings import PROJECT_ROOT, Settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # Read at import: the autouse fixture in conftest clears every ZHICE_* variable before each test.
 KEEP_SCREENSHOT = bool(os.environ.get("ZHICE_KEEP_SCREENSHOT"))
 QUESTION = "智能制造示范工厂的建设期是多长时间？"
@@ -32,8 +29,7 @@ PLAN = """# 智能制造试点示范行动实施方案
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
-                       "(`make browser` or `apt-get install chromium`)"),
+    needs_chromium,
 ]
 
 
@@ -52,15 +48,6 @@ def url(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     assistant.kb.ingest([docs])
     with background_server(build_server(settings, assistant)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

@@ -1,4 +1,5 @@
-"""The Chinese web UI (gradio): 问答 with streaming answers and citation cards, 知识库 management.
+"""The Chinese web UI (gradio): 问答 with streaming answers and citation cards, 知识库 management,
+申报自评 (a profile form → a ✅ / ❌ / ❔ checklist, exportable as Markdown).
 
 `build_ui(assistant)` returns the Blocks; `mount_ui` mounts them into the FastAPI app. Rendering
 lives in `ui.render` (pure functions); this module only wires components to the assistant.
@@ -6,10 +7,12 @@ lives in `ui.render` (pure functions); this module only wires components to the 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,16 @@ from fastapi import FastAPI
 from assistant.api.security import ingest_upload, remove_uploaded
 from assistant.chat import Assistant
 from assistant.domain import Answer
+from assistant.eligibility import (
+    CITY_PROVINCE,
+    PROFILE_FIELDS,
+    FieldSpec,
+    Profile,
+    Programme,
+    evaluate,
+    load_programmes,
+    to_markdown,
+)
 from assistant.errors import ZhiceError
 from ui import render
 
@@ -49,6 +62,18 @@ _feedback_lock = threading.Lock()
 ANSWER_CONCURRENCY = 8  # answers are CPU-bound (~30-300 ms each); more would only queue on the cores
 _PROGRESS = gr.Progress()  # gradio recognises the tracker by this default; it makes a fresh one per call
 LOGIN_MESSAGE = "请登录：用户名任意、密码为 API 密钥；管理员用户名 admin、密码为管理员密钥。"
+UNKNOWN = "不确定"  # every 申报自评 field may be left unknown; the engine then says what to provide
+NO_TITLES = "无（未获任何称号）"  # titles: none held, which differs from not knowing
+LEVEL_WORDS = "未达一级 一级 二级 三级 四级 五级".split()
+# How the 申报自评 form is laid out, one tuple per row; fields not named here get rows of their own.
+FORM_ROWS: tuple[tuple[str, ...], ...] = (
+    ("province", "city", "applicant_kind"),
+    ("industry", "sector", "above_scale"),
+    ("independent_legal_entity", "legal_entity_years", "investment_wan", "project_kind"),
+    ("maturity_level", "sme_digital_level"),
+    ("titles",),
+    ("abnormal_operation", "dishonest_debtor", "violation_record", "major_incident_3y"),
+)
 
 
 class Handlers:
@@ -133,6 +158,64 @@ class Handlers:
         return f"已删除 `{doc}`" + (f"（并删除上传文件 {', '.join(removed)}）" if removed else "")
 
 
+class SelfAssessment:
+    """申报自评: form values → profile → verdicts, shown as a checklist and saved as Markdown for download."""
+
+    def __init__(self, programmes: Sequence[Programme], exports_dir: Path) -> None:
+        self.programmes = list(programmes)
+        self.exports_dir = exports_dir
+
+    def assess(self, values: Mapping[str, Any], chosen: list[str] | None) -> tuple[str, Any]:
+        """(the rendered checklist, the download button holding the exported .md) for one form."""
+        try:
+            profile = Profile.from_dict(form_profile(values))
+            verdicts = evaluate(profile, self.programmes, only=list(chosen or ()) or None)
+        except ZhiceError as e:
+            return render.error_message(str(e)), gr.DownloadButton(value=None, interactive=False)
+        path = write_export(self.exports_dir, to_markdown(verdicts))
+        return render.eligibility_html(verdicts), gr.DownloadButton(value=str(path), interactive=True)
+
+    def programme_choices(self) -> list[tuple[str, str]]:
+        return [(f"{p.name}（{p.region}）", p.id) for p in self.programmes]
+
+
+def form_profile(values: Mapping[str, Any]) -> dict[str, Any]:
+    """申报自评 form values → `Profile.from_dict` input: 不确定 and blanks are unknown; for titles an empty
+    selection is unknown and 无 alone means none held."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "titles":
+            picked = list(value or ())
+            if picked:
+                out[name] = [t for t in picked if t != NO_TITLES]
+        elif value is not None and value != UNKNOWN and not (isinstance(value, str) and not value.strip()):
+            out[name] = value
+    return out
+
+
+def write_export(exports_dir: Path, markdown: str, now: dt.datetime | None = None) -> Path:
+    """Save one 申报自评 result as data_dir/exports/申报自评-<time>-<random>.md.
+
+    The random part keeps one visitor's file from being guessed by another.
+    """
+    exports_dir.mkdir(parents=True, exist_ok=True)
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    path = exports_dir / f"申报自评-{stamp}-{uuid.uuid4().hex[:12]}.md"
+    path.write_text(markdown, encoding="utf-8")
+    return path
+
+
+def cities_of(province: str | None) -> list[str]:
+    """The known cities of a province (every known city when the province is unknown)."""
+    if not province or province == UNKNOWN:
+        return list(CITY_PROVINCE)
+    return [c for c, p in CITY_PROVINCE.items() if p == province]
+
+
+def exports_dir(assistant: Assistant) -> Path:
+    return assistant.kb.settings.data_dir / "exports"
+
+
 def build_ui(assistant: Assistant, can_write: CanWrite | None = None) -> gr.Blocks:
     """The Blocks of the Zhice UI.
 
@@ -142,6 +225,7 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None) -> gr.Bloc
             check of the logged-in user when API keys are configured).
     """
     h = Handlers(assistant, can_write)
+    sa = SelfAssessment(load_programmes(assistant.kb.settings.programmes_dir), exports_dir(assistant))
     with gr.Blocks(title="智策 Zhice · 智能制造政策问答") as demo:
         gr.Markdown("## 智策 Zhice · 智能制造政策问答\n每个回答都标出所依据的条款；"
                     "“摘要（非官方原文）”来源引用前请核对原文。")
@@ -150,8 +234,8 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None) -> gr.Bloc
                 region, kind, chatbot, box, send, clear, note = _ask_tab()
             with gr.Tab("知识库", id="kb"):
                 stats, table, refresh, files, ingest_btn, ingest_log, doc_id, remove, remove_log = _kb_tab()
-            # 申报自评 (self-assessment against programme criteria) is added here as its own tab:
-            #     with gr.Tab("申报自评", id="eligibility"): build_self_assessment(assistant)
+            with gr.Tab("申报自评", id="eligibility"):
+                _eligibility_tab(sa)
         turns = gr.State([])
         listing = [stats, table, region]
         # gradio runs one event of a kind at a time unless told otherwise: let several people ask at once
@@ -207,6 +291,64 @@ def _kb_tab() -> tuple[Any, ...]:
     return stats, table, refresh, files, ingest_btn, ingest_log, doc_id, remove, remove_log
 
 
+def _eligibility_tab(sa: SelfAssessment) -> None:
+    """The 申报自评 form (built from PROFILE_FIELDS), the programme choice, the checklist and its export."""
+    gr.Markdown("填写企业情况（不清楚的留“不确定”），点击 **自评**，逐条查看是否满足各项目的申报条件："
+                "✅ 满足 · ❌ 不满足 · ❔ 需补充信息；每条均标出依据条款和文号。")
+    fields: dict[str, Any] = {}
+    laid_out = [n for row in FORM_ROWS for n in row]
+    rows = [row for row in FORM_ROWS if any(n in PROFILE_FIELDS for n in row)]
+    rows += [(n,) for n in PROFILE_FIELDS if n not in laid_out]
+    with gr.Group():
+        for row in rows:
+            with gr.Row():
+                for name in row:
+                    if name in PROFILE_FIELDS:
+                        fields[name] = _field_input(PROFILE_FIELDS[name])
+    names = list(fields)
+    chosen = gr.Dropdown(sa.programme_choices(), value=[], multiselect=True, label="自评项目",
+                         info="可多选；不选则自评全部项目（其他地区的项目只列名称）",
+                         elem_id="zc-elig-programmes")
+    with gr.Row():
+        run = gr.Button("自评", variant="primary", scale=3, elem_id="zc-elig-run")
+        export = gr.DownloadButton("导出 Markdown", interactive=False, scale=1, elem_id="zc-elig-export")
+    result = gr.HTML(elem_id="zc-elig-result")
+
+    def assess(*values: Any) -> tuple[str, Any]:
+        return sa.assess(dict(zip(names, values[:-1], strict=True)), values[-1])
+
+    run.click(assess, inputs=[*fields.values(), chosen], outputs=[result, export], api_visibility="private")
+    if "province" in fields and "city" in fields:
+        fields["province"].change(lambda p: gr.Dropdown(choices=cities_of(p)), inputs=[fields["province"]],
+                                  outputs=[fields["city"]], api_visibility="private")
+
+
+def _field_input(spec: FieldSpec) -> Any:
+    """One form input for a profile field, by its kind; every one can be left unknown."""
+    label, info, elem_id = spec.label, spec.meaning, f"zc-elig-{spec.name}"
+    if spec.kind == "bool":
+        return gr.Dropdown([UNKNOWN, "是", "否"], value=UNKNOWN, label=label, info=info, elem_id=elem_id)
+    if spec.kind == "choice":
+        return gr.Dropdown([UNKNOWN, *spec.allowed], value=UNKNOWN, label=label, info=info, elem_id=elem_id)
+    if spec.kind == "int" and spec.lo is not None and spec.hi is not None:  # levels: 未达一级 … 五级
+        levels = [(LEVEL_WORDS[i] if i < len(LEVEL_WORDS) else str(i), str(i))
+                  for i in range(int(spec.lo), int(spec.hi) + 1)]
+        info = f"{info.split('；')[0]}；未评则选“{UNKNOWN}”"  # the form shows 未达一级, not the API's 0
+        return gr.Dropdown([(UNKNOWN, UNKNOWN), *levels], value=UNKNOWN, label=label, info=info,
+                           elem_id=elem_id)
+    if spec.kind in ("int", "number"):  # a textbox: an untouched gr.Number sends 0, which is not "unknown"
+        unit = f"（{spec.unit}）" if spec.unit else ""
+        return gr.Textbox(label=label + unit, info=info, placeholder=f"数字；{UNKNOWN}则留空",
+                          elem_id=elem_id)
+    if spec.kind == "titles":
+        return gr.Dropdown([NO_TITLES, *spec.allowed], value=[], multiselect=True, label=label,
+                           info="可多选；一个也没有请选“无”，不清楚则留空", elem_id=elem_id)
+    if spec.name == "city":
+        return gr.Dropdown(cities_of(None), value=None, allow_custom_value=True, label=label, info=info,
+                           elem_id=elem_id)
+    return gr.Textbox(label=label, info=info, placeholder=UNKNOWN + "则留空", elem_id=elem_id)
+
+
 def _messages(turns: list[Turn]) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     for t in turns:
@@ -226,8 +368,10 @@ def mount_ui(app: FastAPI, assistant: Assistant, path: str = "/ui",
              login: Callable[[str, str], bool] | None = None, can_write: CanWrite | None = None) -> FastAPI:
     """Mount the UI at `path` (with a login page when `login` is given).
 
-    Uploads through the UI obey the same size limit as the API (settings.max_file_mb).
+    Uploads through the UI obey the same size limit as the API (settings.max_file_mb). 申报自评 exports
+    are written to data_dir/exports, which gradio must be allowed to hand out.
     """
     return gr.mount_gradio_app(app, build_ui(assistant, can_write), path=path, auth=login,
                                auth_message=LOGIN_MESSAGE, max_file_size=assistant.kb.settings.max_file_bytes,
+                               allowed_paths=[str(exports_dir(assistant))],
                                css=render.CSS, footer_links=["api"], show_error=True)

@@ -7,6 +7,7 @@ core as ZhiceError and turned into JSON errors by the one handler in `app.py`.
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
@@ -24,18 +25,24 @@ from assistant.api.schemas import (
     ChatCompletionRequest,
     DeleteOut,
     DocumentsOut,
+    EligibilityOut,
+    EligibilityRequest,
     ErrorOut,
     HealthOut,
+    ProgrammesOut,
     SearchOut,
     SearchRequest,
     UploadOut,
+    field_specs,
     history_pairs,
+    programme_summary,
     split_conversation,
 )
 from assistant.api.security import ingest_upload, remove_uploaded
 from assistant.chat import Assistant
 from assistant.citations import source_label
 from assistant.domain import Answer, Citation
+from assistant.eligibility import Profile, Programme, evaluate, load_programmes, to_dict, to_markdown
 from assistant.errors import ZhiceError
 
 MODEL_ID = "zhice"
@@ -49,7 +56,23 @@ def get_assistant(request: Request) -> Assistant:
     return request.app.state.assistant  # type: ignore[no-any-return]
 
 
+_programmes_lock = threading.Lock()
+
+
+def get_programmes(request: Request) -> list[Programme]:
+    """The programme files, loaded on first use and kept on the app.
+
+    From settings.programmes_dir (None: the built-in set); app.py stays free of eligibility wiring.
+    """
+    state = request.app.state
+    with _programmes_lock:  # two first requests at once load the files once
+        if getattr(state, "programmes", None) is None:
+            state.programmes = load_programmes(state.settings.programmes_dir)
+    return state.programmes  # type: ignore[no-any-return]
+
+
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+ProgrammesDep = Annotated[list[Programme], Depends(get_programmes)]
 router = APIRouter()
 
 
@@ -133,8 +156,22 @@ def _name(source: str) -> str:
 
 
 # ---------------------------------------------------------------------- eligibility
-# POST /v1/eligibility (profile → verdicts with evidence) is added here when the eligibility
-# engine lands: a request schema in schemas.py, one route delegating to assistant.eligibility.
+@router.post("/v1/eligibility", response_model=EligibilityOut, tags=["eligibility"], responses=ERRORS)
+def eligibility(body: EligibilityRequest, programmes: ProgrammesDep) -> dict[str, Any]:
+    """申报自评: check a profile against programme criteria.
+
+    Each programme is eligible / not_eligible / needs_info; each criterion met / not_met / unknown,
+    citing the clause and 文号 that set it. `markdown` is the same checklist, ready to export.
+    Unknown profile fields, values outside a field's vocabulary and unknown programme ids → 422.
+    """
+    verdicts = evaluate(Profile.from_dict(body.profile), programmes, only=body.programmes or None)
+    return {**to_dict(verdicts), "markdown": to_markdown(verdicts)}
+
+
+@router.get("/v1/programmes", response_model=ProgrammesOut, tags=["eligibility"], responses=ERRORS)
+def list_programmes(programmes: ProgrammesDep) -> dict[str, Any]:
+    """The programmes one can check, and the profile fields (labels, types, allowed values) for a form."""
+    return {"programmes": [programme_summary(p) for p in programmes], "fields": field_specs()}
 
 
 # ---------------------------------------------------------------------- OpenAI-compatible

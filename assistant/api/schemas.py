@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.eligibility import CITY_PROVINCE, PROFILE_FIELDS, FieldSpec, Programme
 from assistant.errors import BadInput
 
 
@@ -64,6 +65,20 @@ class ChatCompletionRequest(BaseModel):
     messages: list[Message] = Field(min_length=1, description="The chat; its last user turn is asked.")
     stream: bool = Field(False, description="`data: {chunk}` lines then `data: [DONE]`.")
     filters: Filters = Field(None, description="Zhice extension. " + FILTERS_DOC)
+
+
+class EligibilityRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"profile": {"province": "黑龙江", "legal_entity_years": 1, "above_scale": True},
+         "programmes": ["heilongjiang_digital_workshop_basic"]},
+        {"profile": {"city": "大连", "investment_wan": 800, "project_kind": "技术改造", "titles": []}},
+    ]})
+
+    profile: dict[str, Any] = Field(description="What is known about the applicant: field → value, as "
+                                    "listed by GET /v1/programmes (`fields`). Leave out or send null what is "
+                                    "unknown; unknown fields or values outside a field's vocabulary → 422.")
+    programmes: list[str] | None = Field(None, description="Programme ids to check (GET /v1/programmes); "
+                                         "omitted or empty: every programme, the most relevant first.")
 
 
 class CitationOut(BaseModel):
@@ -128,6 +143,112 @@ class DeleteOut(BaseModel):
     files_removed: list[str]
 
 
+class SourceOut(BaseModel):
+    """The clause that sets a rule, with a short verbatim quote."""
+
+    doc: str
+    clause: str
+    region: str
+    quote: str
+    doc_no: str = Field("", description="文号 (empty when the corpus does not record one).")
+    authority: Literal["official", "summary"] | str = Field(
+        "official", description="summary: the rule comes from a catalogue or summary, not official wording.")
+    quoted_in: str = ""
+    url: str = ""
+
+
+class CriterionOut(BaseModel):
+    """One row of the checklist."""
+
+    criterion_id: str
+    statement: str = Field(description="The condition, reading after “申报须”.")
+    status: Literal["met", "not_met", "unknown"]
+    reason: str
+    provide: str = Field(description="What to provide when the status is unknown.")
+    source: SourceOut
+    fields: list[str] = Field(description="The profile fields the condition reads (none for manual ones).")
+    manual: bool = Field(description="Only documents can show it: always unknown.")
+
+
+class EstimateOut(BaseModel):
+    """A reward tier and what it gives this profile (万元)."""
+
+    id: str
+    label: str
+    status: Literal["applies", "conditional", "not_applicable"]
+    formula: str
+    reason: str
+    source: SourceOut
+    amount_wan: float | None = None
+    low_wan: float | None = None
+    high_wan: float | None = None
+
+
+class RouteOut(BaseModel):
+    steps: list[str]
+    source: SourceOut | None = None
+
+
+class NoteOut(BaseModel):
+    text: str
+    source: SourceOut
+
+
+class VerdictOut(BaseModel):
+    """One programme: eligible / not eligible / needs information, with the checklist behind it."""
+
+    programme_id: str
+    name: str
+    region: str
+    status: Literal["eligible", "not_eligible", "needs_info"]
+    status_label: str
+    summary: str
+    results: list[CriterionOut]
+    estimates: list[EstimateOut]
+    route: RouteOut
+    notes: list[NoteOut]
+
+
+class EligibilityOut(BaseModel):
+    verdicts: list[VerdictOut] = Field(description="One per programme checked, the most relevant first.")
+    markdown: str = Field(description="The same verdicts as an exportable ✅ / ❌ / ❔ Markdown checklist.")
+
+
+class ProgrammeOut(BaseModel):
+    id: str
+    name: str
+    region: str = Field(description="全国, a province short name, or a city.")
+    level: Literal["national", "province", "city"] | str
+    kind: Literal["recommendation", "recognition", "reward"] | str
+    doc: str
+    doc_no: str
+    url: str
+
+
+class FieldOut(BaseModel):
+    """One profile field, enough to build a form for it."""
+
+    name: str
+    label: str
+    type: Literal["bool", "int", "number", "choice", "text", "titles"] | str = Field(
+        description="bool (true/false, 是/否) · int · number · choice (one of `allowed`) · text · "
+                    "titles (a list drawn from `allowed`; [] means none held).")
+    meaning: str
+    ask: str = Field(description="The question asked when the value is unknown.")
+    allowed: list[str] = Field(description="The values a choice or titles field accepts (empty: any).")
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+    suggestions: list[str] = Field(default_factory=list,
+                                   description="Known values of a free-text field (city: these also fill in "
+                                               "the province).")
+
+
+class ProgrammesOut(BaseModel):
+    programmes: list[ProgrammeOut]
+    fields: list[FieldOut]
+
+
 class ErrorBody(BaseModel):
     type: str
     message: str
@@ -165,3 +286,21 @@ def split_conversation(messages: list[Message]) -> tuple[str, list[tuple[str, st
     if last is None:
         raise BadInput("messages contain no user message: add {\"role\": \"user\", \"content\": \"…\"}")
     return messages[last].text(), history_pairs(messages[:last])
+
+
+def programme_summary(p: Programme) -> dict[str, Any]:
+    """A programme as GET /v1/programmes lists it (no criteria: POST /v1/eligibility shows those)."""
+    return {"id": p.id, "name": p.name, "region": p.region, "level": p.level, "kind": p.kind,
+            "doc": p.doc, "doc_no": p.doc_no, "url": p.url}
+
+
+def field_spec(spec: FieldSpec) -> dict[str, Any]:
+    """A profile field spec for portals that build their own form."""
+    return {"name": spec.name, "label": spec.label, "type": spec.kind, "meaning": spec.meaning,
+            "ask": spec.ask, "allowed": list(spec.allowed), "min": spec.lo, "max": spec.hi, "unit": spec.unit,
+            "suggestions": list(CITY_PROVINCE) if spec.name == "city" else []}
+
+
+def field_specs() -> list[dict[str, Any]]:
+    """Every profile field, in PROFILE_FIELDS order."""
+    return [field_spec(s) for s in PROFILE_FIELDS.values()]

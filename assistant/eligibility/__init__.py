@@ -18,7 +18,7 @@ Modules, in the order data flows through them:
 """
 
 from assistant.eligibility.engine import evaluate
-from assistant.eligibility.export import to_dict, to_markdown
+from assistant.eligibility.export import out_of_region, to_dict, to_markdown
 from assistant.eligibility.loader import PROGRAMMES_DIR, load_programmes
 from assistant.eligibility.model import RULES, Criterion, EstimateRule, Note, Programme, Route, Source
 from assistant.eligibility.profile import PROFILE_FIELDS, FieldSpec, Profile, describe
@@ -39,6 +39,6 @@ __all__ = [
     "CITY_PROVINCE", "INDUSTRY_MAP", "INDUSTRY_TAGS", "PROFILE_FIELDS", "PROGRAMMES_DIR", "PROJECT_KINDS",
     "PROVINCES", "RULES", "SECTORS", "TITLES", "Criterion", "CriterionResult", "EstimateResult",
     "EstimateRule", "FieldSpec", "Note", "Profile", "Programme", "ProgrammeVerdict", "Route", "Source",
-    "describe", "evaluate", "industry_tags", "load_programmes", "normalise_province", "to_dict",
+    "describe", "evaluate", "industry_tags", "load_programmes", "normalise_province", "out_of_region", "to_dict",
     "to_markdown",
 ]

@@ -41,9 +41,9 @@ def to_markdown(verdicts: Sequence[ProgrammeVerdict]) -> str:
         Markdown text.
     """
     out = ["# 申报条件自查", ""]
-    elsewhere = [v for v in verdicts if _out_of_region(v)]
+    elsewhere = [v for v in verdicts if out_of_region(v)]
     for v in verdicts:
-        if not _out_of_region(v):
+        if not out_of_region(v):
             out += _section(v)
     if elsewhere:
         out += [_ELSEWHERE + "、".join(f"{v.name}（{v.region}）" for v in elsewhere), ""]
@@ -51,7 +51,7 @@ def to_markdown(verdicts: Sequence[ProgrammeVerdict]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _out_of_region(v: ProgrammeVerdict) -> bool:
+def out_of_region(v: ProgrammeVerdict) -> bool:
     """A local programme whose only failing conditions are where the applicant is registered."""
     failing = [r for r in v.results if r.status == "not_met"]
     return (v.region != NATIONAL and v.status == "not_eligible" and bool(failing)
