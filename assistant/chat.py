@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,7 +27,8 @@ from ingest.metadata import find_regions
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]  # (user, assistant) turns
-_EVERY_PLACE = re.compile(r"各地|各省|各市|各地区|地方之间|不同地区|哪些地方|哪些省|哪些城市|other provinces|each province")
+_EVERY_PLACE = re.compile(r"各地|各省|各市|各地区|地方之间|不同地区"
+                          r"|哪些地方|哪些省|哪些城市|other provinces|each province")
 # Given a question and its evidence, a hook may answer on its own (the eligibility engine does).
 Hook = Callable[[str, list[Chunk]], Answer | None]
 
@@ -66,14 +67,36 @@ class Assistant:
         t0 = time.perf_counter()
         question = self._check(question)
         flt = Filters.from_dict(filters)
-        if guard.is_injection(question):
-            yield Answer(guard.REFUSAL_INJECTION, refused=True, question=question)
-            return
-        if not guard.in_domain(question) and not (history and guard.in_domain(history[-1][0])):
-            yield Answer(guard.REFUSAL_OUT_OF_DOMAIN, refused=True, question=question)
+        refusal = self._refusal(question, history)
+        if refusal is not None:
+            yield refusal
             return
         standalone = self._condense(question, history or ())
         t1 = time.perf_counter()
+        evidence, compare = self._evidence(standalone, flt)
+        t2 = time.perf_counter()
+        hooked = next((a for hook in self.hooks if (a := hook(standalone, evidence)) is not None), None)
+        if hooked is not None:
+            yield from _pieces(hooked.answer)
+            answer = hooked
+        else:
+            answer = yield from self._compose(question, standalone, evidence, compare)
+        t3 = time.perf_counter()
+        timings = {"condense_ms": _ms(t0, t1), "retrieve_ms": _ms(t1, t2), "compose_ms": _ms(t2, t3),
+                   "total_ms": _ms(t0, t3)}
+        yield replace(answer, question=question, evidence=tuple(evidence), timings=timings)
+
+    # ------------------------------------------------------------------ steps
+    def _refusal(self, question: str, history: History | None) -> Answer | None:
+        """A polite refusal for attempts on the instructions and for questions outside the field."""
+        if guard.is_injection(question):
+            return Answer(guard.REFUSAL_INJECTION, refused=True, question=question)
+        if not guard.in_domain(question) and not (history and guard.in_domain(history[-1][0])):
+            return Answer(guard.REFUSAL_OUT_OF_DOMAIN, refused=True, question=question)
+        return None
+
+    def _evidence(self, standalone: str, flt: Filters) -> tuple[list[Chunk], bool]:
+        """The evidence passages, and whether the question compares places or documents."""
         regions = [] if flt.region else find_regions(standalone)
         if not regions and not flt.region and _EVERY_PLACE.search(standalone):
             regions = self.kb.local_regions()  # "各地…有什么不同": every place the index has rules for
@@ -83,32 +106,20 @@ class Assistant:
             hits = retrieve_per_region(self.kb, standalone, regions, max(2, k // len(regions)), flt)
         else:
             hits = retrieve(self.kb, standalone, k, flt, compare=compare)
-        evidence = [h.chunk for h in hits]
-        t2 = time.perf_counter()
-        timings = {"condense_ms": _ms(t0, t1), "retrieve_ms": _ms(t1, t2)}
-        retrieved = tuple(evidence)
-        for hook in self.hooks:
-            hooked = hook(standalone, evidence)
-            if hooked is not None:
-                timings["compose_ms"] = _ms(t2, time.perf_counter())
-                yield replace(hooked, question=question, evidence=retrieved, timings=timings)
-                return
-        english = guard.is_english(question)
-        answer: Answer | None = None
+        return [h.chunk for h in hits], compare
+
+    def _compose(self, question: str, standalone: str, evidence: list[Chunk],
+                 compare: bool) -> Generator[str, None, Answer]:
+        """The LLM's answer when one is configured and its citations hold; else the extractive one."""
         if self.llm is not None and evidence:
             answer = yield from self._llm_answer(standalone, evidence)
-        if answer is None:
-            comp = self._composer().compose(standalone, evidence, english=english, compare=compare)
-            text, cites = verify(comp.text, comp.chunks)
-            for piece in re.split(r"(?<=[。\n])", text):
-                if piece:
-                    yield piece
-            answer = Answer(text, citations=tuple(cites), mode="extractive")
-        timings["compose_ms"] = _ms(t2, time.perf_counter())
-        timings["total_ms"] = _ms(t0, time.perf_counter())
-        yield replace(answer, question=question, evidence=retrieved, timings=timings)
+            if answer is not None:
+                return answer
+        comp = self._composer().compose(standalone, evidence, english=guard.is_english(question), compare=compare)
+        text, cites = verify(comp.text, comp.chunks)
+        yield from _pieces(text)
+        return Answer(text, citations=tuple(cites), mode="extractive")
 
-    # ------------------------------------------------------------------ steps
     def _check(self, question: str) -> str:
         q = (question or "").strip()
         if not q:
@@ -144,7 +155,7 @@ class Assistant:
         assert self.llm is not None
         return RunnableLambda(to_messages) | self.llm | StrOutputParser()
 
-    def _llm_answer(self, question: str, evidence: list[Chunk]) -> Iterator[str | Answer]:
+    def _llm_answer(self, question: str, evidence: list[Chunk]) -> Generator[str, None, Answer | None]:
         inputs = {"evidence": format_evidence(evidence), "question": question}
         pieces: list[str] = []
         try:
@@ -161,6 +172,11 @@ class Assistant:
             yield "\n"
             return None
         return Answer(text.strip(), citations=tuple(cites), mode="llm")
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """An already written answer, a sentence at a time (so every answer streams the same way)."""
+    yield from (p for p in re.split(r"(?<=[。\n])", text) if p)
 
 
 def _ms(a: float, b: float) -> float:

@@ -216,22 +216,7 @@ class Composer:
         if best.score < MIN_COVERAGE:
             return self._not_found(question, evidence, sents, english)
         limit = MAX_LIST_SENTENCES if _LIST.search(question.lower()) else MAX_SENTENCES
-        chosen = [best]
-        covered = set(best.covered)
-        total = sum(weights.values()) or 1.0
-        # first the sentences that answer another part of the question, then more of the best clause
-        for s in sents[1:]:
-            if len(chosen) >= limit:
-                break
-            if sum(weights[t] for t in s.covered - covered) / total >= MIN_GAIN:
-                chosen.append(s)
-                covered |= s.covered
-        for s in sents[1:]:
-            if len(chosen) >= limit:
-                break
-            if (s not in chosen and s.idx == best.idx and s.row is None and s.score >= 0.5 * best.score
-                    and not _is_heading(_norm(s.text))):
-                chosen.append(s)
+        chosen = _choose(sents, weights, limit)
         chosen += self._list_after_colon(chosen, evidence)
         return self._render(chosen, evidence, english)
 
@@ -415,6 +400,25 @@ def _display_columns(rows: Sequence[Chunk]) -> list[str]:
     # the most distinctive column (most distinct values) first: usually the name of the company or scenario
     varying.sort(key=lambda c: -len({r.record.get(c, "") for r in rows}))
     return varying[:2]
+
+
+def _choose(sents: list[_Sent], weights: dict[str, float], limit: int) -> list[_Sent]:
+    """The best sentence, then those answering another part of the question, then more of the best clause."""
+    best = sents[0]
+    chosen = [best]
+    covered = set(best.covered)
+    total = sum(weights.values()) or 1.0
+    for s in sents[1:]:
+        if len(chosen) < limit and sum(weights[t] for t in s.covered - covered) / total >= MIN_GAIN:
+            chosen.append(s)
+            covered |= s.covered
+    for s in sents[1:]:
+        if len(chosen) >= limit:
+            break
+        if (s not in chosen and s.idx == best.idx and s.row is None and s.score >= 0.5 * best.score
+                and not _is_heading(_norm(s.text))):
+            chosen.append(s)
+    return chosen
 
 
 def _display(text: str, chunk: Chunk) -> str:

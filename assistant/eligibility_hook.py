@@ -49,4 +49,5 @@ def find_quote(chunks: Iterable[Chunk], quote: str, doc_no: str = "", title: str
     q = normalize_for_match(quote)
     hits = [c for c in chunks if q and q in normalize_for_match(c.text)]
     named = [c for c in hits if (doc_no and doc_no in c.doc.doc_no) or (title and title[:6] in c.doc.title)]
-    return (named or hits or [None])[0]
+    best = named or hits
+    return best[0] if best else None

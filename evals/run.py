@@ -32,7 +32,7 @@ def run(assistant: Assistant, gold: list[dict[str, Any]], baseline: Baseline | N
         t = time.perf_counter()
         a = assistant.answer(item["question"])
         lat.append((time.perf_counter() - t) * 1000)
-        texts = [c.text for c in a.evidence]
+        texts: list[str] = [c.text for c in a.evidence]
         row = judge(item, a.to_dict(), texts)
         row["answer"] = a.answer
         row["latency_ms"] = round(lat[-1], 1)
@@ -45,7 +45,7 @@ def run(assistant: Assistant, gold: list[dict[str, Any]], baseline: Baseline | N
             t = time.perf_counter()
             if item["kind"] == "out_of_domain":
                 ans = {"answer": "", "refused": False, "citations": []}  # the plain recipe has no refusal
-                texts: list[str] = []
+                texts = []
             else:
                 b = baseline.answer(item["question"])
                 ans = b.to_dict()

@@ -8,7 +8,7 @@ That handles 章/条/（一） in 认定办法 and 一、/（一） in 实施方
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 CN_NUM = "一二三四五六七八九十百零〇两"
 
@@ -89,64 +89,70 @@ def parse_units(pages: list[tuple[int, str]]) -> list[Unit]:
         pages: (page number, cleaned text) in reading order.
 
     Returns:
-        Units in reading order. Markdown table rows become one unit each ("列：值；…").
+        Units in reading order. Markdown table rows become one unit each (the row as written, then
+        "列：值；…"), carrying their cells as a record.
     """
-    stack: list[tuple[str, str]] = []  # (heading type, label)
-    md_levels: dict[str, int] = {}
-    units: list[Unit] = []
-    buf: list[str] = []
-    buf_page = 0
-    table_header: list[str] | None = None
-
-    def flush() -> None:
-        nonlocal buf
-        text = "\n".join(x for x in buf if x.strip()).strip()
-        if text:
-            units.append(Unit(tuple(label for _, label in stack), text, buf_page))
-        buf = []
-
+    b = _Builder()
     for page_no, text in pages:
         for raw in text.splitlines():
             line = raw.strip()
             if not line:
                 continue
             if _is_table_row(line):
-                cells = _cells(line)
-                if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
-                    continue  # the |---|---| separator
-                if table_header is None:
-                    flush()
-                    table_header = cells
-                    continue
-                # the row as written (so a quote of the source still matches), then its cells named
-                labelled = "；".join(f"{h}：{v}" for h, v in zip(table_header, cells, strict=False) if v)
-                row = f"{line}\n{labelled}"
-                path = tuple(label for _, label in stack) + ((cells[0] or "行")[:_LABEL_MAX],)
-                cells_named = tuple((h, v) for h, v in zip(table_header, cells, strict=False) if h and v)
-                units.append(Unit(path, row, page_no, cells_named))
-                continue
-            table_header = None
-            htype = heading_type(line)
-            if htype is None:
-                if not buf:
-                    buf_page = page_no
-                buf.append(line)
-                continue
-            if htype == "annex" and not units and not stack and not buf:
-                # the whole document is an annex ("附件 1" on its first line): not a section of it
-                buf_page = page_no if not buf else buf_page
-                buf.append(line)
-                continue
-            flush()
-            label = heading_label(line, htype)
-            key = htype if htype != "md" else f"md{len(line) - len(line.lstrip('#'))}"
-            if htype == "md":
-                md_levels.setdefault(key, len(md_levels))
-            _place(stack, key, label)
-            buf_page = page_no
-            buf.append(line)
-    flush()
-    return units
+                b.table_row(line, page_no)
+            else:
+                b.table_header = None
+                b.line(line, page_no)
+    b.flush()
+    return b.units
+
+
+@dataclass
+class _Builder:
+    """The state of one pass over a document: open headings, the text under the last one, a table."""
+
+    stack: list[tuple[str, str]] = field(default_factory=list)  # (heading type, label)
+    units: list[Unit] = field(default_factory=list)
+    buf: list[str] = field(default_factory=list)
+    buf_page: int = 0
+    table_header: list[str] | None = None
+
+    def path(self) -> tuple[str, ...]:
+        return tuple(label for _, label in self.stack)
+
+    def flush(self) -> None:
+        text = "\n".join(x for x in self.buf if x.strip()).strip()
+        if text:
+            self.units.append(Unit(self.path(), text, self.buf_page))
+        self.buf = []
+
+    def line(self, line: str, page_no: int) -> None:
+        htype = heading_type(line)
+        if htype is None or (htype == "annex" and not self.units and not self.stack and not self.buf):
+            # body text; or "附件 1" opening the file: the whole document is that annex, not a section of it
+            if not self.buf:
+                self.buf_page = page_no
+            self.buf.append(line)
+            return
+        self.flush()
+        key = htype if htype != "md" else f"md{len(line) - len(line.lstrip('#'))}"
+        _place(self.stack, key, heading_label(line, htype))
+        self.buf_page = page_no
+        self.buf.append(line)
+
+    def table_row(self, line: str, page_no: int) -> None:
+        cells = _cells(line)
+        if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+            return  # the |---|---| separator
+        if self.table_header is None:
+            self.flush()
+            self.table_header = cells
+            return
+        named = tuple((h, v) for h, v in zip(self.table_header, cells, strict=False) if h and v)
+        # the row as written (so a quote of the source still matches), then its cells named
+        text = f"{line}\n" + "；".join(f"{h}：{v}" for h, v in named)
+        path = self.path() + ((cells[0] or "行")[:_LABEL_MAX],)
+        self.units.append(Unit(path, text, page_no, named))
 
 
 def _place(stack: list[tuple[str, str]], key: str, label: str) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from corpus_paths import NATIONAL_TEXT
 
 from assistant import tokens
 from assistant.settings import ChunkingSettings
 from ingest.chunking import chunk_units, split_sentences
 from ingest.cleaning import clean_text
 from ingest.structure import heading_label, heading_type, parse_units
-from corpus_paths import NATIONAL_TEXT
 
 
 @pytest.mark.parametrize(
