@@ -122,14 +122,23 @@ def ingest_paths(job: Job, paths: Iterable[Path], sync: bool = False, progress: 
     files, missing = discover(paths)
     report = IngestReport(skipped=list(missing))
     complete = {d for d, (have, want) in job.store.doc_chunk_counts().items() if have == want}
+    batch: list[_Pending] = []
     for i, path in enumerate(files, start=1):
         try:
-            _ingest_one(job, path, complete, report)
+            pending = _prepare(job, path, complete | {p.doc_id for p in batch}, report)
         except BadInput as e:
             report.skipped.append(SkippedFile(str(path), str(e)))
             log.warning("skipped %s: %s", path, e)
+            pending = None
+        if pending is not None:
+            batch.append(pending)
+        # small files are embedded together: one call for many passages is faster than many calls
+        if sum(len(p.chunks) for p in batch) >= job.settings.embed_batch:
+            _commit(job, batch, complete, report)
+            batch = []
         if progress:
             progress(path.name, i, len(files))
+    _commit(job, batch, complete, report)
     if sync:
         roots = [p.resolve() for p in paths if p.is_dir()] + [p.resolve() for p in paths if not p.exists()]
         seen = {str(f) for f in files}
@@ -143,7 +152,19 @@ def ingest_paths(job: Job, paths: Iterable[Path], sync: bool = False, progress: 
     return report
 
 
-def _ingest_one(job: Job, path: Path, complete: set[str], report: IngestReport) -> None:
+@dataclass(frozen=True)
+class _Pending:
+    """A file read and chunked, waiting for its vectors (no chunks: its content is stored already)."""
+
+    source: str
+    doc_id: str
+    old: Entry | None
+    entry: Entry
+    chunks: list[Chunk]
+
+
+def _prepare(job: Job, path: Path, known: set[str], report: IngestReport) -> _Pending | None:
+    """Check, read, hash and chunk one file; None when it is unchanged."""
     source = str(path)
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise BadInput(f"{path.name}: unsupported type {path.suffix or '(none)'}; "
@@ -155,33 +176,42 @@ def _ingest_one(job: Job, path: Path, complete: set[str], report: IngestReport) 
     data = path.read_bytes()
     doc_id = doc_id_for(data)
     old = job.registry.get(source)
-    if old and old.doc_id == doc_id and doc_id in complete:
+    if old and old.doc_id == doc_id and doc_id in known:
         report.unchanged.append(source)
-        return
-    if doc_id in complete:  # the same content already stored under another name
-        report.duplicates.append(source)
-    else:
-        loaded = load_file(path, job.settings.max_file_bytes)
-        chunks = build_chunks(loaded, doc_id, source, job.settings)
-        if not chunks:
-            raise BadInput(f"{path.name}: no text to index; check that it is not a scan without a text layer")
-        _store(job, chunks)
-        complete.add(doc_id)
-        report.chunks_embedded += len(chunks)
-        (report.updated if old else report.added).append(source)
-    if old and old.doc_id != doc_id and len(job.registry.sources_of(old.doc_id)) <= 1:
-        job.store.delete_doc(old.doc_id)
-    job.registry.put(source, Entry(doc_id=doc_id, size=len(data), mtime=path.stat().st_mtime))
+        return None
+    entry = Entry(doc_id=doc_id, size=len(data), mtime=stat.st_mtime)
+    if doc_id in known:  # the same content stored (or about to be) under another name
+        return _Pending(source, doc_id, old, entry, [])
+    chunks = build_chunks(load_file(path, job.settings.max_file_bytes), doc_id, source, job.settings)
+    if not chunks:
+        raise BadInput(f"{path.name}: no text to index; check that it is not a scan without a text layer")
+    return _Pending(source, doc_id, old, entry, chunks)
 
 
-def _store(job: Job, chunks: list[Chunk]) -> None:
-    batch = max(1, job.settings.embed_batch)
+def _commit(job: Job, batch: list[_Pending], complete: set[str], report: IngestReport) -> None:
+    """Embed the batch, then per file, in order: upsert its chunks in one call, drop the path's
+    previous document, record the path. A kill before a file's upsert leaves no trace of it."""
+    texts = [embedding_text(c) for p in batch for c in p.chunks]
+    size = max(1, job.settings.embed_batch)
     vectors: list[list[float]] = []
-    for i in range(0, len(chunks), batch):
-        vectors.extend(job.embedder.embed_documents([embedding_text(c) for c in chunks[i : i + batch]]))
-    # a previous, interrupted run may have left some of these ids: upsert overwrites them
-    job.store.upsert([c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
-                     [c.to_metadata() for c in chunks])
+    for i in range(0, len(texts), size):
+        vectors.extend(job.embedder.embed_documents(texts[i : i + size]))
+    start = 0
+    for p in batch:
+        if p.chunks:
+            end = start + len(p.chunks)
+            # a previous, interrupted run may have left some of these ids: upsert overwrites them
+            job.store.upsert([c.chunk_id for c in p.chunks], vectors[start:end], [c.text for c in p.chunks],
+                             [c.to_metadata() for c in p.chunks])
+            start = end
+            complete.add(p.doc_id)
+            report.chunks_embedded += len(p.chunks)
+            (report.updated if p.old else report.added).append(p.source)
+        else:
+            report.duplicates.append(p.source)
+        if p.old and p.old.doc_id != p.doc_id and len(job.registry.sources_of(p.old.doc_id)) <= 1:
+            job.store.delete_doc(p.old.doc_id)
+        job.registry.put(p.source, p.entry)
 
 
 def forget_document(job: Job, doc_id: str) -> list[str]:
