@@ -130,10 +130,15 @@ class KnowledgeBase:
     def ingest(self, paths: Iterable[Path], sync: bool = False, progress: Progress | None = None) -> IngestReport:
         """Ingest files and folders (see ingest.pipeline.ingest_paths), then publish the new snapshot."""
         with self._writing():
+            before = self.store.count()
+            report = None
             try:
-                return ingest_paths(self._job(), paths, sync=sync, progress=progress)
+                report = ingest_paths(self._job(), paths, sync=sync, progress=progress)
+                return report
             finally:
-                self.refresh()
+                # nothing stored or removed (an unchanged folder): the published snapshot is still right
+                if report is None or report.chunks_embedded or report.removed or report.chunks_total != before:
+                    self.refresh()
 
     def delete_document(self, doc_id: str) -> list[str]:
         """Remove a document; returns the paths that pointed at it. Raises NotFound."""
