@@ -115,19 +115,19 @@ class Composer:
         own = self._weights(question)
         question = expand_query(question)
         weights = {t: w if t in own else w * EXPANSION_WEIGHT for t, w in self._weights(question).items()}
-        if _LIST.search(question.lower()) and not kind:
-            top = self._sentences(evidence, weights, kind, question)[:1]
-            if top and evidence[top[0].idx].record:  # the best match is a table row: list the rows that fit
-                rows = self._rows(question, evidence, weights)
-                if rows:
-                    return rows
+        sents = self._sentences(evidence, weights, kind, question)
+        listing = bool(_LIST.search(question.lower())) and not kind
+        if listing and sents and evidence[sents[0].idx].record:  # the best match is a table row: list the rows
+            rows = self._rows(question, evidence, weights)
+            if rows:
+                return rows
         if compare:
-            return self._compare(question, evidence, weights, kind, english)
-        if _LIST.search(question.lower()) and not kind:
+            return self._compare(question, evidence, sents, weights, kind, english)
+        if listing:
             enum = self._enumeration(question, evidence, weights, english)
             if enum:
                 return enum
-        return self._single(question, evidence, weights, kind, english)
+        return self._single(question, evidence, sents, weights, kind, english)
 
     # ------------------------------------------------------------------ scoring
     def _weights(self, question: str) -> dict[str, float]:
@@ -199,9 +199,8 @@ class Composer:
         return all(t in hay for t in focus)
 
     # ------------------------------------------------------------------ single answer
-    def _single(self, question: str, evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None,
-                english: bool) -> Composition:
-        sents = self._sentences(evidence, weights, kind, question)
+    def _single(self, question: str, evidence: Sequence[Chunk], sents: list[_Sent], weights: dict[str, float],
+                kind: str | None, english: bool) -> Composition:
         if not sents:
             return Composition(self._say(english, "no_evidence", question), [], True)
         if kind:
@@ -323,10 +322,9 @@ class Composer:
         return None
 
     # ------------------------------------------------------------------ comparing documents
-    def _compare(self, question: str, evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None,
-                 english: bool) -> Composition:
+    def _compare(self, question: str, evidence: Sequence[Chunk], sents: list[_Sent], weights: dict[str, float],
+                 kind: str | None, english: bool) -> Composition:
         """One line per document: its best sentence (with the figure asked for, about the same subject)."""
-        sents = self._sentences(evidence, weights, kind, question)
         focus = self._focus(question)
         best_per_doc: dict[str, _Sent] = {}
         for s in sents:
@@ -343,7 +341,7 @@ class Composer:
                 continue  # far weaker than the best document's line: this document does not really answer
             best_per_doc[c.doc.doc_id] = s
         if len(best_per_doc) < 2:
-            return self._single(question, evidence, weights, kind, english)
+            return self._single(question, evidence, sents, weights, kind, english)
         chunks: list[Chunk] = []
         lines = ["Side by side, by document:" if english else "各文件的相关规定对比如下："]
         for s in list(best_per_doc.values())[:MAX_COMPARE_DOCS]:

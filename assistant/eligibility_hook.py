@@ -4,11 +4,11 @@ answered by the eligibility engine, each verdict cited with the indexed clause t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from assistant.domain import Answer, Chunk, Citation
 from assistant.eligibility import Programme, Source
-from assistant.knowledge import KnowledgeBase
+from assistant.knowledge import KnowledgeBase, Snapshot
 from assistant.profile_text import answer_eligibility, parse_profile, wants_eligibility
 from ingest.cleaning import normalize_for_match
 
@@ -37,17 +37,17 @@ class EligibilityHook:
         return Answer(text, citations=citations, mode="extractive")
 
     def _citation(self, n: int, src: Source) -> Citation:
-        chunk = find_quote(self.kb.snapshot.chunks.values(), src.quote, src.doc_no, src.doc)
+        chunk = find_quote(self.kb.snapshot, src.quote, src.doc_no, src.doc)
         if chunk is None:  # the rule's document is not indexed: cite the rule's own record of it
             return src.to_citation(n)
         c = Citation.from_chunk(n, chunk)
         return Citation(**{**c.to_dict(), "section": src.clause or c.section})
 
 
-def find_quote(chunks: Iterable[Chunk], quote: str, doc_no: str = "", title: str = "") -> Chunk | None:
+def find_quote(snapshot: Snapshot, quote: str, doc_no: str = "", title: str = "") -> Chunk | None:
     """The chunk containing `quote` (whitespace/width-insensitive), preferring the named document."""
     q = normalize_for_match(quote)
-    hits = [c for c in chunks if q and q in normalize_for_match(c.text)]
+    hits = [snapshot.chunks[cid] for cid, text in snapshot.matchable.items() if q and q in text]
     named = [c for c in hits if (doc_no and doc_no in c.doc.doc_no) or (title and title[:6] in c.doc.title)]
     best = named or hits
     return best[0] if best else None

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from assistant.domain import Chunk, IngestReport
 from assistant.errors import IndexBusy, NotFound
 from assistant.lexical import BM25Index
 from assistant.settings import Settings
+from ingest.cleaning import normalize_for_match
 from ingest.pipeline import Job, Progress, forget_document, ingest_paths
 from ingest.registry import Registry
 
@@ -37,6 +39,11 @@ class Snapshot:
     chunks: dict[str, Chunk]
     by_doc: dict[str, list[Chunk]]
     bm25: BM25Index
+
+    @cached_property
+    def matchable(self) -> dict[str, str]:
+        """chunk id → its text normalised for quote matching (NFKC, no whitespace), computed once."""
+        return {cid: normalize_for_match(c.text) for cid, c in self.chunks.items()}
 
 
 class KnowledgeBase:

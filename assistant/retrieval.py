@@ -79,7 +79,7 @@ def wants_comparison(question: str) -> bool:
 
 
 def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = None,
-             compare: bool | None = None) -> list[SearchHit]:
+             compare: bool | None = None, vector: list[float] | None = None) -> list[SearchHit]:
     """The top `k` evidence passages for `query`.
 
     Args:
@@ -88,6 +88,7 @@ def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = No
         k: passages to return.
         filters: metadata filters.
         compare: spread the passages over documents; None decides from the wording.
+        vector: the query's embedding, when the caller has it already.
     """
     filters = filters or Filters()
     cfg = kb.settings.retrieval
@@ -96,7 +97,8 @@ def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = No
         return []
     expanded = expand_query(query)
     n = max(cfg.candidates, k * 3)
-    dense = [(cid, s) for cid, s in kb.store.query(kb.embedder.embed_query(query), n, filters.where())
+    vector = vector if vector is not None else kb.embedder.embed_query(query)
+    dense = [(cid, s) for cid, s in kb.store.query(vector, n, filters.where())
              if cid in snap.chunks and filters.accepts(snap.chunks[cid])]
     allowed = None if filters.is_empty() else {cid for cid, c in snap.chunks.items() if filters.accepts(c)}
     lexical = snap.bm25.top(expanded, n, allowed)
@@ -126,11 +128,12 @@ def retrieve_per_region(kb: KnowledgeBase, query: str, regions: list[str], k_eac
     """Side-by-side evidence: the best passages of each named place, interleaved (place order kept)."""
     base = filters or Filters()
     known = {c[0].doc.region for c in kb.snapshot.by_doc.values()}
+    vector = kb.embedder.embed_query(query)  # one embedding for every place searched with this query
     lists = []
     for r in regions:
         r = normalise_region(r)
         if r in known:
-            lists.append(retrieve(kb, query, k_each, replace(base, region=r), compare=False))
+            lists.append(retrieve(kb, query, k_each, replace(base, region=r), compare=False, vector=vector))
         else:  # a place inside another's document (长春新区 in 吉林's compilation): search for its name
             lists.append([h for h in retrieve(kb, f"{r} {query}", k_each * 3, base, compare=False)
                           if r in h.chunk.text or r in h.chunk.section][:k_each])
