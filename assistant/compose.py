@@ -8,44 +8,21 @@ documents do not specify it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.citations import source_label
 from assistant.domain import Chunk
+from assistant.figures import FIGURES, KIND_WORDS, asked_figure, has_figure
 from assistant.lexical import expand_query, field_terms, tokenize
 from assistant.retrieval import ROW_SEPARATOR
 from ingest.chunking import split_sentences
-from ingest.metadata import DOC_NO, find_region
+from ingest.cleaning import normalize_for_match
+from ingest.metadata import find_region
 
-FIGURES: dict[str, re.Pattern[str]] = {
-    "amount": re.compile(r"\d+(?:\.\d+)?(?:\s*[-－~～至]\s*\d+(?:\.\d+)?)?\s*(?:万元|亿元|元|万)"),
-    "ratio": re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[一二三四五六七八九十百]+"),
-    "duration": re.compile(r"[0-9一二两三四五六七八九十]+\s*(?:年|个月|个工作日|天|日)(?!度)|每年|每季度|每月|每半年"),
-    "count": re.compile(r"[0-9一二两三四五六七八九十百千万]+\s*(?:余|多)?\s*(?:个|家|项|条|批|所|座)"),
-    "level": re.compile(r"[一二三四五1-5]\s*级"),
-    "doc_no": DOC_NO,
-    "date": re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日"),
-}
-_KIND_WORDS = {"amount": "金额", "ratio": "比例", "duration": "期限", "count": "数量", "level": "等级", "date": "日期",
-               "doc_no": "文号"}
-_ASKS: list[tuple[str, re.Pattern[str]]] = [
-    ("amount", re.compile(r"多少(?:万元|万|元|钱|资金|奖励|补助|补贴|奖金)|金额|给多少|拿到多少|获得多少|(?:奖|补)[^，。？?]{0,8}多少"
-                          r"|多少.{0,4}(?:奖|补)|(?:奖补|奖励|补助|支持)(?:标准|力度)|\bhow much\b|\bamount")),
-    ("ratio", re.compile(r"比例|百分之|几成|\bpercent|\brate\b|\bratio\b")),
-    ("level", re.compile(r"几级|哪一?级|什么级别|多少级|\bwhat level\b|\bwhich level\b")),
-    ("doc_no", re.compile(r"文号|发文字号|发文号|\bdocument number\b")),
-    ("date", re.compile(r"哪一?年|哪一?天|何时|什么时候|截止|日期|\bwhich year\b|\bwhen\b|\bdeadline\b")),
-    ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几个月|\bhow long\b|\bhow often\b|\bperiod\b"
-                            r"|\bhow many (?:years|months|days)\b")),
-    ("count", re.compile(r"多少个|(?<!哪)几个|多少家|几家|多少项|几项|多少批|\bhow many\b|\bnumber of\b")),
-]
 _LIST = re.compile(r"哪些|哪几|包括|包含|有什么|什么样|列出|名单|\bwhich\b|\bwhat are\b|\blist\b")
 _CONDITION_Q = re.compile(r"条件|要求|资格|门槛|criteria|requirement|eligib")
 _CONDITION_S = re.compile(r"条件|须|应当|应|不得|要求")
-_NUMERIC_CELL = re.compile(r"约?[0-9][0-9.,，]*\s*(?:万|亿)?\s*(?:余|多)?\s*(?:个|家|项|元|万元|%)?")
-_ROW_FIGURE_SKIP = re.compile(r"year|date|序号|年份|日期|url|note|备注", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
 _DEADLINE_Q = re.compile(r"截止|deadline", re.I)
 _DEADLINE_S = re.compile(r"截止|截至|之前|前完成|前推荐|前报|日前|月底前|前提交|前申报")
@@ -77,14 +54,6 @@ class Composition:
     not_specified: bool = False
 
 
-def asked_figure(question: str) -> str | None:
-    """Which kind of figure the question asks for, if any."""
-    q = question.lower()
-    return next((kind for kind, pat in _ASKS if pat.search(q)), None)
-
-
-def _norm(s: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
 
 
 @dataclass(frozen=True)
@@ -140,12 +109,12 @@ class Composer:
         wants_conditions = bool(_CONDITION_Q.search(question.lower()))
         out = []
         for i, c in enumerate(evidence):
-            context = _norm(c.doc.title + c.section)
+            context = normalize_for_match(c.doc.title + c.section)
             # a table row is one statement; its cells are not sentences
             pieces = c.text.split(ROW_SEPARATOR) if c.record else split_sentences(c.text)
             rows = {r.text: r for r in self._doc_chunks(c.doc.doc_id) if r.record} if c.record else {}
             for s in pieces:
-                ns = _norm(s)
+                ns = normalize_for_match(s)
                 if len(ns) < 4:
                     continue
                 covered = frozenset(t for t in weights if t in ns)
@@ -154,7 +123,7 @@ class Composer:
                 score += 0.08 / (i + 1)
                 score -= LENGTH_PENALTY * len(ns) / 100  # at equal coverage, the sentence that says less else
                 row = rows.get(s)
-                if kind and self._has_figure(kind, s, row or c):
+                if kind and has_figure(kind, s, row or c):
                     score += 0.25
                 if wants_conditions and _CONDITION_S.search(s):
                     score += 0.2 if ("条件" in s and s.rstrip().endswith(("：", ":"))) else 0.1
@@ -163,20 +132,8 @@ class Composer:
                 out.append(_Sent(s.strip(), i, score, covered | in_ctx, row))
         return sorted(out, key=lambda x: -x.score)
 
-    @staticmethod
-    def _has_figure(kind: str, sentence: str, chunk: Chunk) -> bool:
-        if FIGURES[kind].search(_norm(sentence)):
-            return True
-        if kind == "duration" and FIGURES["date"].search(_norm(sentence)):
-            return True  # "how long is it valid" is answered by "有效期截至2027年12月31日"
-        if chunk.record and kind in ("count", "amount", "ratio", "duration"):
-            # in a table the number and its unit sit in different columns (count：110；unit：家)
-            return any(_NUMERIC_CELL.fullmatch(v.strip()) for k, v in chunk.record.items()
-                       if not _ROW_FIGURE_SKIP.search(k) and v in sentence)
-        return False
-
     def _focus(self, question: str) -> list[str]:
-        q = _norm(question)
+        q = normalize_for_match(question)
         found = [t for t in self._terms if t in q]
         return [t for t in found if not any(t != o and t in o for o in found)]  # keep the longest terms
 
@@ -186,7 +143,7 @@ class Composer:
         The document title does not count: a register *about* 示范工厂 may quote an unrelated figure.
         """
         # the clause's own headings, not a compilation's title above them ("…数字化车间/智能工厂认定管理办法")
-        hay = _norm(" ".join(c.section.split(" > ")[-2:]) + c.text)
+        hay = normalize_for_match(" ".join(c.section.split(" > ")[-2:]) + c.text)
         if region and c.doc.region not in (region, "全国", "") and region not in hay:
             return False
         years = set(_YEAR.findall(question))
@@ -206,7 +163,7 @@ class Composer:
         if kind:
             focus = self._focus(question)
             region, _ = find_region(question)
-            with_fig = [s for s in sents if self._has_figure(kind, s.text, s.row or evidence[s.idx])
+            with_fig = [s for s in sents if has_figure(kind, s.text, s.row or evidence[s.idx])
                         and self._about_subject(evidence[s.idx], s.text, focus, region, question)]
             if not with_fig:
                 return self._not_specified(question, evidence, sents, kind, focus, english)
@@ -266,23 +223,23 @@ class Composer:
     def _not_specified(self, question: str, evidence: Sequence[Chunk], sents: list[_Sent], kind: str,
                        focus: list[str], english: bool) -> Composition:
         subject = "、".join(focus) or "该事项"
-        what = _KIND_WORDS[kind]
+        what = KIND_WORDS[kind]
         if english:
             lead = (f"The documents retrieved do not specify the {kind} asked for (文件未明确规定{subject}的具体{what})."
                     " The closest provisions are:")
         else:
             lead = f"检索到的政策文件未明确规定{subject}的具体{what}，没有提及相应数字。最相关的条款如下："
         # quote only passages that state no figure of the kind asked, so nothing reads as an answer
-        related = [s for s in sents if not FIGURES[kind].search(_norm(s.text))
-                   and not FIGURES["amount"].search(_norm(s.text)) and not FIGURES["ratio"].search(_norm(s.text))]
+        related = [s for s in sents if not FIGURES[kind].search(normalize_for_match(s.text))
+                   and not FIGURES["amount"].search(normalize_for_match(s.text)) and not FIGURES["ratio"].search(normalize_for_match(s.text))]
         comp = self._render(related[:1], evidence, english, lead) if related else Composition(lead, [])
         return Composition(comp.text, comp.chunks, True)
 
     def _not_found(self, question: str, evidence: Sequence[Chunk], sents: list[_Sent], english: bool) -> Composition:
         lead = ("No clause in the documents answers this directly (文件中未找到直接规定). The closest passage is:"
                 if english else "检索到的文件中没有直接回答该问题的条款（未明确规定）。最接近的内容如下：")
-        safe = [s for s in sents if not FIGURES["amount"].search(_norm(s.text))
-                and not FIGURES["ratio"].search(_norm(s.text))]
+        safe = [s for s in sents if not FIGURES["amount"].search(normalize_for_match(s.text))
+                and not FIGURES["ratio"].search(normalize_for_match(s.text))]
         comp = self._render(safe[:1], evidence, english, lead) if safe else Composition(lead, [])
         return Composition(comp.text, comp.chunks, True)
 
@@ -300,7 +257,7 @@ class Composer:
         for parent in (top.section, " > ".join(parts[:-1])):
             if not parent:
                 continue
-            label = _norm(re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]", "",
+            label = normalize_for_match(re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]", "",
                                  parent.split(" > ")[-1]))
             named = sum(w for t, w in weights.items() if len(t) > 1 and t not in _GENERIC_TERMS and t in label)
             if named < ENUM_MIN_SHARE * (sum(weights.values()) or 1.0):
@@ -331,9 +288,9 @@ class Composer:
             c = evidence[s.idx]
             if c.doc.doc_id in best_per_doc or s.score < MIN_COVERAGE:
                 continue
-            if kind and not (self._has_figure(kind, s.text, c) and self._about_subject(c, s.text, [], "", question)):
+            if kind and not (has_figure(kind, s.text, c) and self._about_subject(c, s.text, [], "", question)):
                 continue
-            if focus and not any(t in _norm(c.section + c.text) for t in focus):
+            if focus and not any(t in normalize_for_match(c.section + c.text) for t in focus):
                 continue
             if _PURPOSE.search(question) and not _PURPOSE.search(s.text):
                 continue  # asked about rewards: a line on procedure is not a comparison of rewards
@@ -360,18 +317,18 @@ class Composer:
             return None
         scored = []
         for r in rows:
-            hay = _norm(r.text)
+            hay = normalize_for_match(r.text)
             scored.append((sum(w for t, w in weights.items() if t in hay), r))
         best = max(s for s, _ in scored)
         if best < MIN_ROW_COVERAGE * sum(weights.values()):
             return None
         cands = [(s, r) for s, r in scored if s >= 0.5 * best]
         # tokens that set rows apart (not shared by most candidates) decide which rows answer
-        share = {t: sum(1 for _, r in cands if t in _norm(r.text)) for t in weights}
+        share = {t: sum(1 for _, r in cands if t in normalize_for_match(r.text)) for t in weights}
         discriminative = {t for t, k in share.items()
                           if 0 < k <= max(1, len(cands) // 2) and weights[t] >= DISCRIMINATIVE_IDF}
         if discriminative:
-            picked = [(s, r) for s, r in cands if any(t in _norm(r.text) for t in discriminative)]
+            picked = [(s, r) for s, r in cands if any(t in normalize_for_match(r.text) for t in discriminative)]
             cands = picked or cands
         cands.sort(key=lambda sr: (-sr[0], sr[1].ord))
         cands = sorted(cands[:MAX_ROWS], key=lambda sr: (sr[1].doc.doc_id, sr[1].ord))
@@ -414,7 +371,7 @@ def _choose(sents: list[_Sent], weights: dict[str, float], limit: int) -> list[_
         if len(chosen) >= limit:
             break
         if (s not in chosen and s.idx == best.idx and s.row is None and s.score >= 0.5 * best.score
-                and not _is_heading(_norm(s.text))):
+                and not _is_heading(normalize_for_match(s.text))):
             chosen.append(s)
     return chosen
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
+
+from ingest.cleaning import normalize_for_match
 
 NOT_SPECIFIED = ("未明确", "未规定", "没有提及", "未提及", "没有规定", "未作规定", "未载明", "未找到", "not specify")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|万|%)")
@@ -13,7 +14,7 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|万|%)")
 
 def norm(s: str) -> str:
     """NFKC, then every whitespace character removed (the gold set's comparison rule)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or ""))
+    return normalize_for_match(s or "")
 
 
 def evidence_groups(item: dict[str, Any]) -> list[list[str]]:

@@ -1,0 +1,53 @@
+"""Figures a question asks for (amount, ratio, period, count, level, date, 文号) and whether a passage states one."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.domain import Chunk
+from ingest.cleaning import normalize_for_match
+from ingest.metadata import DOC_NO
+
+FIGURES: dict[str, re.Pattern[str]] = {
+    "amount": re.compile(r"\d+(?:\.\d+)?(?:\s*[-－~～至]\s*\d+(?:\.\d+)?)?\s*(?:万元|亿元|元|万)"),
+    "ratio": re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[一二三四五六七八九十百]+"),
+    "duration": re.compile(r"[0-9一二两三四五六七八九十]+\s*(?:年|个月|个工作日|天|日)(?!度)|每年|每季度|每月|每半年"),
+    "count": re.compile(r"[0-9一二两三四五六七八九十百千万]+\s*(?:余|多)?\s*(?:个|家|项|条|批|所|座)"),
+    "level": re.compile(r"[一二三四五1-5]\s*级"),
+    "doc_no": DOC_NO,
+    "date": re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日"),
+}
+KIND_WORDS = {"amount": "金额", "ratio": "比例", "duration": "期限", "count": "数量", "level": "等级", "date": "日期",
+               "doc_no": "文号"}
+ASKS: list[tuple[str, re.Pattern[str]]] = [
+    ("amount", re.compile(r"多少(?:万元|万|元|钱|资金|奖励|补助|补贴|奖金)|金额|给多少|拿到多少|获得多少|(?:奖|补)[^，。？?]{0,8}多少"
+                          r"|多少.{0,4}(?:奖|补)|(?:奖补|奖励|补助|支持)(?:标准|力度)|\bhow much\b|\bamount")),
+    ("ratio", re.compile(r"比例|百分之|几成|\bpercent|\brate\b|\bratio\b")),
+    ("level", re.compile(r"几级|哪一?级|什么级别|多少级|\bwhat level\b|\bwhich level\b")),
+    ("doc_no", re.compile(r"文号|发文字号|发文号|\bdocument number\b")),
+    ("date", re.compile(r"哪一?年|哪一?天|何时|什么时候|截止|日期|\bwhich year\b|\bwhen\b|\bdeadline\b")),
+    ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几个月|\bhow long\b|\bhow often\b|\bperiod\b"
+                            r"|\bhow many (?:years|months|days)\b")),
+    ("count", re.compile(r"多少个|(?<!哪)几个|多少家|几家|多少项|几项|多少批|\bhow many\b|\bnumber of\b")),
+]
+_NUMERIC_CELL = re.compile(r"约?[0-9][0-9.,，]*\s*(?:万|亿)?\s*(?:余|多)?\s*(?:个|家|项|元|万元|%)?")
+_ROW_FIGURE_SKIP = re.compile(r"year|date|序号|年份|日期|url|note|备注", re.IGNORECASE)
+
+
+def asked_figure(question: str) -> str | None:
+    """Which kind of figure the question asks for, if any."""
+    q = question.lower()
+    return next((kind for kind, pat in ASKS if pat.search(q)), None)
+
+
+def has_figure(kind: str, sentence: str, chunk: Chunk) -> bool:
+    """Does the sentence (or, for a table row, one of its numeric cells) state a figure of this kind?"""
+    if FIGURES[kind].search(normalize_for_match(sentence)):
+        return True
+    if kind == "duration" and FIGURES["date"].search(normalize_for_match(sentence)):
+        return True  # "how long is it valid" is answered by "有效期截至2027年12月31日"
+    if chunk.record and kind in ("count", "amount", "ratio", "duration"):
+        # in a table the number and its unit sit in different columns (count：110；unit：家)
+        return any(_NUMERIC_CELL.fullmatch(v.strip()) for k, v in chunk.record.items()
+                   if not _ROW_FIGURE_SKIP.search(k) and v in sentence)
+    return False
