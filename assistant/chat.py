@@ -16,8 +16,8 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import guard
 from assistant.citations import format_evidence, verify
-from assistant.compose import Composer
-from assistant.condense import condense
+from assistant.compose import Composer, join_compositions
+from assistant.condense import condense, terms_of
 from assistant.domain import Answer, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
@@ -102,8 +102,16 @@ class Assistant:
             regions = self.kb.local_regions()  # "各地…有什么不同": every place the index has rules for
         compare = wants_comparison(standalone) or len(regions) >= 2
         k = self.kb.settings.retrieval.k + (2 if compare else 0)
+        parts = sub_questions(standalone)
         if len(regions) >= 2:
             hits = retrieve_per_region(self.kb, standalone, regions, max(2, k // len(regions)), flt)
+        elif len(parts) >= 2:  # "…哪个平台？这个平台是哪家单位的？": evidence for each part, interleaved
+            lists: list[list[SearchHit]] = []
+            for p in parts:
+                # "这个平台" names what the previous part's best passage found: search for that
+                found = lists[-1][0].chunk.text if lists and lists[-1] else ""
+                lists.append(retrieve(self.kb, resolve_reference(p, found), max(2, k // len(parts) + 1), flt))
+            hits = _interleave(lists, k)
         else:
             hits = retrieve(self.kb, standalone, k, flt, compare=compare)
         return [h.chunk for h in hits], compare
@@ -115,7 +123,12 @@ class Assistant:
             answer = yield from self._llm_answer(standalone, evidence)
             if answer is not None:
                 return answer
-        comp = self._composer().compose(standalone, evidence, english=guard.is_english(question), compare=compare)
+        composer, english = self._composer(), guard.is_english(question)
+        parts = [] if compare else sub_questions(standalone)
+        if len(parts) >= 2:  # answer each part, then one list of citations
+            comp = join_compositions([composer.compose(p, evidence, english=english) for p in parts])
+        else:
+            comp = composer.compose(standalone, evidence, english=english, compare=compare)
         text, cites = verify(comp.text, comp.chunks)
         yield from _pieces(text)
         return Answer(text, citations=tuple(cites), mode="extractive")
@@ -172,6 +185,41 @@ class Assistant:
             yield "\n"
             return None
         return Answer(text.strip(), citations=tuple(cites), mode="llm")
+
+
+def sub_questions(question: str) -> list[str]:
+    """The parts of a question that asks two things ("…？…？"); each later part carries the earlier
+    parts' place and programme terms, so "这个平台是哪家单位的" still knows what it is about."""
+    parts = [p.strip() for p in re.split(r"[？?]", question) if len(p.strip()) >= 4]
+    if len(parts) < 2:
+        return [question]
+    context = " ".join(dict.fromkeys(t for _, t, _ in terms_of(parts[0])))
+    return [parts[0]] + [f"{context} {p}".strip() for p in parts[1:]]
+
+
+_REFERENCE = re.compile(r"(?:这个|这些|该|此|上述)([\u4e00-\u9fa5]{1,4}?)(?=是|的|有|在|属于|由|为|叫|[，。？?]|$)")
+
+
+def resolve_reference(part: str, previous_passage: str) -> str:
+    """"这个平台是哪家单位的" + a passage naming "智能制造评估评价公共服务平台(www.c3mep.cn)" → the
+    part with that name added, so the search looks for the thing itself."""
+    m = _REFERENCE.search(part)
+    if not m or not previous_passage:
+        return part
+    noun = re.escape(m.group(1))
+    named = re.search(rf"[\u4e00-\u9fa5A-Za-z0-9]{{2,20}}{noun}(?:[(（][^)）]{{1,40}}[)）])?", previous_passage)
+    return f"{named.group(0)} {part}" if named else part
+
+
+def _interleave(lists: list[list[SearchHit]], k: int) -> list[SearchHit]:
+    out: list[SearchHit] = []
+    seen: set[str] = set()
+    for i in range(max((len(x) for x in lists), default=0)):
+        for lst in lists:
+            if i < len(lst) and lst[i].chunk.chunk_id not in seen:
+                seen.add(lst[i].chunk.chunk_id)
+                out.append(lst[i])
+    return out[:k]
 
 
 def _pieces(text: str) -> Iterator[str]:

@@ -27,7 +27,7 @@ def is_follow_up(question: str) -> bool:
     return bool(_ELLIPTIC.search(question)) or len(question) < 12
 
 
-def _terms(text: str) -> list[tuple[str, str, int]]:
+def terms_of(text: str) -> list[tuple[str, str, int]]:
     """(kind, term, position) of every known term in `text`, longest match first at each place."""
     found: list[tuple[str, str, int]] = []
     taken: list[tuple[int, int]] = []
@@ -45,12 +45,12 @@ def condense(question: str, previous: str) -> str:
     """The follow-up as a question that stands on its own."""
     if not is_follow_up(question):
         return question
-    new_terms = _terms(question)
+    new_terms = terms_of(question)
     if not new_terms:
         return f"{previous} {question}"
     result = previous
     extra: list[str] = []
-    old_terms = _terms(previous)
+    old_terms = terms_of(previous)
     for kind, term, _ in new_terms:
         same = [t for k, t, _ in old_terms if k == kind]
         if same and term not in previous:

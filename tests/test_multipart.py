@@ -1,0 +1,42 @@
+"""Questions that ask two things: splitting, reference resolution, joining the part answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chat import resolve_reference, sub_questions
+from assistant.compose import Composition, join_compositions
+from assistant.domain import Chunk, DocumentMeta
+
+DOC = DocumentMeta(doc_id="d", title="t", source="s")
+A, B, C = (Chunk(f"d:{i}", DOC, f"passage {i}") for i in range(3))
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("示范工厂建设期多久？", ["示范工厂建设期多久？"]),
+        ("辽宁要求通过哪个平台自评估？这个平台是哪家单位的？", ["辽宁要求通过哪个平台自评估", "辽宁 平台 这个平台是哪家单位的"]),
+        ("吉林奖补比例？长春新区呢？", ["吉林奖补比例", "吉林 奖补 比例 长春新区呢"]),
+    ],
+)
+def test_sub_questions(question: str, parts: list[str]) -> None:
+    assert sub_questions(question) == parts
+
+
+def test_reference_resolved_from_the_previous_passage() -> None:
+    passage = "通过智能制造评估评价公共服务平台(www.c3mep.cn)开展自评估工作"
+    resolved = resolve_reference("这个平台是哪家单位的", passage)
+    assert "智能制造评估评价公共服务平台(www.c3mep.cn)" in resolved and resolved.endswith("这个平台是哪家单位的")
+    assert resolve_reference("示范工厂建设期多久", passage) == "示范工厂建设期多久"
+    assert resolve_reference("这个平台是哪家单位的", "") == "这个平台是哪家单位的"
+
+
+def test_join_renumbers_and_drops_repeats() -> None:
+    joined = join_compositions([
+        Composition("甲[1]乙[2]", [A, B]),
+        Composition("丙[1]丁[2]", [C, A]),   # C is new, A keeps its number
+        Composition("戊[1]", [B]),            # only repeats an earlier passage: dropped
+    ])
+    assert joined.text == "甲[1]乙[2]\n丙[3]丁[1]"
+    assert [c.chunk_id for c in joined.chunks] == ["d:0", "d:1", "d:2"]
