@@ -226,7 +226,8 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None) -> gr.Bloc
     """
     h = Handlers(assistant, can_write)
     sa = SelfAssessment(load_programmes(assistant.kb.settings.programmes_dir), exports_dir(assistant))
-    with gr.Blocks(title="智策 Zhice · 智能制造政策问答") as demo:
+    # analytics off: the machine is offline by design and nothing should try to phone out
+    with gr.Blocks(title="智策 Zhice · 智能制造政策问答", analytics_enabled=False) as demo:
         gr.Markdown("## 智策 Zhice · 智能制造政策问答\n每个回答都标出所依据的条款；"
                     "“摘要（非官方原文）”来源引用前请核对原文。")
         with gr.Tabs():
