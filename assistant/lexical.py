@@ -33,23 +33,14 @@ def _jieba():  # type: ignore[no-untyped-def]
 _LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _glossary() -> list[tuple[str, str]]:
+@lru_cache(maxsize=4)
+def _pairs(path: Path) -> list[tuple[str, str]]:
+    """The (key, value) lines of a tab-separated data file; `#` lines are comments."""
     rows = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            en, zh = line.split("\t", 1)
-            rows.append((en.lower(), zh))
-    return rows
-
-
-@lru_cache(maxsize=1)
-def _synonyms() -> list[tuple[str, str]]:
-    rows = []
-    for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            variant, terms = line.split("\t", 1)
-            rows.append((variant, terms))
+            key, value = line.split("\t", 1)
+            rows.append((key, value))
     return rows
 
 
@@ -57,8 +48,8 @@ def expand_query(query: str) -> str:
     """Add the corpus's terms for English words, typos and colloquial variants in `query`
     (BM25 matches words, not meanings)."""
     low = query.lower()
-    extra = [zh for en, zh in _glossary() if en in low]
-    extra += [terms for variant, terms in _synonyms() if variant in query]
+    extra = [zh for en, zh in _pairs(GLOSSARY) if en.lower() in low]
+    extra += [terms for variant, terms in _pairs(SYNONYMS) if variant in query]
     return query + (" " + " ".join(extra) if extra else "")
 
 
