@@ -21,6 +21,8 @@ from ingest.cleaning import normalize_for_match
 from ingest.metadata import find_region
 
 _LIST = re.compile(r"哪些|哪几|包括|包含|有什么|什么样|列出|名单|\bwhich\b|\bwhat are\b|\blist\b")
+_PROCESS = re.compile(r"流程|程序|步骤|怎么申报|如何申报|怎样申报|申报路径|怎么认定|如何认定|\bprocedure\b|\bprocess\b|\bsteps\b")
+_ASKED_TWICE = re.compile(r"多少|几[个家项年级]|\bhow (?:many|much)\b")
 _CONDITION_Q = re.compile(r"条件|要求|资格|门槛|criteria|requirement|eligib")
 _CONDITION_S = re.compile(r"条件|须|应当|应|不得|要求")
 _YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
@@ -33,8 +35,10 @@ _SKIP_COLUMNS = re.compile(r"url|note|备注|来源|依据|source|序号|^year$|
 MAX_SENTENCES = 3
 MAX_LIST_SENTENCES = 5
 MAX_ROWS = 15
+MAX_STEPS = 8
 MIN_COVERAGE = 0.2
 MIN_ROW_COVERAGE = 0.12
+ROWS_SHARE = 0.8  # a table row this close to the best sentence means the question asks for rows
 LENGTH_PENALTY = 0.03
 EXPANSION_WEIGHT = 0.5
 MIN_GAIN = 0.08  # a further sentence must answer a part of the question the others did not
@@ -111,7 +115,8 @@ class Composer:
         weights = {t: w if t in own else w * EXPANSION_WEIGHT for t, w in self._weights(question).items()}
         sents = self._sentences(evidence, weights, kind, question)
         listing = bool(_LIST.search(question.lower())) and not kind
-        if listing and sents and evidence[sents[0].idx].record:  # the best match is a table row: list the rows
+        row_sents = [x for x in sents if evidence[x.idx].record]
+        if listing and row_sents and row_sents[0].score >= ROWS_SHARE * sents[0].score:  # rows answer: list them
             rows = self._rows(question, evidence, weights)
             if rows:
                 return rows
@@ -132,6 +137,7 @@ class Composer:
                    question: str = "") -> list[_Sent]:
         total = sum(weights.values()) or 1.0
         wants_conditions = bool(_CONDITION_Q.search(question.lower()))
+        wants_steps = bool(_PROCESS.search(question))
         out = []
         for i, c in enumerate(evidence):
             context = normalize_for_match(c.doc.title + c.section)
@@ -152,6 +158,8 @@ class Composer:
                     score += 0.25
                 if wants_conditions and _CONDITION_S.search(s):
                     score += 0.2 if ("条件" in s and s.rstrip().endswith(("：", ":"))) else 0.1
+                if wants_steps and _PROCESS.search(c.section):
+                    score += 0.2  # "认定流程" is answered under 第三章 认定程序
                 if _is_heading(ns):
                     score -= 0.1  # a bare heading says little on its own
                 out.append(_Sent(s.strip(), i, score, covered | in_ctx, row))
@@ -172,12 +180,15 @@ class Composer:
         if region and c.doc.region not in (region, "全国", "") and region not in hay:
             return False
         years = set(_YEAR.findall(question))
-        if years and _YEAR.search(hay) and not any(y in hay for y in years):
-            return False  # asked about 2021, the passage speaks of other years
+        for text in (sentence, hay):  # asked about 2021: a sentence (or passage) of other years is not it
+            if years and _YEAR.search(text) and not any(y in text for y in years):
+                return False
         if _PURPOSE.search(question) and not _PURPOSE.search(sentence):
             return False  # asked what is paid; a threshold such as 投入不低于3000万元 is not an answer
         if _DEADLINE_Q.search(question) and not _DEADLINE_S.search(sentence):
             return False  # asked for a deadline; a publication date is not one
+        if len(_ASKED_TWICE.findall(question)) >= 2:  # "多少家示范工厂、多少个优秀场景": each figure is about one
+            return not focus or any(t in hay for t in focus)
         return all(t in hay for t in focus)
 
     # ------------------------------------------------------------------ single answer
@@ -189,17 +200,29 @@ class Composer:
             focus = self._focus(question)
             region, _ = find_region(question)
             with_fig = [s for s in sents if has_figure(kind, s.text, s.row or evidence[s.idx])
-                        and self._about_subject(evidence[s.idx], s.text, focus, region, question)]
+                        and self._about_subject(s.row or evidence[s.idx], s.text, focus, region, question)]
             if not with_fig:
                 return self._not_specified(question, evidence, sents, kind, focus, english)
-            sents = [with_fig[0]] + [s for s in sents if s is not with_fig[0]]
+            # a figure question is answered by figures: further sentences come from those too
+            sents = with_fig
         best = sents[0]
         if best.score < MIN_COVERAGE:
             return self._not_found(question, evidence, sents, english)
         limit = MAX_LIST_SENTENCES if _LIST.search(question.lower()) else MAX_SENTENCES
         chosen = _choose(sents, weights, limit)
+        if _PROCESS.search(question):  # a procedure: the clauses of its chapter, step by step
+            chosen = self._steps(evidence[best.idx]) or chosen
         chosen += self._list_after_colon(chosen, evidence)
         return self._render(chosen, evidence, english)
+
+    def _steps(self, chunk: Chunk) -> list[_Sent]:
+        """Every clause under the chunk's parent heading (e.g. 第三章 认定程序 → 第十二条 … 第十五条)."""
+        parts = chunk.section.split(" > ")
+        if len(parts) < 2:
+            return []
+        parent = " > ".join(parts[:-1])
+        family = [c for c in self._doc_chunks(chunk.doc.doc_id) if c.section.startswith(parent + " > ")]
+        return [_Sent(c.text, 0, 0.0, frozenset(), c) for c in family[:MAX_STEPS]]
 
     @staticmethod
     def _list_after_colon(chosen: list[_Sent], evidence: Sequence[Chunk]) -> list[_Sent]:
