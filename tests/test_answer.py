@@ -146,3 +146,15 @@ def test_stream_yields_text_then_the_final_answer(corpus_assistant: Assistant) -
     final = events[-1]
     assert all(isinstance(e, str) for e in events[:-1]) and "".join(events[:-1]) == final.answer
     assert final.timings["total_ms"] > 0 and final.citations
+
+
+def test_a_procedure_is_answered_with_every_step(corpus_assistant: Assistant) -> None:
+    a = corpus_assistant.answer("黑龙江数字化车间的认定程序有哪些步骤？")
+    for article in ("第十二条", "第十三条", "第十四条", "第十五条"):
+        assert article in a.answer
+    assert all("认定程序" in c.section for c in a.citations) and cited_ok(a)
+
+
+def test_a_figure_of_another_year_is_not_an_answer(corpus_assistant: Assistant) -> None:
+    a = corpus_assistant.answer("2023年度公示的智能制造优秀场景有多少个？")
+    assert "605" in a.answer and "241" not in a.answer
