@@ -8,21 +8,26 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.domain import Answer, IngestReport
 from assistant.errors import ZhiceError
 from assistant.settings import Settings
 
+if TYPE_CHECKING:
+    from assistant.chat import Assistant
+    from assistant.knowledge import KnowledgeBase
+
 log = logging.getLogger("zhice")
 
 
-def _kb(settings: Settings):  # type: ignore[no-untyped-def]
-    from assistant.wiring import build_knowledge_base
+def _kb(settings: Settings) -> KnowledgeBase:
+    from assistant.wiring import build_knowledge_base  # the heavy imports only for commands that need them
 
     return build_knowledge_base(settings)
 
 
-def _assistant(settings: Settings):  # type: ignore[no-untyped-def]
+def _assistant(settings: Settings) -> Assistant:
     from assistant.wiring import build_assistant
 
     return build_assistant(settings)

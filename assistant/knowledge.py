@@ -11,7 +11,7 @@ import fcntl
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -111,7 +111,7 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ writing
     @contextmanager
-    def _writing(self):  # type: ignore[no-untyped-def]
+    def _writing(self) -> Iterator[None]:
         """One writer per process (thread lock) and per data directory (file lock)."""
         if not self._write_lock.acquire(blocking=False):
             raise IndexBusy("an ingest is already running in this process; try again when it finishes")

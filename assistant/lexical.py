@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +22,7 @@ _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba() -> Any:  # a jieba.Tokenizer (jieba ships no type hints)
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

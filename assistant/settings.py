@@ -1,4 +1,4 @@
-"""One settings object: environment (ZHICE_*, nested with __) and an optional TOML/YAML-free .env file.
+"""One settings object, read from the environment (ZHICE_*, nested sections with __) and an optional .env file.
 
 Built once by an entry point (`cli.main`, `create_app`) and passed down; nothing reads the
 environment anywhere else.
