@@ -18,9 +18,9 @@ install: $(STAMP)
 
 # Debian's chromium (+ a CJK font for readable screenshots) for the UI test; playwright drives it and
 # never downloads a browser of its own.
-BROWSER_PKGS := chromium fonts-wqy-microhei
+BROWSER_PKGS := chromium fonts-wqy-microhei fonts-noto-color-emoji  # CJK and ✅❌❔ in screenshots
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wenquanyi || ! fc-list 2>/dev/null | grep -qi "color emoji"; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PKGS) >/dev/null; \
 	fi
