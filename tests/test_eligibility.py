@@ -501,3 +501,12 @@ def test_docs_describe_every_profile_field_and_programme(programmes: list[Progra
     docs = (Path(__file__).resolve().parent.parent / "docs" / "eligibility.md").read_text(encoding="utf-8")
     assert all(f"| `{name}` |" in docs for name in PROFILE_FIELDS)
     assert all(f"| `{p.id}` |" in docs for p in programmes)
+
+
+def test_a_city_of_another_province_is_not_met_without_a_city(programmes: list[Programme]) -> None:
+    """Only the province is known (黑龙江): 大连's city condition fails instead of asking for a city."""
+    verdicts = evaluate(Profile.from_dict({"province": "黑龙江"}), programmes, only=["dalian_city_subsidy"])
+    city = next(r for r in verdicts[0].results if r.fields == ("city",))
+    assert city.status == "not_met" and "辽宁" in city.reason
+    same = evaluate(Profile.from_dict({"province": "辽宁"}), programmes, only=["dalian_city_subsidy"])
+    assert next(r for r in same[0].results if r.fields == ("city",)).status == "unknown"

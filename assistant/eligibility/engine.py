@@ -128,6 +128,11 @@ def _check(profile: Profile, name: str, rule: str, args: tuple[Any, ...]) -> tup
     if rule in ("has_title", "lacks_title"):
         return _check_titles(profile, rule, args)
     value = profile.value(name)
+    if value is None and name == "city" and rule == "equals" and profile.province:
+        # no city given, but a province: a city of another province cannot be it
+        home = CITY_PROVINCE.get(args[0])
+        if home and home != profile.province:
+            return "not_met", f"注册地（省级）为{profile.province}，{args[0]}属于{home}"
     if value is None:
         return "unknown", f"未提供{spec.label}"
     if rule == "industry_in":
