@@ -91,7 +91,8 @@ class Assistant:
         """A polite refusal for attempts on the instructions and for questions outside the field."""
         if guard.is_injection(question):
             return Answer(guard.REFUSAL_INJECTION, refused=True, question=question)
-        if not guard.in_domain(question) and not (history and guard.in_domain(history[-1][0])):
+        known = self.kb.snapshot.bm25.knows
+        if not guard.in_domain(question, known) and not (history and guard.in_domain(history[-1][0], known)):
             return Answer(guard.REFUSAL_OUT_OF_DOMAIN, refused=True, question=question)
         return None
 

@@ -112,16 +112,17 @@ class Composer:
         # added terms counting half: they say what the asker may mean, the words say what they asked
         own = self._weights(question)
         question = expand_query(question)
-        weights = {t: w if t in own else w * EXPANSION_WEIGHT for t, w in self._weights(question).items()}
+        weights = {t: w if t in own else w * EXPANSION_WEIGHT for t, w in self._weights(question).items()
+                   if not (english and t.isascii() and t.isalpha())}  # English words never match Chinese text
         sents = self._sentences(evidence, weights, kind, question)
         listing = bool(_LIST.search(question.lower())) and not kind
+        if compare:
+            return self._compare(question, evidence, sents, weights, kind, english)
         row_sents = [x for x in sents if evidence[x.idx].record]
         if listing and row_sents and row_sents[0].score >= ROWS_SHARE * sents[0].score:  # rows answer: list them
             rows = self._rows(question, evidence, weights)
             if rows:
                 return rows
-        if compare:
-            return self._compare(question, evidence, sents, weights, kind, english)
         if listing:
             enum = self._enumeration(question, evidence, weights, english)
             if enum:

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+
+from assistant.lexical import tokenize
+
+MIN_WORDS = 3
+KNOWN_SHARE = 0.8
 
 _INJECTION = re.compile(
     r"忽略(之前|以上|上面|前面|所有|你的)?的?(所有)?(指令|指示|规则|要求|设定|提示)|无视(之前|以上|所有)?的?(指令|规则)"
@@ -32,10 +38,22 @@ def is_injection(question: str) -> bool:
     return bool(_INJECTION.search(unicodedata.normalize("NFKC", question)))
 
 
-def in_domain(question: str) -> bool:
-    """True when the question is about industrial / manufacturing policy at all."""
+def in_domain(question: str, known: Callable[[str], bool] | None = None) -> bool:
+    """True when the question is about industrial / manufacturing policy at all.
+
+    Args:
+        question: the question.
+        known: whether a word occurs in the indexed documents. A question with none of the field's
+            words still counts when nearly all its words are the documents' own
+            ("相关单位需要定期提交什么材料？"), which a question about cooking never is.
+    """
     q = unicodedata.normalize("NFKC", question).lower()
-    return any(w in q for w in _DOMAIN_ZH) or any(w in q for w in _DOMAIN_EN)
+    if any(w in q for w in _DOMAIN_ZH) or any(w in q for w in _DOMAIN_EN):
+        return True
+    if known is None:
+        return False
+    words = [t for t in tokenize(q) if len(t) >= 2 and not t.isdigit()]
+    return len(words) >= MIN_WORDS and sum(map(known, words)) >= KNOWN_SHARE * len(words)
 
 
 def is_english(text: str) -> bool:

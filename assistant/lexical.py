@@ -91,6 +91,10 @@ class BM25Index:
         if self.ids:
             self._bm25.index(toks, show_progress=False)
 
+    def knows(self, token: str) -> bool:
+        """Whether the token occurs in any indexed chunk."""
+        return token in self._df
+
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over the indexed chunks (unseen tokens score high)."""
         n = max(1, len(self.ids))

@@ -158,3 +158,13 @@ def test_a_procedure_is_answered_with_every_step(corpus_assistant: Assistant) ->
 def test_a_figure_of_another_year_is_not_an_answer(corpus_assistant: Assistant) -> None:
     a = corpus_assistant.answer("2023年度公示的智能制造优秀场景有多少个？")
     assert "605" in a.answer and "241" not in a.answer
+
+
+def test_a_question_in_the_documents_own_words_is_not_refused(corpus_assistant: Assistant) -> None:
+    a = corpus_assistant.answer("相关单位需要定期提交什么材料？")  # none of the field's keywords
+    assert not a.refused and any("定期提交项目实施进展情况" in norm(c.text) for c in a.citations)
+
+
+def test_english_question_scored_on_its_chinese_terms(corpus_assistant: Assistant) -> None:
+    a = corpus_assistant.answer("What subsidy does Jilin give for smart factory projects?")
+    assert not a.refused and "10%" in a.answer and a.answer.startswith("According to")
