@@ -184,9 +184,10 @@ class Composer:
         for text in (sentence, hay):  # asked about 2021: a sentence (or passage) of other years is not it
             if years and _YEAR.search(text) and not any(y in text for y in years):
                 return False
-        if _PURPOSE.search(question) and not _PURPOSE.search(sentence):
+        kind = asked_figure(question)
+        if kind in ("amount", "ratio") and _PURPOSE.search(question) and not _PURPOSE.search(sentence):
             return False  # asked what is paid; a threshold such as 投入不低于3000万元 is not an answer
-        if _DEADLINE_Q.search(question) and not _DEADLINE_S.search(sentence):
+        if kind == "date" and _DEADLINE_Q.search(question) and not _DEADLINE_S.search(sentence):
             return False  # asked for a deadline; a publication date is not one
         if len(_ASKED_TWICE.findall(question)) >= 2:  # "多少家示范工厂、多少个优秀场景": each figure is about one
             return not focus or any(t in hay for t in focus)
