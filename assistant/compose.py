@@ -171,7 +171,8 @@ class Composer:
         found = [t for t in self._terms if t in q]
         return [t for t in found if not any(t != o and t in o for o in found)]  # keep the longest terms
 
-    def _about_subject(self, c: Chunk, sentence: str, focus: list[str], region: str, question: str) -> bool:
+    def _about_subject(self, c: Chunk, sentence: str, focus: list[str], region: str, question: str,
+                       kind: str | None) -> bool:
         """Does the figure's passage speak of the question's subject (its field terms, region and purpose)?
 
         The document title does not count: a register *about* 示范工厂 may quote an unrelated figure.
@@ -184,7 +185,6 @@ class Composer:
         for text in (sentence, hay):  # asked about 2021: a sentence (or passage) of other years is not it
             if years and _YEAR.search(text) and not any(y in text for y in years):
                 return False
-        kind = asked_figure(question)
         if kind in ("amount", "ratio") and _PURPOSE.search(question) and not _PURPOSE.search(sentence):
             return False  # asked what is paid; a threshold such as 投入不低于3000万元 is not an answer
         if kind == "date" and _DEADLINE_Q.search(question) and not _DEADLINE_S.search(sentence):
@@ -202,7 +202,7 @@ class Composer:
             focus = self._focus(question)
             region, _ = find_region(question)
             with_fig = [s for s in sents if has_figure(kind, s.text, s.row or evidence[s.idx])
-                        and self._about_subject(s.row or evidence[s.idx], s.text, focus, region, question)]
+                        and self._about_subject(s.row or evidence[s.idx], s.text, focus, region, question, kind)]
             if not with_fig:
                 return self._not_specified(question, evidence, sents, kind, focus, english)
             # a figure question is answered by figures: further sentences come from those too
@@ -280,16 +280,14 @@ class Composer:
         else:
             lead = f"检索到的政策文件未明确规定{subject}的具体{what}，没有提及相应数字。最相关的条款如下："
         # quote only passages that state no figure of the kind asked, so nothing reads as an answer
-        related = [s for s in sents if not FIGURES[kind].search(normalize_for_match(s.text))
-                   and not FIGURES["amount"].search(normalize_for_match(s.text)) and not FIGURES["ratio"].search(normalize_for_match(s.text))]
+        related = [s for s in sents if not FIGURES[kind].search(normalize_for_match(s.text)) and not _states_money(s.text)]
         comp = self._render(related[:1], evidence, english, lead) if related else Composition(lead, [])
         return Composition(comp.text, comp.chunks, True)
 
     def _not_found(self, question: str, evidence: Sequence[Chunk], sents: list[_Sent], english: bool) -> Composition:
         lead = ("No clause in the documents answers this directly (文件中未找到直接规定). The closest passage is:"
                 if english else "检索到的文件中没有直接回答该问题的条款（未明确规定）。最接近的内容如下：")
-        safe = [s for s in sents if not FIGURES["amount"].search(normalize_for_match(s.text))
-                and not FIGURES["ratio"].search(normalize_for_match(s.text))]
+        safe = [s for s in sents if not _states_money(s.text)]
         comp = self._render(safe[:1], evidence, english, lead) if safe else Composition(lead, [])
         return Composition(comp.text, comp.chunks, True)
 
@@ -338,7 +336,7 @@ class Composer:
             c = evidence[s.idx]
             if c.doc.doc_id in best_per_doc or s.score < MIN_COVERAGE:
                 continue
-            if kind and not (has_figure(kind, s.text, c) and self._about_subject(c, s.text, [], "", question)):
+            if kind and not (has_figure(kind, s.text, c) and self._about_subject(c, s.text, [], "", question, kind)):
                 continue
             if focus and not any(t in normalize_for_match(c.section + c.text) for t in focus):
                 continue
@@ -432,6 +430,12 @@ def _display(text: str, chunk: Chunk) -> str:
     if len(lines) == 2 and (chunk.record or lines[0].lstrip().startswith("|")):
         return lines[1]
     return text
+
+
+def _states_money(text: str) -> bool:
+    """An amount or a percentage: what a "not specified" answer must never quote."""
+    t = normalize_for_match(text)
+    return bool(FIGURES["amount"].search(t) or FIGURES["ratio"].search(t))
 
 
 def _is_heading(normed: str) -> bool:
