@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.domain import Citation
 from assistant.eligibility import CITY_PROVINCE, PROFILE_FIELDS, FieldSpec, Programme
 from assistant.errors import BadInput
 
@@ -81,24 +82,11 @@ class EligibilityRequest(BaseModel):
                                          "omitted or empty: every programme, the most relevant first.")
 
 
-class CitationOut(BaseModel):
-    n: int
-    doc_id: str
-    title: str
-    section: str
-    page: int
-    text: str
-    source: str
-    authority: Literal["official", "summary"] | str
-    doc_no: str = ""
-    region: str = ""
-
-
 class AnswerOut(BaseModel):
     answer: str
     refused: bool
     mode: str
-    citations: list[CitationOut]
+    citations: list[Citation]  # the domain type itself: one definition of a citation
     timings: dict[str, float]
 
 
