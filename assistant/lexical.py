@@ -54,9 +54,10 @@ def expand_query(query: str) -> str:
     return query + (" " + " ".join(extra) if extra else "")
 
 
-def field_terms() -> list[str]:
-    """The field's multi-character terms from the user dictionary."""
-    return [line.split()[0] for line in TERMS_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+@lru_cache(maxsize=1)
+def field_terms() -> tuple[str, ...]:
+    """The field's multi-character terms from the user dictionary (read once: every answer uses them)."""
+    return tuple(line.split()[0] for line in TERMS_FILE.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
 def tokenize(text: str) -> list[str]:
