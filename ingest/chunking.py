@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from assistant import tokens
+from assistant.core.text import split_sentences
 from assistant.settings import ChunkingSettings
 from ingest.structure import Unit
-
-_SENTENCE = re.compile(r"[^。！？；;!?\n]*[。！？；;!?\n]?")
 
 
 @dataclass(frozen=True)
@@ -20,11 +18,6 @@ class Piece:
     text: str
     page: int
     record: tuple[tuple[str, str], ...] = ()
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences ending in 。！？； (or a newline); never empty strings."""
-    return [s for s in (m.group(0) for m in _SENTENCE.finditer(text)) if s.strip()]
 
 
 def chunk_units(units: list[Unit], cfg: ChunkingSettings) -> list[Piece]:

@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.core.text import normalize_for_match  # noqa: F401  (re-exported: one rule for matching)
+
 __all__ = ["clean_text", "looks_hard_wrapped", "normalize_for_match", "remove_running_lines"]
 
 _DIGITS = "0-9０-９"
@@ -86,18 +88,6 @@ _RUNNING_MAX_WIDTH = 40.0
 class _Line:
     text: str  # stripped, inline-tidied; "" for a blank line
     indented: bool = False  # started with a full-width space, a tab or 2+ spaces
-
-
-def normalize_for_match(s: str) -> str:
-    """Fold a text for comparison: NFKC (full-width → half-width) and no whitespace at all.
-
-    Args:
-        s: Any text.
-
-    Returns:
-        The folded text; this is the rule the evals and citation checks use.
-    """
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
 
 
 def clean_text(raw: str, reflow: bool | None = None) -> str:
