@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import socket
 import threading
@@ -68,19 +67,6 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     prepare_index(assistant)
     print(f"智策 Zhice: UI http://{host}:{port}{UI_PATH}/  API docs http://{host}:{port}/docs", flush=True)
     uvicorn.run(build_server(settings, assistant), host=host, port=port, log_level="info")
-
-
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    serve(settings, args.host, args.port)
-    return 0
-
-
-def register_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add `zhice serve [--host 127.0.0.1] [--port 8000]` to the CLI."""
-    s = sub.add_parser("serve", help="run the API and the web UI (the index is built on first start)")
-    s.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: loopback only)")
-    s.add_argument("--port", type=int, default=8000)
-    s.set_defaults(func=cmd_serve)
 
 
 @contextmanager
