@@ -67,11 +67,26 @@ def markers(text: str) -> list[int]:
     return [int(m) for m in MARKER.findall(text)]
 
 
+def passage_span(chunk: Chunk) -> tuple[int, int]:
+    """Where a piece of evidence sits in its document's text (`assistant.documents`), as (start, end).
+
+    A clause retrieval merged from neighbouring pieces keeps the first piece's start and is one slice
+    of the text, so its end is start + its length. A table excerpt (rows joined from across the table)
+    is no slice: its span is its best-ranked row's. (-1, -1) for a chunk the index has not placed.
+    """
+    if chunk.start < 0:
+        return -1, -1
+    if chunk.record:
+        return chunk.start, chunk.end
+    return chunk.start, chunk.start + len(chunk.text)
+
+
 def verify(answer: str, evidence: Sequence[Chunk]) -> tuple[str, list[Citation]]:
     """Keep only markers that point at real evidence; renumber them 1..m in order of first use.
 
     Returns:
-        The answer with valid markers renumbered and invalid ones removed, and the citations used.
+        The answer with valid markers renumbered and invalid ones removed, and the citations used,
+        each with its passage's offsets into the document's text (`passage_span`).
     """
     mapping: dict[int, int] = {}
     for n in markers(answer):
@@ -84,5 +99,6 @@ def verify(answer: str, evidence: Sequence[Chunk]) -> tuple[str, list[Citation]]
 
     cleaned = MARKER.sub(sub, answer)
     cleaned = re.sub(r"(\[\d+\])(\1)+", r"\1", cleaned)
-    cites = [Citation.from_chunk(new, evidence[old - 1]) for old, new in sorted(mapping.items(), key=lambda kv: kv[1])]
+    ordered = sorted(mapping.items(), key=lambda kv: kv[1])
+    cites = [Citation.from_chunk(new, evidence[old - 1], passage_span(evidence[old - 1])) for old, new in ordered]
     return cleaned, cites

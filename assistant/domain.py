@@ -28,6 +28,15 @@ class DocumentMeta:
     region: str = ""  # 全国 / 黑龙江 / 大连 …
     completeness: str = ""
     url: str = ""
+    # Validity, read from the text at ingest (ingest.validity): ISO dates, "" when not stated.
+    valid_from: str = ""  # 施行日期 (else the date of issue)
+    valid_until: str = ""  # 有效期至 / 有效期N年
+    repeals: str = ""  # 文号 and 《titles》 this document says it repeals, "；"-separated
+    # current | expired | superseded | not_yet_in_force, and the doc_id of the repealing document:
+    # computed across the whole index on every load (assistant.knowledge), as of settings.reference_date.
+    status: str = "current"
+    superseded_by: str = ""
+    ocr_pages: str = ""  # pages whose text was recognised from the image ("3,4"); "" for none
 
     def to_metadata(self) -> dict[str, str | int]:
         """Flat scalars, as chroma metadata wants them."""
@@ -46,10 +55,15 @@ class Chunk:
     ord: int = 0
     n_chunks: int = 1
     record: dict[str, str] = field(default_factory=dict)  # columns of a case-list row
+    sheet: str = ""  # the worksheet a table row comes from ("" outside workbooks)
+    # Where the chunk sits in its document's text (assistant.documents.rebuild); -1 until the
+    # knowledge base's snapshot has placed it. Not stored: derived from the chunks on every load.
+    start: int = -1
+    end: int = -1
 
     def to_metadata(self) -> dict[str, str | int]:
         meta: dict[str, str | int] = dict(self.doc.to_metadata())
-        meta.update(section=self.section, page=self.page, ord=self.ord, n_chunks=self.n_chunks)
+        meta.update(section=self.section, page=self.page, ord=self.ord, n_chunks=self.n_chunks, sheet=self.sheet)
         for key, value in self.record.items():
             meta[f"col:{key}"] = value
         return meta
@@ -68,6 +82,7 @@ class Chunk:
             ord=int(meta.get("ord", 0) or 0),
             n_chunks=int(meta.get("n_chunks", 1) or 1),
             record=record,
+            sheet=str(meta.get("sheet", "")),
         )
 
 
@@ -111,10 +126,17 @@ class Citation:
     authority: str
     doc_no: str = ""
     region: str = ""
+    # Character offsets into the cited document's full text (GET /v1/documents/{doc_id} `text`):
+    # text[start:end] is the passage; -1 when the passage is not from an indexed document.
+    start: int = -1
+    end: int = -1
+    url: str = ""
 
     @staticmethod
-    def from_chunk(n: int, chunk: Chunk) -> Citation:
+    def from_chunk(n: int, chunk: Chunk, span: tuple[int, int] | None = None) -> Citation:
+        """The citation of `chunk`; `span` defaults to where the chunk itself sits in its document."""
         d = chunk.doc
+        start, end = span if span is not None else (chunk.start, chunk.end)
         return Citation(
             n=n,
             doc_id=d.doc_id,
@@ -126,6 +148,9 @@ class Citation:
             authority=d.authority,
             doc_no=d.doc_no,
             region=d.region,
+            start=start,
+            end=end,
+            url=d.url,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.backends import ChromaStore, embedder_name
+from assistant.documents import place
 from assistant.domain import Chunk, IngestReport
 from assistant.errors import IndexBusy, NotFound
 from assistant.lexical import BM25Index
@@ -63,8 +64,10 @@ class KnowledgeBase:
         by_doc: dict[str, list[Chunk]] = {}
         for c in chunks.values():
             by_doc.setdefault(c.doc.doc_id, []).append(c)
-        for lst in by_doc.values():
-            lst.sort(key=lambda c: c.ord)
+        for doc_id, lst in by_doc.items():  # in ord order, each placed in its document's text
+            by_doc[doc_id] = place(lst)
+        placed = {c.chunk_id: c for lst in by_doc.values() for c in lst}
+        chunks = {cid: placed[cid] for cid in chunks}  # the store's order, which BM25 ties follow
         ids = list(chunks)
         bm25 = BM25Index(ids, [f"{chunks[i].doc.title} {chunks[i].section}\n{chunks[i].text}" for i in ids])
         return Snapshot(chunks, by_doc, bm25)

@@ -24,6 +24,7 @@ from assistant.api.schemas import (
     AskRequest,
     ChatCompletionRequest,
     DeleteOut,
+    DocumentOut,
     DocumentsOut,
     EligibilityOut,
     EligibilityRequest,
@@ -38,12 +39,12 @@ from assistant.api.schemas import (
     programme_summary,
     split_conversation,
 )
-from assistant.api.security import ingest_upload, remove_uploaded
 from assistant.chat import Assistant
 from assistant.citations import source_label
 from assistant.domain import Answer, Citation
-from assistant.eligibility import Profile, Programme, evaluate, load_programmes, to_dict, to_markdown
+from assistant.eligibility import Profile, Programme, evaluate, to_dict, to_markdown
 from assistant.errors import ZhiceError
+from assistant.service import Service
 
 MODEL_ID = "zhice"
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -56,19 +57,9 @@ def get_assistant(request: Request) -> Assistant:
     return request.app.state.assistant  # type: ignore[no-any-return]
 
 
-_programmes_lock = threading.Lock()
-
-
 def get_programmes(request: Request) -> list[Programme]:
-    """The programme files, loaded on first use and kept on the app.
-
-    From settings.programmes_dir (None: the built-in set); app.py stays free of eligibility wiring.
-    """
-    state = request.app.state
-    with _programmes_lock:  # two first requests at once load the files once
-        if getattr(state, "programmes", None) is None:
-            state.programmes = load_programmes(state.settings.programmes_dir)
-    return state.programmes  # type: ignore[no-any-return]
+    """The programme files, loaded once by the service (settings.programmes_dir, else the built-in set)."""
+    return get_service(request).programmes()
 
 
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
@@ -122,37 +113,57 @@ def search(body: SearchRequest, assistant: AssistantDep) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- documents
+_service_lock = threading.Lock()
+
+
+def get_service(request: Request) -> Service:
+    """The documents / uploads / programmes facade of the app's assistant, made on first use."""
+    state = request.app.state
+    with _service_lock:
+        service = getattr(state, "service", None)
+        if service is None or service.assistant is not state.assistant:
+            service = state.service = Service(state.assistant)
+    return service  # type: ignore[no-any-return]
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
+
+
 @router.get("/v1/documents", response_model=DocumentsOut, tags=["documents"], responses=ERRORS)
-def list_documents(assistant: AssistantDep) -> dict[str, Any]:
+def list_documents(service: ServiceDep) -> dict[str, Any]:
     """Every indexed document with its metadata and chunk count."""
-    return {"documents": assistant.kb.list_documents()}
+    return {"documents": service.documents()}
+
+
+@router.get("/v1/documents/{doc_id}", response_model=DocumentOut, tags=["documents"],
+            responses={**ERRORS, 404: {"model": ErrorOut}})
+def get_document(doc_id: str, service: ServiceDep) -> dict[str, Any]:
+    """One document: its metadata, full `text` and `sections`.
+
+    Every citation's `start`/`end` index this `text`: `text[start:end]` is the cited passage.
+    """
+    return service.document(doc_id)
 
 
 @router.post("/v1/documents", response_model=UploadOut, tags=["documents"],
              responses={**ERRORS, 409: {"model": ErrorOut}, 415: {"model": ErrorOut}})
 async def upload_document(
     file: Annotated[UploadFile, File(description="pdf, docx, txt, md, html, csv or xlsx")],
-    assistant: AssistantDep,
+    service: ServiceDep,
 ) -> dict[str, Any]:
     """Upload one file (admin key): saved under data_dir/uploads, then ingested.
 
     Questions keep being answered while it is ingested (the index is swapped in when done).
     """
-    result = await run_in_threadpool(ingest_upload, assistant.kb, file.filename or "", file.file)
+    result = await run_in_threadpool(service.upload, file.filename or "", file.file)
     return result.to_dict()
 
 
 @router.delete("/v1/documents/{doc_id}", response_model=DeleteOut, tags=["documents"],
                responses={**ERRORS, 404: {"model": ErrorOut}, 409: {"model": ErrorOut}})
-def delete_document(doc_id: str, assistant: AssistantDep) -> dict[str, Any]:
+def delete_document(doc_id: str, service: ServiceDep) -> dict[str, Any]:
     """Remove a document from the index (admin key), and the uploaded file that held it."""
-    sources = assistant.kb.delete_document(doc_id)
-    return {"doc_id": doc_id, "sources": [_name(s) for s in sources],
-            "files_removed": remove_uploaded(assistant.kb.settings, sources)}
-
-
-def _name(source: str) -> str:
-    return source.replace("\\", "/").rsplit("/", 1)[-1]
+    return service.delete(doc_id).to_dict()
 
 
 # ---------------------------------------------------------------------- eligibility

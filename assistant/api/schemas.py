@@ -118,6 +118,36 @@ class DocumentsOut(BaseModel):
     documents: list[dict[str, Any]]
 
 
+class SectionOut(BaseModel):
+    section: str = Field(description="The section path (“title > 四、… > （三）…”).")
+    start: int = Field(description="Offset of the section's first character in the document's `text`.")
+    end: int
+    page: int = Field(0, description="The page the section starts on (0: not paged).")
+
+
+class DocumentOut(BaseModel):
+    """One document: metadata, full text and sections. Citation `start`/`end` offsets index `text`."""
+
+    model_config = ConfigDict(extra="allow")  # metadata fields added by ingest pass through
+
+    doc_id: str
+    title: str
+    kind: str
+    authority: str
+    source: str = Field(description="The file name the document was read from.")
+    sources: list[str] = Field(description="Every file name holding this content.")
+    issuer: str = ""
+    doc_no: str = ""
+    date: str = ""
+    region: str = ""
+    level: str = ""
+    url: str = ""
+    chunks: int
+    pages: int = 0
+    text: str = Field(description="The full text, rebuilt from the indexed chunks in order.")
+    sections: list[SectionOut]
+
+
 class UploadOut(BaseModel):
     filename: str = Field(description="The sanitised name the file was saved under (in data_dir/uploads).")
     doc_id: str | None
@@ -127,6 +157,7 @@ class UploadOut(BaseModel):
 
 class DeleteOut(BaseModel):
     doc_id: str
+    title: str = ""
     sources: list[str]
     files_removed: list[str]
 

@@ -1,0 +1,94 @@
+"""A document's full text, rebuilt from its chunks, and where each chunk and section sits in it.
+
+No full text is stored: the chunks are the text (every line of a document lands in exactly one
+chunk, split pieces of one clause repeat a little of each other). Rebuilding joins them in order and
+drops that overlap, the same rule retrieval uses when it merges neighbouring pieces of one clause,
+so a merged passage is still one slice of the text. Citation offsets (`Citation.start/end`) index
+this text, and the viewer of the UI highlights `text[start:end]`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from assistant.domain import Chunk
+
+SEPARATOR = "\n"  # between chunks of different sections or table rows (their texts do not overlap)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of consecutive chunks with one section path."""
+
+    path: str
+    start: int
+    end: int
+    page: int = 0
+
+    def to_dict(self) -> dict[str, str | int]:
+        return {"section": self.path, "start": self.start, "end": self.end, "page": self.page}
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """The full text and its sections, in document order."""
+
+    text: str
+    sections: tuple[Section, ...]
+
+
+def overlap(text: str, piece: str) -> int:
+    """How many leading characters of `piece` repeat the end of `text` (split pieces of one clause
+    overlap by the chunker's overlap). Same rule as retrieval's merge of neighbouring pieces."""
+    for size in range(min(len(text), len(piece)), 0, -1):
+        if text.endswith(piece[:size]):
+            return size
+    return 0
+
+
+def _continues(prev: Chunk, chunk: Chunk) -> bool:
+    """`chunk` is the next piece of the clause `prev` belongs to (retrieval merges exactly these)."""
+    return prev.section == chunk.section and not prev.record and not chunk.record
+
+
+def place(chunks: Sequence[Chunk]) -> list[Chunk]:
+    """The chunks of one document (any order) in `ord` order, each with its `start`/`end` in the
+    text that `rebuild` returns."""
+    out: list[Chunk] = []
+    length = 0
+    tail = ""  # the text so far, only as far back as an overlap can reach
+    for c in sorted(chunks, key=lambda x: x.ord):
+        if out and _continues(out[-1], c):
+            start = length - overlap(tail, c.text)
+        else:
+            if out:
+                length += len(SEPARATOR)
+                tail += SEPARATOR
+            start = length
+        end = start + len(c.text)
+        tail = (tail + c.text[length - start:])[-max(len(c.text), 1) * 2:]
+        length = end
+        out.append(replace(c, start=start, end=end))
+    return out
+
+
+def rebuild(chunks: Sequence[Chunk]) -> DocumentText:
+    """The document's full text and sections from its chunks (placed or not)."""
+    placed = chunks if chunks and all(c.start >= 0 for c in chunks) else place(chunks)
+    placed = sorted(placed, key=lambda x: x.ord)
+    parts: list[str] = []
+    length = 0
+    for c in placed:
+        if c.start > length:  # the separator before a new section or row
+            parts.append(SEPARATOR * (c.start - length))
+            length = c.start
+        parts.append(c.text[length - c.start:])
+        length = max(length, c.end)
+    sections: list[Section] = []
+    for c in placed:
+        if sections and sections[-1].path == c.section:
+            sections[-1] = replace(sections[-1], end=c.end)
+        else:
+            sections.append(Section(c.section, c.start, c.end, c.page))
+    return DocumentText("".join(parts), tuple(sections))

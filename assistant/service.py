@@ -1,0 +1,117 @@
+"""The facade the edges (HTTP routes, the web UI) call for the knowledge base and the programmes:
+documents, one document's full text, uploads, deletes, statistics, programmes.
+
+Routes and the UI go through this instead of reaching into `assistant.kb`, so the knowledge base
+can change shape without touching them. No web framework here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from typing import Any, BinaryIO
+
+from assistant.chat import Assistant
+from assistant.documents import DocumentText, rebuild
+from assistant.eligibility import Programme, load_programmes
+from assistant.settings import Settings
+from assistant.uploads import UploadResult, ingest_upload, remove_uploaded
+from ingest.pipeline import Progress
+
+TEXT_CACHE = 32  # documents whose rebuilt text is kept (a viewer opens the same few again and again)
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """What a delete removed."""
+
+    doc_id: str
+    title: str
+    sources: list[str]
+    files_removed: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "title": self.title, "sources": [file_name(s) for s in self.sources],
+                "files_removed": self.files_removed}
+
+
+def file_name(source: str) -> str:
+    """The last part of a path (server paths are not shown to callers)."""
+    return source.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+class Service:
+    """Documents, uploads, deletes, statistics and programmes for one assistant."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self._texts: OrderedDict[str, tuple[object, DocumentText]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._programmes: list[Programme] | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return self.assistant.kb.settings
+
+    # ------------------------------------------------------------------ reading
+    def stats(self) -> dict[str, Any]:
+        """Documents, chunks, embedder and store of the index."""
+        return self.assistant.kb.stats()
+
+    def is_empty(self) -> bool:
+        return self.assistant.kb.is_empty()
+
+    def documents(self) -> list[dict[str, Any]]:
+        """One row per document: metadata, chunk count and the paths holding it."""
+        return self.assistant.kb.list_documents()
+
+    def document_text(self, doc_id: str) -> DocumentText:
+        """The document's full text and sections (raises NotFound); citation offsets index this text."""
+        kb = self.assistant.kb
+        snapshot = kb.snapshot
+        chunks = kb.document(doc_id)
+        with self._lock:
+            cached = self._texts.get(doc_id)
+            if cached is not None and cached[0] is snapshot:
+                self._texts.move_to_end(doc_id)
+                return cached[1]
+        text = rebuild(chunks)
+        with self._lock:
+            self._texts[doc_id] = (snapshot, text)
+            while len(self._texts) > TEXT_CACHE:
+                self._texts.popitem(last=False)
+        return text
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        """Metadata, full `text` and `sections` ({section, start, end, page}) of one document."""
+        chunks = self.assistant.kb.document(doc_id)
+        full = self.document_text(doc_id)
+        meta = asdict(chunks[0].doc)
+        sources = self.assistant.kb.registry.sources_of(doc_id) or [chunks[0].doc.source]
+        return {**meta, "source": file_name(meta.get("source", "")), "sources": [file_name(s) for s in sources],
+                "chunks": len(chunks), "pages": max((c.page for c in chunks), default=0),
+                "text": full.text, "sections": [s.to_dict() for s in full.sections]}
+
+    def title_of(self, doc_id: str) -> str:
+        """The document's title (raises NotFound)."""
+        return self.assistant.kb.document(doc_id)[0].doc.title
+
+    # ------------------------------------------------------------------ writing
+    def upload(self, filename: str, data: BinaryIO, progress: Progress | None = None) -> UploadResult:
+        """Save an uploaded file under data_dir/uploads and ingest it (see assistant.uploads)."""
+        return ingest_upload(self.assistant.kb, filename, data, progress)
+
+    def delete(self, doc_id: str) -> Deleted:
+        """Remove a document from the index, and the uploaded file that held it (raises NotFound)."""
+        title = self.title_of(doc_id)
+        sources = self.assistant.kb.delete_document(doc_id)
+        return Deleted(doc_id, title, sources, remove_uploaded(self.settings, sources))
+
+    # ------------------------------------------------------------------ programmes
+    def programmes(self) -> list[Programme]:
+        """The programme files (settings.programmes_dir, else the built-in set), loaded once."""
+        with self._lock:
+            if self._programmes is None:
+                self._programmes = load_programmes(self.settings.programmes_dir)
+            return self._programmes
