@@ -141,6 +141,11 @@ class ChromaStore:
             out[meta["doc_id"]] = (have + 1, want)
         return out
 
+    def chunk_metadata(self) -> list[dict[str, Any]]:
+        """The metadata of every chunk (no texts, no vectors): enough to list documents and their paths."""
+        got = self._col.get(include=["metadatas"])
+        return [dict(m or {}) for m in got["metadatas"] or []]
+
     def all_chunks(self) -> list[StoredChunk]:
         got = self._col.get(include=["documents", "metadatas"])
         return [StoredChunk(i, d or "", dict(m or {}))

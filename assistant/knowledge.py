@@ -11,6 +11,7 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,10 +28,15 @@ from assistant.errors import IndexBusy, NotFound
 from assistant.lexical import BM25Index
 from assistant.settings import Settings
 from ingest.cleaning import normalize_for_match
+from ingest.integrity import IndexCheck, ReindexReport, check_index, reindex
 from ingest.pipeline import Job, Progress, forget_document, ingest_paths
-from ingest.registry import Registry
+from ingest.registry import Registry, StoredDoc
 
 log = logging.getLogger(__name__)
+# How often a reader looks (one stat of registry.json) for another process's ingest, e.g. `zhice
+# ingest` beside `zhice serve`: often enough that a new document is answered within seconds, rarely
+# enough that the stat never shows in an answer's time.
+EXTERNAL_CHANGE_CHECK_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,36 @@ class KnowledgeBase:
         self.store = store
         self.registry = Registry(settings.data_dir / "registry.json")
         self._write_lock = threading.Lock()
-        self.snapshot = self._load_snapshot()
+        # held by a writer for its whole write, and by a reader that reloads another process's changes
+        self._registry_lock = threading.Lock()
+        self._snapshot = self._load_snapshot()
+        self._checked_at = time.monotonic()
+        self.health = self.check()
+        if not self.health.ok:
+            log.error("%s", self.health.message())
+
+    # ------------------------------------------------------------------ integrity
+    def check(self) -> IndexCheck:
+        """Registry against the published snapshot (which is the store as last loaded)."""
+        docs = [StoredDoc(d, cs[0].doc.source, len(cs), cs[0].n_chunks) for d, cs in self._snapshot.by_doc.items()]
+        return check_index(self.registry, docs)
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The published index; reloaded when another process has written to the same data directory."""
+        now = time.monotonic()
+        if now - self._checked_at >= EXTERNAL_CHANGE_CHECK_SECONDS:
+            self._checked_at = now
+            # one reader reloads; the others keep answering from the published snapshot meanwhile
+            # (a write of this process holds the lock and publishes when it finishes)
+            if self.registry.changed_on_disk() and self._registry_lock.acquire(blocking=False):
+                try:
+                    log.info("the index was changed by another process: reloading it")
+                    self.registry.load()
+                    self.refresh()
+                finally:
+                    self._registry_lock.release()
+        return self._snapshot
 
     # ------------------------------------------------------------------ reading
     def _load_snapshot(self) -> Snapshot:
@@ -73,7 +108,8 @@ class KnowledgeBase:
         return Snapshot(chunks, by_doc, bm25)
 
     def refresh(self) -> None:
-        self.snapshot = self._load_snapshot()
+        self._snapshot = self._load_snapshot()
+        self.health = self.check()
 
     def is_empty(self) -> bool:
         return not self.snapshot.chunks
@@ -81,6 +117,7 @@ class KnowledgeBase:
     def stats(self) -> dict[str, Any]:
         snap = self.snapshot
         return {
+            "health": self.health.to_dict(),
             "documents": len(snap.by_doc),
             "chunks": len(snap.chunks),
             "embedder": embedder_name(self.embedder),
@@ -118,6 +155,7 @@ class KnowledgeBase:
         """One writer per process (thread lock) and per data directory (file lock)."""
         if not self._write_lock.acquire(blocking=False):
             raise IndexBusy("an ingest is already running in this process; try again when it finishes")
+        self._registry_lock.acquire()  # at most one reload by a reader, which takes about a second
         try:
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.settings.data_dir / "ingest.lock", os.O_CREAT | os.O_RDWR)
@@ -128,10 +166,13 @@ class KnowledgeBase:
                     raise IndexBusy(
                         f"another process is ingesting into {self.settings.data_dir}; wait for it to finish"
                     ) from e
+                # another process may have written since this one last looked: start from its state
+                self.registry.load()
                 yield
             finally:
                 os.close(fd)
         finally:
+            self._registry_lock.release()
             self._write_lock.release()
 
     def _job(self) -> Job:
@@ -146,9 +187,19 @@ class KnowledgeBase:
                 report = ingest_paths(self._job(), paths, sync=sync, progress=progress)
                 return report
             finally:
-                # nothing stored or removed (an unchanged folder): the published snapshot is still right
-                if report is None or report.chunks_embedded or report.removed or report.chunks_total != before:
+                # nothing stored or removed (an unchanged folder, no other writer since the snapshot):
+                # the published snapshot is still right
+                if (report is None or report.chunks_embedded or report.removed or report.chunks_total != before
+                        or report.chunks_total != len(self._snapshot.chunks) or not self.health.ok):
                     self.refresh()
+
+    def reindex(self, progress: Progress | None = None) -> ReindexReport:
+        """Repair the index (`zhice reindex`): registry from the store, lost files read again, BM25 rebuilt."""
+        with self._writing():
+            try:
+                return reindex(self._job(), progress=progress)
+            finally:
+                self.refresh()
 
     def delete_document(self, doc_id: str) -> list[str]:
         """Remove a document; returns the paths that pointed at it. Raises NotFound."""

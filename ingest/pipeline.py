@@ -26,7 +26,7 @@ from assistant.settings import Settings
 from ingest.chunking import chunk_units
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, load_file
 from ingest.metadata import describe
-from ingest.registry import Entry, Registry
+from ingest.registry import UNKNOWN_SIZE, Entry, PendingOp, Registry, StoredDoc, entries_from_store
 from ingest.structure import parse_units
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,7 @@ def ingest_paths(job: Job, paths: Iterable[Path], sync: bool = False, progress: 
     paths = [Path(p) for p in paths]
     files, missing = discover(paths)
     report = IngestReport(skipped=list(missing))
+    prepare_registry(job)
     complete = {d for d, (have, want) in job.store.doc_chunk_counts().items() if have == want}
     batch: list[_Pending] = []
     for i, path in enumerate(files, start=1):
@@ -189,8 +190,10 @@ def _prepare(job: Job, path: Path, known: set[str], report: IngestReport) -> _Pe
 
 
 def _commit(job: Job, batch: list[_Pending], complete: set[str], report: IngestReport) -> None:
-    """Embed the batch, then per file, in order: upsert its chunks in one call, drop the path's
-    previous document, record the path. A kill before a file's upsert leaves no trace of it."""
+    """Embed the batch, then per file, in order: journal the write, upsert its chunks in one call,
+    record the path (closing the journal record), drop the path's previous document. A kill before
+    the registry write is rolled back by the next writer (`prepare_registry`); a kill after it leaves the old
+    version, which the next writer removes as superseded."""
     texts = [embedding_text(c) for p in batch for c in p.chunks]
     size = max(1, job.settings.embed_batch)
     vectors: list[list[float]] = []
@@ -200,6 +203,7 @@ def _commit(job: Job, batch: list[_Pending], complete: set[str], report: IngestR
     for p in batch:
         if p.chunks:
             end = start + len(p.chunks)
+            job.registry.begin(p.doc_id, PendingOp.ADD, p.source)
             # a previous, interrupted run may have left some of these ids: upsert overwrites them
             job.store.upsert([c.chunk_id for c in p.chunks], vectors[start:end], [c.text for c in p.chunks],
                              [c.to_metadata() for c in p.chunks])
@@ -209,32 +213,114 @@ def _commit(job: Job, batch: list[_Pending], complete: set[str], report: IngestR
             (report.updated if p.old else report.added).append(p.source)
         else:
             report.duplicates.append(p.source)
-        if p.old and p.old.doc_id != p.doc_id and len(job.registry.sources_of(p.old.doc_id)) <= 1:
-            job.store.delete_doc(p.old.doc_id)
         job.registry.put(p.source, p.entry)
+        if p.old and p.old.doc_id != p.doc_id and not job.registry.sources_of(p.old.doc_id):
+            job.store.delete_doc(p.old.doc_id)
 
 
 def forget_document(job: Job, doc_id: str) -> list[str]:
-    """Remove a document and every path that pointed at it; returns those paths."""
-    sources = job.registry.sources_of(doc_id)
-    for s in sources:
-        job.registry.drop(s)
+    """Remove a document and every path that pointed at it; returns those paths.
+
+    Journalled, so a kill half-way is finished by the next writer instead of bringing it back.
+    """
+    job.registry.begin(doc_id, PendingOp.DELETE)
     job.store.delete_doc(doc_id)
-    return sources
+    return job.registry.forget_doc(doc_id)
 
 
 def _forget(job: Job, source: str) -> None:
     entry = job.registry.get(source)
-    job.registry.drop(source)
-    if entry and not job.registry.sources_of(entry.doc_id):
-        job.store.delete_doc(entry.doc_id)
+    if entry and job.registry.sources_of(entry.doc_id) == [source]:
+        forget_document(job, entry.doc_id)
+    else:
+        job.registry.drop(source)
+
+
+# ---------------------------------------------------------------------- registry ↔ store
+def stored_docs(store: ChromaStore) -> list[StoredDoc]:
+    """Every document in the store with its path and how many of its chunks are there."""
+    found: dict[str, StoredDoc] = {}
+    for meta in store.chunk_metadata():
+        doc_id = str(meta.get("doc_id", ""))
+        if not doc_id:
+            continue
+        d = found.get(doc_id) or StoredDoc(doc_id, str(meta.get("source", "")), 0, int(meta.get("n_chunks", 1) or 1))
+        found[doc_id] = StoredDoc(d.doc_id, d.source, d.have + 1, d.want)
+    return list(found.values())
+
+
+def prepare_registry(job: Job) -> list[str]:
+    """Make the registry safe to write through; returns what was repaired, as messages.
+
+    Called by every writer under the ingest lock, after re-reading the file. A missing or damaged
+    registry beside a non-empty store is rebuilt from the store first (so it never makes the store
+    look like orphans to purge); then half-finished writes in the journal are rolled back (an add
+    that never reached the registry) or finished (a delete).
+    """
+    notes: list[str] = []
+    reg = job.registry
+    if not reg.trustworthy:
+        was = "已损坏" if reg.problem else "缺失"
+        docs = stored_docs(job.store)
+        if docs:
+            reg.replace(_registry_from_store(docs))
+            notes.append(f"登记表 {reg.path.name} {was}，已从存储重建（{len(reg.doc_ids())} 份文档）")
+    for doc_id, pending in reg.pending().items():
+        if pending.op is PendingOp.DELETE:
+            job.store.delete_doc(doc_id)
+            reg.forget_doc(doc_id)
+            notes.append(f"完成了一次中断的删除：{doc_id}")
+        elif reg.sources_of(doc_id):  # the registry write happened: only the journal record is left
+            reg.end(doc_id)
+        else:
+            job.store.delete_doc(doc_id)
+            reg.end(doc_id)
+            notes.append(f"撤销了一次中断的写入：{Path(pending.source).name or doc_id}（该文件需重新导入）")
+    for note in notes:
+        log.warning("%s", note)
+    return notes
+
+
+def _registry_from_store(docs: list[StoredDoc]) -> dict[str, Entry]:
+    """entries_from_store, with a path claimed by two stored versions given to the one that matches
+    the file still on disk (the other is then removed as superseded)."""
+    by_source: dict[str, list[StoredDoc]] = {}
+    for d in docs:
+        if d.complete:
+            by_source.setdefault(d.source, []).append(d)
+    chosen: list[StoredDoc] = []
+    for source, versions in by_source.items():
+        if len(versions) > 1:
+            current = _hash_of(Path(source))
+            versions = [v for v in versions if v.doc_id == current] or versions[:1]
+        chosen.append(versions[0])
+    return entries_from_store(chosen)
+
+
+def _hash_of(path: Path) -> str:
+    try:
+        return doc_id_for(path.read_bytes())
+    except OSError:
+        return ""
 
 
 def _collect_orphans(job: Job) -> None:
-    """Drop stored documents no registered path points at (left by a run killed before its registry write)."""
-    known = job.registry.doc_ids()
-    for doc_id in set(job.store.doc_chunk_counts()) - known:
-        job.store.delete_doc(doc_id)
+    """Settle stored documents that no registered path points at.
+
+    Fragments (incomplete) and superseded versions (their path is registered to another document)
+    go; a complete document whose path is not registered at all is adopted, never deleted: the
+    index does not shrink because the registry forgot something.
+    """
+    reg = job.registry
+    known = reg.doc_ids()
+    for d in stored_docs(job.store):
+        if d.doc_id in known:
+            continue
+        if not d.complete or (d.source and reg.get(d.source) is not None):
+            job.store.delete_doc(d.doc_id)
+        elif d.source:
+            reg.put(d.source, Entry(doc_id=d.doc_id, size=UNKNOWN_SIZE, mtime=0.0))
+            log.warning("adopted unregistered document %s (%s) into the registry", d.doc_id, Path(d.source).name)
 
 
 def _under(source: str, root: Path) -> bool:
