@@ -194,3 +194,15 @@ def test_reindex_rebuilds_a_missing_registry_from_the_store(three: tuple[Path, P
     report = kb.reindex()
     assert "重建" in report.summary() and kb.health.ok
     assert len(Registry(data / "registry.json").doc_ids()) == 3 and len(titles(kb)) == 3
+
+
+def test_zhice_reindex_repairs_from_the_command_line(three: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main
+
+    data, _ = three
+    (data / "registry.json").write_text("{", encoding="utf-8")
+    monkeypatch.setenv("ZHICE_DATA_DIR", str(data))
+    assert main(["reindex"]) == 0
+    out = capsys.readouterr().out
+    assert "已损坏，已从存储重建（3 份文档）" in out and "索引一致：3 份文档" in out

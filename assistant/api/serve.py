@@ -44,10 +44,16 @@ def build_server(settings: Settings, assistant: Assistant | None = None, ui: boo
 
 
 def prepare_index(assistant: Assistant) -> None:
-    """On first start (empty index) ingest the built-in sample corpus, before any request is served."""
+    """On first start (nothing stored, nothing registered) ingest the built-in sample corpus, before
+    any request is served; an index whose registry and store disagree is reported with its repair
+    instead (a store that lost its documents is not a first start)."""
     kb = assistant.kb
     corpus = kb.settings.sample_corpus
-    if kb.is_empty() and corpus.exists():
+    if not kb.health.ok:
+        log.error("%s", kb.health.message())
+        print(f"智策 Zhice: {kb.health.message()}", flush=True)
+        return
+    if kb.is_empty() and not kb.registry.items() and corpus.exists():
         log.warning("the index is empty: ingesting the sample corpus %s (first start only)", corpus)
         report = kb.ingest([corpus])
         log.warning("indexed %d files, %d chunks in %.1f s",
