@@ -40,3 +40,9 @@ def test_covers_and_province_of():
     assert not g.covers("宁波", "浙江") and not g.covers("江苏", "宁波")
     assert g.province_of("昆明") == "云南" and g.province_of("湖州市") == "浙江"
     assert g.lookup("顺德").region == "佛山"  # a county counts as its city for region filters
+
+
+def test_english_names_of_provinces_and_cities():
+    found = g.places_in("How much does Chengdu add on top of Sichuan's reward? And Shaanxi, or Inner Mongolia?")
+    assert [p.short for p in found] == ["成都", "四川", "陕西", "内蒙古"]
+    assert g.places_in("a shanxishaanxi word, no place") == []

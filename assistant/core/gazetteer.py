@@ -11,6 +11,7 @@ A province's short form wins over a city of the same short form (吉林 the prov
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -29,6 +30,7 @@ class Place:
     level: str  # province | city | county
     province: str  # short form of its province (itself for a province)
     city: str = ""  # short form of its city, for a county ("" otherwise)
+    english: str = ""  # romanised names, "|"-separated (zhejiang; shaanxi; inner mongolia), for English text
 
     @property
     def region(self) -> str:
@@ -43,6 +45,8 @@ class _Index:
     places: tuple[Place, ...]
     surfaces: dict[str, tuple[Place, ...]]  # full and short names (cities, provinces, aliases) → places
     county_shorts: dict[str, tuple[Place, ...]]  # county short forms, matched only after their parent
+    english: re.Pattern[str]  # romanised province and city names as whole words
+    by_english: dict[str, Place]
 
 
 def _rows(resource: str) -> list[list[str]]:
@@ -57,8 +61,8 @@ def _ranked(d: dict[str, list[Place]]) -> dict[str, tuple[Place, ...]]:
 
 @cache
 def _index() -> _Index:
-    places = [Place(name, short, level, province, city)
-              for level, name, short, province, city in ((row + [""])[:5] for row in _rows("data/gazetteer.tsv"))]
+    places = [Place(name, short, level, province, city, english) for level, name, short, province, city, english
+              in ((row + ["", ""])[:6] for row in _rows("data/gazetteer.tsv"))]
     surfaces: dict[str, list[Place]] = {}
     county_shorts: dict[str, list[Place]] = {}
     for p in places:
@@ -69,7 +73,13 @@ def _index() -> _Index:
     for alias, full, *_ in _rows("data/place_aliases.tsv"):
         if full in by_name:
             surfaces.setdefault(alias, []).append(by_name[full])
-    return _Index(tuple(places), _ranked(surfaces), _ranked(county_shorts))
+    by_english = {}
+    for p in sorted(places, key=lambda p: LEVELS.index(p.level), reverse=True):  # a province wins a shared name
+        for e in filter(None, p.english.split("|")):
+            by_english[e] = p
+    names = sorted(by_english, key=len, reverse=True)
+    english = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+    return _Index(tuple(places), _ranked(surfaces), _ranked(county_shorts), english, by_english)
 
 
 def lookup(name: str) -> Place | None:
@@ -89,7 +99,17 @@ class Mention:
 
 
 def mentions(text: str) -> list[Mention]:
-    """Every place named in `text`, in order, longest name first at each position, never overlapping."""
+    """Every place named in `text` (in Chinese, or romanised: Zhejiang, Hefei), in order, never overlapping."""
+    found = _chinese_mentions(text)
+    if any(ch.isascii() and ch.isalpha() for ch in text):
+        idx = _index()
+        found += [Mention(idx.by_english[m.group(1).lower()], m.start(), m.end()) for m in idx.english.finditer(text)]
+        found.sort(key=lambda m: m.start)
+    return found
+
+
+def _chinese_mentions(text: str) -> list[Mention]:
+    """Longest name first at each position; county short forms only right after their parent."""
     idx = _index()
     out: list[Mention] = []
     i = 0
