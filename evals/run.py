@@ -1,80 +1,223 @@
-"""Run the gold set through Zhice (and the baseline) and write JSON + Markdown reports."""
+"""Run gold sets through Zhice (and the plain recipe's retrieval) and build the report.
+
+The runner only uses `Assistant.answer`, `Assistant.search` and the domain types they return
+(`Answer` with `citations` and `evidence`, `SearchHit.chunk.text`), so it keeps working while the
+answer path behind them changes.
+
+- Single questions: the answer is timed (warm: one untimed question first); hit@k is measured on
+  `Assistant.search(question, k=10)` — retrieval alone, before the answer step.
+- Conversations: each turn is asked with the earlier turns as (user, assistant) history, and with
+  the compact state the previous Answer returned when the Assistant has one; a turn with a `kind`
+  is judged like a single question; its hit@k is measured on the passages the answer step got
+  (`Answer.evidence`), because a follow-up such as "那辽宁呢？" is not a search query on its own.
+"""
 
 from __future__ import annotations
 
+import inspect
 import json
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from assistant.chat import Assistant
-from evals.baseline import Baseline
-from evals.metrics import judge, summarise
+from evals.metrics import HIT_KS, evidence_groups, judge, retrieval_row, summarise, summarise_conversations
+
+Item = dict[str, Any]
+Row = dict[str, Any]
+SEARCH_K = max(HIT_KS)
+
+
+class AssistantLike(Protocol):
+    """What the runner needs of `assistant.chat.Assistant`."""
+
+    def answer(self, question: str, history: Any = None, filters: Any = None) -> Any: ...
+
+    def search(self, query: str, k: int = 8, filters: Any = None) -> list[Any]: ...
+
+
+Retriever = Callable[[str, int], list[str]]  # the plain recipe: question, k → passage texts
 
 
 @dataclass(frozen=True)
-class EvalResult:
-    zhice: dict[str, Any]
-    baseline: dict[str, Any] | None
-    rows: list[dict[str, Any]]
+class GoldSet:
+    """One gold file, possibly cut to one half of a split."""
+
+    name: str
+    path: Path
+    items: list[Item]
+    multiturn: bool
+    halves: dict[str, set[str]] = field(default_factory=dict)  # split name → ids, when the file is split
 
 
-def load_gold(path: Path) -> list[dict[str, Any]]:
+@dataclass
+class SetResult:
+    gold: GoldSet
+    rows: list[Row]
+    latencies_ms: list[float]
+    baseline_rows: list[Row] | None = None
+
+    def summary(self, ids: set[str] | None = None) -> dict[str, Any]:
+        """Zhice's and the plain recipe's summaries, over every row or the rows of `ids`."""
+        def keep(rows: list[Row]) -> list[Row]:
+            return [r for r in rows if ids is None or _item_id(r) in ids]
+
+        rows = keep(self.rows)
+        lat = [r["latency_ms"] for r in rows if "latency_ms" in r]
+        out: dict[str, Any] = {"zhice": summarise(rows, lat)}
+        if self.gold.multiturn:
+            out["conversations"] = summarise_conversations(rows)
+        if self.baseline_rows is not None:
+            out["baseline"] = summarise(keep(self.baseline_rows))
+        return out
+
+
+def _item_id(row: Row) -> str:
+    return str(row.get("conversation", row["id"]))
+
+
+# ------------------------------------------------------------------ gold files
+def load_jsonl(path: Path) -> list[Item]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def run(assistant: Assistant, gold: list[dict[str, Any]], baseline: Baseline | None = None) -> EvalResult:
-    """Score every gold item; latency is measured warm (one untimed question first)."""
-    assistant.answer("智能制造示范工厂的建设期是多长时间？")
-    rows, lat = [], []
-    for item in gold:
-        t = time.perf_counter()
-        a = assistant.answer(item["question"])
-        lat.append((time.perf_counter() - t) * 1000)
-        texts: list[str] = [c.text for c in a.evidence]
-        row = judge(item, a.to_dict(), texts)
-        row["answer"] = a.answer
-        row["latency_ms"] = round(lat[-1], 1)
+def load_split(path: Path) -> dict[str, set[str]]:
+    """{"build": ids, "check": ids} from evals/dev2_split.json."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {"build": set(data["build"]), "check": set(data["check"])}
+
+
+def load_gold(path: Path, split: dict[str, set[str]] | None = None, half: str | None = None) -> GoldSet:
+    """A gold file; a file whose ids are in `split` is cut to `half`, or keeps both halves for the report."""
+    items = load_jsonl(path)
+    multiturn = bool(items) and all("turns" in it for it in items)
+    ids = {str(it["id"]) for it in items}
+    in_split = bool(split) and bool(ids) and ids <= set().union(*(split or {}).values())
+    name, halves = path.stem, {}
+    if in_split and half:
+        items = [it for it in items if it["id"] in (split or {})[half]]
+        name = f"{path.stem} · {half} half"
+    elif in_split:
+        halves = {h: ids & members for h, members in (split or {}).items()}
+    return GoldSet(name, path, items, multiturn, halves)
+
+
+# ------------------------------------------------------------------ running
+def _texts(hits: Sequence[Any]) -> list[str]:
+    return [h.chunk.text for h in hits]
+
+
+def _answer_dict(answer: Any) -> dict[str, Any]:
+    return {"answer": answer.answer, "refused": answer.refused, "citations": [c.to_dict() for c in answer.citations]}
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    t = time.perf_counter()
+    out = fn()
+    return out, round((time.perf_counter() - t) * 1000, 1)
+
+
+def warm_up(assistant: AssistantLike, sets: Sequence[GoldSet]) -> None:
+    """One untimed answer, so that the figures are warm (index loaded, jieba and the embedder ready)."""
+    for g in sets:
+        for it in g.items:
+            q = it["turns"][0]["question"] if g.multiturn else it["question"]
+            assistant.answer(q)
+            return
+
+
+def run_questions(assistant: AssistantLike, items: Sequence[Item]) -> list[Row]:
+    """One row per question (see metrics.judge), with the answer text and its latency."""
+    rows = []
+    for item in items:
+        answer, ms = _timed(partial(assistant.answer, item["question"]))
+        ranked = _texts(assistant.search(item["question"], k=SEARCH_K)) if evidence_groups(item) else []
+        row = judge(item, _answer_dict(answer), ranked, [c.text for c in answer.evidence])
+        row.update(answer=answer.answer, latency_ms=ms)
         rows.append(row)
-    zhice = summarise(rows, lat)
-    base = None
-    if baseline is not None:
-        brows, blat = [], []
-        for item in gold:
-            t = time.perf_counter()
-            if item["kind"] == "out_of_domain":
-                ans = {"answer": "", "refused": False, "citations": []}  # the plain recipe has no refusal
-                texts = []
-            else:
-                b = baseline.answer(item["question"])
-                ans = b.to_dict()
-                texts = [c.text for c in b.evidence]
-            blat.append((time.perf_counter() - t) * 1000)
-            brows.append(judge(item, ans, texts))
-        base = summarise(brows, blat)
-    return EvalResult(zhice, base, rows)
+    return rows
 
 
-def to_markdown(res: EvalResult, gold_path: Path) -> str:
-    cols = ["n", "pass", "citation_hit", "fact_rate", "hit@1", "hit@3", "hit@5"]
+def _accepts_state(assistant: AssistantLike) -> bool:
+    try:
+        return "state" in inspect.signature(assistant.answer).parameters
+    except (TypeError, ValueError):
+        return False
 
-    def table(summary: dict[str, Any]) -> list[str]:
-        out = ["| kind | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
-        for kind, agg in [*summary["by_kind"].items(), ("**overall**", summary["overall"])]:
-            out.append(f"| {kind} | " + " | ".join("" if agg[c] is None else str(agg[c]) for c in cols) + " |")
-        lat = summary["latency_ms"]
-        out.append(f"\nlatency p50 {lat['p50']} ms · p95 {lat['p95']} ms")
-        return out
 
-    lines = [f"# Zhice eval — {gold_path.name}", "", "## Zhice", *table(res.zhice)]
-    if res.baseline:
-        lines += ["", "## Baseline (RecursiveCharacterTextSplitter 500 + same embedder + top-4 + same composer)",
-                  *table(res.baseline), "", "## Zhice / baseline"]
-        for key in ("pass", "hit@5"):
-            z, b = res.zhice["overall"][key], res.baseline["overall"][key]
-            lines.append(f"- {key}: {z} vs {b} → ×{(z / b) if b else float('inf'):.2f}")
-    failed = [r for r in res.rows if not r["pass"]]
-    if failed:
-        lines += ["", "## Failed items"] + [f"- {r['id']} ({r['kind']}): {r['answer'][:120]}" for r in failed]
-    return "\n".join(lines) + "\n"
+def run_conversation(assistant: AssistantLike, conv: Item) -> list[Row]:
+    """The judged turns of one conversation, asked in order with history (and state when supported)."""
+    history: list[tuple[str, str]] = []
+    state: Any = None
+    pass_state = _accepts_state(assistant)
+    rows = []
+    for n, turn in enumerate(conv["turns"], 1):
+        kwargs: dict[str, Any] = {"history": list(history)}
+        if pass_state and state is not None:
+            kwargs["state"] = state
+        answer, ms = _timed(partial(assistant.answer, turn["question"], **kwargs))
+        state = getattr(answer, "state", None)
+        history.append((turn["question"], answer.answer))
+        if "kind" not in turn:
+            continue  # context: asked, not judged
+        item = {**turn, "id": f"{conv['id']}#{n}"}
+        evidence = [c.text for c in answer.evidence]
+        row = judge(item, _answer_dict(answer), evidence, evidence)
+        row.update(conversation=conv["id"], turn=n, answer=answer.answer, latency_ms=ms)
+        rows.append(row)
+    return rows
+
+
+def run_baseline(retrieve: Retriever, gold: GoldSet) -> list[Row]:
+    """The plain recipe's retrieval rows (hit@k only); a conversation's query is its user turns so far."""
+    rows = []
+    if gold.multiturn:
+        for conv in gold.items:
+            asked: list[str] = []
+            for n, turn in enumerate(conv["turns"], 1):
+                asked.append(turn["question"])
+                if "kind" in turn:
+                    rows.append({"id": f"{conv['id']}#{n}", "conversation": conv["id"], "turn": n, "kind": turn["kind"],
+                                 **_retrieval(retrieve, " ".join(asked), turn)})
+    else:
+        for item in gold.items:
+            rows.append({"id": item["id"], "kind": item["kind"], **_retrieval(retrieve, item["question"], item)})
+    return rows
+
+
+def _retrieval(retrieve: Retriever, query: str, item: Item) -> Row:
+    groups = evidence_groups(item)
+    return retrieval_row(retrieve(query, SEARCH_K), groups) if groups else {}
+
+
+def run_set(assistant: AssistantLike, gold: GoldSet, baseline: Retriever | None = None) -> SetResult:
+    """Every item of one gold set through Zhice, and through the plain recipe's retrieval when given."""
+    if gold.multiturn:
+        rows = [r for conv in gold.items for r in run_conversation(assistant, conv)]
+    else:
+        rows = run_questions(assistant, gold.items)
+    return SetResult(gold, rows, [r["latency_ms"] for r in rows],
+                     run_baseline(baseline, gold) if baseline is not None else None)
+
+
+def run(assistant: AssistantLike, sets: Sequence[GoldSet], baseline: Retriever | None = None) -> list[SetResult]:
+    """Warm up, then every gold set in order."""
+    warm_up(assistant, sets)
+    return [run_set(assistant, g, baseline) for g in sets]
+
+
+# ------------------------------------------------------------------ report
+def report_json(results: Sequence[SetResult], about: dict[str, Any]) -> dict[str, Any]:
+    """The JSON report: what was run, then per gold set its summaries (and halves) and rows."""
+    sets = []
+    for r in results:
+        entry: dict[str, Any] = {"name": r.gold.name, "path": str(r.gold.path), **r.summary()}
+        if r.gold.halves:
+            entry["halves"] = {h: r.summary(ids) for h, ids in r.gold.halves.items()}
+        entry["rows"] = r.rows
+        if r.baseline_rows is not None:
+            entry["baseline_rows"] = r.baseline_rows
+        sets.append(entry)
+    return {"about": about, "sets": sets}
