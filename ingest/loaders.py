@@ -13,33 +13,35 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.errors import CorruptFile, FileTooLarge, UnsupportedFile
-from ingest.loaded import LoadedFile, Page
+from assistant.settings import ReaderLimits
+from ingest.loaded import LoadedFile, Page, Table
 from ingest.readers_docx import load_docx
 from ingest.readers_html import load_html
 from ingest.readers_pdf import load_pdf
 from ingest.readers_table import load_csv, load_xlsx
 from ingest.readers_text import decode_text, load_plain
 
-__all__ = ["SUPPORTED_SUFFIXES", "LoadedFile", "Page", "decode_text", "load_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "LoadedFile", "Page", "Table", "decode_text", "load_file"]
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".pdf", ".docx", ".txt", ".md", ".html", ".htm", ".csv", ".xlsx"}
 )
 
 
-def load_file(path: Path, max_bytes: int) -> LoadedFile:
+def load_file(path: Path, max_bytes: int, limits: ReaderLimits | None = None) -> LoadedFile:
     """Read one policy file.
 
     Args:
         path: The file; its suffix picks the loader (see `SUPPORTED_SUFFIXES`).
         max_bytes: Larger files are refused before anything is read.
+        limits: Caps on pages, rows, columns, cells and unzipped size (defaults: `ReaderLimits()`).
 
     Returns:
         The cleaned pages, the header block and, for tables, columns and records.
 
     Raises:
         UnsupportedFile: The suffix is not one we read.
-        FileTooLarge: The file is larger than `max_bytes`.
+        FileTooLarge: The file is larger than `max_bytes` or over one of `limits`.
         CorruptFile: The file is empty, damaged, encrypted, not decodable or has no text.
     """
     path = Path(path)
@@ -65,7 +67,7 @@ def load_file(path: Path, max_bytes: int) -> LoadedFile:
     if size == 0:
         raise CorruptFile(f"{path.name} is empty: check the export and ingest a copy that has content.")
     try:
-        loaded = loader(path)
+        loaded = loader(path, limits or ReaderLimits())
     except OSError as e:
         raise CorruptFile(f"{path.name} cannot be read ({e.strerror or e}): check its permissions.") from e
     if not loaded.records and not any(page.text for page in loaded.pages):
@@ -86,13 +88,18 @@ def _size(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
-_LOADERS: dict[str, Callable[[Path], LoadedFile]] = {
+def _text_only(read: Callable[[Path], LoadedFile]) -> Callable[[Path, ReaderLimits], LoadedFile]:
+    """Text formats are bounded by the file size alone (and the chunk cap downstream)."""
+    return lambda path, _limits: read(path)
+
+
+_LOADERS: dict[str, Callable[[Path, ReaderLimits], LoadedFile]] = {
     ".pdf": load_pdf,
     ".docx": load_docx,
-    ".txt": load_plain,
-    ".md": load_plain,
-    ".html": load_html,
-    ".htm": load_html,
+    ".txt": _text_only(load_plain),
+    ".md": _text_only(load_plain),
+    ".html": _text_only(load_html),
+    ".htm": _text_only(load_html),
     ".csv": load_csv,
     ".xlsx": load_xlsx,
 }

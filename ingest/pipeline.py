@@ -7,9 +7,7 @@ document either complete (all n_chunks present) or detectably partial, and re-ru
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import logging
 import re
 import time
@@ -20,16 +18,16 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from assistant.backends import ChromaStore
-from assistant.domain import Chunk, DocumentMeta, IngestReport, SkippedFile
+from assistant.domain import Chunk, IngestReport, SkippedFile
 from assistant.errors import BadInput
 from assistant.settings import Settings
-from ingest.chunking import chunk_units
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, load_file
-from ingest.metadata import describe
+from ingest.assemble import build_chunks, row_text
+from ingest.loaders import SUPPORTED_SUFFIXES, load_file
 from ingest.registry import UNKNOWN_SIZE, Entry, PendingOp, Registry, StoredDoc, entries_from_store
-from ingest.structure import parse_units
 
 log = logging.getLogger(__name__)
+__all__ = ["Job", "build_chunks", "discover", "doc_id_for", "embedding_text", "forget_document", "ingest_paths",
+           "row_text"]
 Progress = Callable[[str, int, int], None]  # (file name, files done, files total)
 IGNORED_NAMES = {"MANIFEST.md", "README.md", "readme.md"}  # descriptions of a folder, not documents
 
@@ -68,38 +66,7 @@ def doc_id_for(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def build_chunks(loaded: LoadedFile, doc_id: str, source: str, settings: Settings) -> list[Chunk]:
-    """The chunks of one loaded file, each knowing its document and section."""
-    body = "\n".join(p.text for p in loaded.pages)
-    meta = describe(loaded.header, body, loaded.path, bool(loaded.records))
-    doc = DocumentMeta(doc_id=doc_id, source=source, **meta)  # type: ignore[arg-type]
-    texts: list[tuple[str, str, int, dict[str, str]]] = []
-    for piece in chunk_units(parse_units([(p.number, p.text) for p in loaded.pages]), settings.chunking):
-        texts.append((piece.section, piece.text, piece.page, {k: v[:200] for k, v in piece.record}))
-    for i, rec in enumerate(loaded.records, start=1):
-        row = row_text(rec)
-        if row:
-            texts.append((f"第{i}行", row, 0, {k: v[:200] for k, v in rec.items() if v}))
-    n = len(texts)
-    return [
-        Chunk(chunk_id=f"{doc_id}:{i}", doc=doc, text=text, section=section, page=page, ord=i,
-              n_chunks=n, record=record)
-        for i, (section, text, page, record) in enumerate(texts)
-    ]
-
-
 _URL = re.compile(r"https?://\S+")
-
-
-def row_text(record: dict[str, str]) -> str:
-    """A table row as the source writes it (comma-separated, so a quote of the file still matches),
-    then its cells named by column; "" for an empty row."""
-    if not any(record.values()):
-        return ""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="").writerow(list(record.values()))
-    labelled = "；".join(f"{k}：{v}" for k, v in record.items() if v)
-    return f"{buf.getvalue()}\n{labelled}"
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -183,7 +150,8 @@ def _prepare(job: Job, path: Path, known: set[str], report: IngestReport) -> _Pe
     entry = Entry(doc_id=doc_id, size=len(data), mtime=stat.st_mtime)
     if doc_id in known:  # the same content stored (or about to be) under another name
         return _Pending(source, doc_id, old, entry, [])
-    chunks = build_chunks(load_file(path, job.settings.max_file_bytes), doc_id, source, job.settings)
+    chunks = build_chunks(load_file(path, job.settings.max_file_bytes, job.settings.readers), doc_id, source,
+                          job.settings)
     if not chunks:
         raise BadInput(f"{path.name}: no text to index; check that it is not a scan without a text layer")
     return _Pending(source, doc_id, old, entry, chunks)

@@ -1,4 +1,10 @@
-"""Word .docx files: paragraphs and tables in document order, one line per table row."""
+"""Word .docx files: paragraphs and tables in document order.
+
+A Word table is written out as a Markdown table (column row, `|---|` rule, one line per row), so
+`ingest.structure` makes each row a record (header + cells) exactly as for a Markdown file, and a
+reward table (等级 | 条件 | 奖励金额) is retrieved and cited row by row. The package is checked
+against the reader caps before python-docx inflates it, and table cells count towards the cell cap.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import CorruptFile
+from assistant.settings import ReaderLimits
+from ingest.bounds import check_zip_package, over_limit
 from ingest.cleaning import clean_text
 from ingest.header import parse_header
 from ingest.loaded import LoadedFile, Page
@@ -16,12 +24,14 @@ if TYPE_CHECKING:
 __all__ = ["load_docx"]
 
 
-def load_docx(path: Path) -> LoadedFile:
+def load_docx(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
     """Read a .docx; its header block, else its core-properties title, gives the header."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    limits = limits or ReaderLimits()
+    check_zip_package(path, limits)
     try:
         document = docx.Document(str(path))
     except Exception as e:  # python-docx raises zip, XML and key errors for a broken package
@@ -30,6 +40,7 @@ def load_docx(path: Path) -> LoadedFile:
             "as .docx (an old .doc renamed to .docx does not work)."
         ) from e
     lines: list[str] = []
+    cells = [0]  # table cells read so far (a list: the nested function adds to it)
 
     def read_blocks(parent: Any) -> None:
         for child in parent.iterchildren():
@@ -37,7 +48,12 @@ def load_docx(path: Path) -> LoadedFile:
             if tag == "p":
                 lines.append(Paragraph(child, document).text)
             elif tag == "tbl":
-                lines.extend(_table_lines(Table(child, document)))
+                rows = _table_rows(Table(child, document))
+                cells[0] += sum(len(r) for r in rows)
+                if cells[0] > limits.max_cells:
+                    raise over_limit(path.name, "表格单元格数", cells[0], limits.max_cells,
+                                     "ZHICE_READERS__MAX_CELLS")
+                lines.extend(_table_lines(rows))
             elif tag in ("sdt", "sdtContent"):  # content controls wrap ordinary paragraphs
                 read_blocks(child)
 
@@ -46,22 +62,42 @@ def load_docx(path: Path) -> LoadedFile:
     title = (document.core_properties.title or "").strip()
     if title and "title" not in header:
         header["title"] = title
-    return LoadedFile(path, "docx", [Page(0, clean_text(text, reflow=False))], header, [], [])
+    return LoadedFile(path, "docx", [Page(0, clean_text(text, reflow=False))], header)
 
 
-def _table_lines(table: Table) -> list[str]:
-    """One line per table row, cells joined by " | " (merged cells once), so a row stays together."""
-    lines = []
+def _table_rows(table: Table) -> list[list[str]]:
+    """The table's rows as cell texts, one per grid column (a merged cell repeats its text in every
+    column and row it spans, so each record carries it)."""
+    rows = []
     for row in table.rows:
-        cells: list[str] = []
-        seen: list[object] = []
-        for cell in row.cells:
-            if any(cell._tc is tc for tc in seen):  # a merged cell is repeated for every column it spans
-                continue
-            seen.append(cell._tc)
-            text = " ".join(cell.text.split())
-            if text:
-                cells.append(text)
-        if cells:
-            lines.append(" | ".join(cells))
+        rows.append([" ".join(cell.text.split()).replace("|", "｜") for cell in row.cells])
+    return [r for r in rows if any(r)]
+
+
+def _table_lines(rows: list[list[str]]) -> list[str]:
+    """Markdown tables: each run of rows with two or more distinct cells is one table whose first row
+    is the column row. A row of one text across the table (a caption, a 合计 written across) stays a
+    plain line, and so does a run of one row (a column row with no data under it is not a table)."""
+    lines: list[str] = []
+    width = max((len(r) for r in rows), default=0)
+    run: list[list[str]] = []
+
+    def close() -> None:
+        if len(run) == 1:
+            lines.append(" | ".join(c for i, c in enumerate(run[0]) if c and c not in run[0][:i]))
+        elif run:
+            lines.append("| " + " | ".join(run[0]) + " |")
+            lines.append("|" + "---|" * width)
+            lines.extend("| " + " | ".join(r) + " |" for r in run[1:])
+            lines.append("")  # a blank line ends the Markdown table
+        run.clear()
+
+    for row in rows:
+        distinct = [c for i, c in enumerate(row) if c and c not in row[:i]]
+        if len(distinct) <= 1 and width > 1:
+            close()
+            lines.append(distinct[0] if distinct else "")
+        else:
+            run.append((row + [""] * width)[:width])
+    close()
     return lines

@@ -58,7 +58,7 @@ def load_html(path: Path) -> LoadedFile:
             tag.decompose()
     root = _content_root(soup)
     text = _html_text(root)
-    return LoadedFile(path, "html", [Page(0, clean_text(text, reflow=False))], header, [], [])
+    return LoadedFile(path, "html", [Page(0, clean_text(text, reflow=False))], header)
 
 
 def _content_root(soup: BeautifulSoup) -> Tag:

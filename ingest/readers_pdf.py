@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from assistant.errors import CorruptFile
+from assistant.errors import CorruptFile, FileTooLarge
+from assistant.settings import ReaderLimits
+from ingest.bounds import over_limit
 from ingest.cleaning import clean_text, looks_hard_wrapped, remove_running_lines
 from ingest.loaded import LoadedFile, Page
 
@@ -14,19 +16,27 @@ __all__ = ["load_pdf"]
 log = logging.getLogger(__name__)
 
 
-def load_pdf(path: Path) -> LoadedFile:
-    """Read a PDF; encrypted, damaged or unopenable files raise `CorruptFile`, bad pages are skipped."""
+def load_pdf(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
+    """Read a PDF; encrypted, damaged or unopenable files raise `CorruptFile`, bad pages are skipped.
+
+    The page count (read from the page tree, before any page is parsed) is checked against
+    `limits.max_pages` first.
+    """
     from pypdf import PdfReader
     from pypdf.errors import DependencyError
 
+    limits = limits or ReaderLimits()
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise CorruptFile(
                 f"{path.name} is encrypted with a password: save an unencrypted copy and ingest that."
             )
+        count = len(reader.pages)
+        if count > limits.max_pages:
+            raise over_limit(path.name, "页数", count, limits.max_pages, "ZHICE_READERS__MAX_PAGES")
         pages = list(reader.pages)
-    except CorruptFile:
+    except (CorruptFile, FileTooLarge):
         raise
     except DependencyError as e:  # e.g. AES encryption without the cryptography package
         raise CorruptFile(
@@ -56,4 +66,4 @@ def load_pdf(path: Path) -> LoadedFile:
         title = None
     if isinstance(title, str) and title.strip():
         header["title"] = title.strip()
-    return LoadedFile(path, "pdf", [p for p in cleaned if p.text], header, [], [])
+    return LoadedFile(path, "pdf", [p for p in cleaned if p.text], header)

@@ -77,4 +77,4 @@ def load_plain(path: Path) -> LoadedFile:
     fmt = path.suffix.lower().lstrip(".")
     raw = decode_text(path.read_bytes(), path.name)
     header, body = parse_header(raw)
-    return LoadedFile(path, fmt, [Page(0, clean_text(body))], header, [], [])
+    return LoadedFile(path, fmt, [Page(0, clean_text(body))], header)

@@ -323,3 +323,94 @@ def _wrap(paragraph: str, width: int, indent: int) -> list[str]:
 
 def _width(s: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in s)
+
+
+def make_xlsx_sheets(path: Path, sheets: dict[str, Sequence[Sequence[object]]], merge_title: bool = False) -> Path:
+    """Write a workbook with one sheet per item (name → rows), in order.
+
+    With `merge_title`, each sheet's first row (a title in column A) is merged across the table's width,
+    as government lists are laid out.
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+        if merge_title and rows:
+            width = max(len(r) for r in rows)
+            sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    workbook.save(path)
+    return path
+
+
+def make_xlsx_dimension_bomb(
+    path: Path,
+    rows: Sequence[Sequence[object]] = (("企业", "奖励"), ("甲公司", "80万元")),
+    last_cell: bool = True,
+) -> Path:
+    """Write a tiny workbook (a few kB) whose sheet declares `<dimension ref="A1:XFD1048576"/>`.
+
+    openpyxl's read-only mode trusts the declaration and pads every row to 16,384 cells; with
+    `last_cell` the sheet also holds one cell at XFD1048576, so every one of the 1,048,576 rows is
+    produced padded: the file that took a server from 316 MB to 5 GB.
+    """
+    import re
+    import zipfile
+
+    plain = make_xlsx(path.with_name(path.stem + "_plain.xlsx"), rows)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb"<dimension ref=\"[^\"]*\"\s*/>", b'<dimension ref="A1:XFD1048576"/>', data)
+                if b"<dimension" not in data:
+                    data = data.replace(b"<sheetData", b'<dimension ref="A1:XFD1048576"/><sheetData', 1)
+                if last_cell:
+                    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+                    data = data.replace(b"</sheetData>", far + b"</sheetData>", 1)
+            dst.writestr(info, data)
+    plain.unlink()
+    return path
+
+
+def make_zip_bomb(path: Path, member: str = "word/document.xml", inflated_mb: int = 200) -> Path:
+    """Write a DOCX/XLSX-looking package whose one member inflates to `inflated_mb` MB of spaces
+    (about 200 kB on disk per 200 MB)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        with z.open(member, "w", force_zip64=False) as fh:
+            block = b" " * (1024 * 1024)
+            for _ in range(inflated_mb):
+                fh.write(block)
+    return path
+
+
+def make_wide_xlsx(path: Path, columns: int, rows: int = 2) -> Path:
+    """Write a sheet `columns` wide (column names 列1…) with `rows` data rows."""
+    return make_xlsx(path, [[f"列{j}" for j in range(1, columns + 1)]] + [[f"值{i}"] * columns for i in range(rows)])
+
+
+def make_docx_with_tables(path: Path, blocks: Sequence[str | Sequence[Sequence[str]]], title: str | None = None) -> Path:
+    """Write a .docx of paragraphs (str) and tables (rows of cells), in the given order."""
+    import docx
+
+    document = docx.Document()
+    for block in blocks:
+        if isinstance(block, str):
+            document.add_paragraph(block)
+            continue
+        grid = document.add_table(rows=len(block), cols=max(len(r) for r in block))
+        for i, row in enumerate(block):
+            for j, cell in enumerate(row):
+                grid.cell(i, j).text = cell
+    if title is not None:
+        document.core_properties.title = title
+    document.save(str(path))
+    return path

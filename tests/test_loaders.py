@@ -17,16 +17,22 @@ from files import (
     make_corrupt_pdf,
     make_csv,
     make_docx,
+    make_docx_with_tables,
     make_empty_file,
     make_encrypted_pdf,
     make_gbk_txt,
     make_html,
     make_md,
     make_unknown_file,
+    make_wide_xlsx,
     make_xlsx,
+    make_xlsx_dimension_bomb,
+    make_xlsx_sheets,
+    make_zip_bomb,
 )
 
 from assistant.errors import BadInput, CorruptFile, FileTooLarge, UnsupportedFile
+from assistant.settings import ReaderLimits
 from ingest.cleaning import normalize_for_match
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, Page, load_file
 
@@ -199,7 +205,7 @@ def test_docx_paragraphs_and_table_rows(tmp_path: Path) -> None:
         Page(
             0,
             "示例市智能工厂培育办法\n第一条 为推动智能工厂建设，制定本办法。\n\n第二条 奖励标准见下表。\n"
-            "级别 | 奖励\n市级智能工厂 | 80万元\n数字化车间 | ３０万元",
+            "| 级别 | 奖励 |\n|---|---|\n| 市级智能工厂 | 80万元 |\n| 数字化车间 | ３０万元 |",
         )
     ]
 
@@ -471,3 +477,172 @@ def test_corpus_national_text_is_reflowed() -> None:
     lines = loaded.pages[0].text.split("\n")
     assert "四、重点工作" in lines
     assert "智能制造示范工厂建设期为２年" in loaded.pages[0].text
+
+
+# ---------------------------------------------------------------- reader caps (issue 9, bounded ingest)
+
+_PARSE_UNDER_LIMIT = """
+import json, resource, sys, time
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
+from ingest.loaders import load_file
+started = time.perf_counter()
+try:
+    loaded = load_file(Path(sys.argv[1]), 50 * 1024 * 1024)
+    out = {"ok": True, "columns": loaded.columns, "records": len(loaded.records)}
+except Exception as e:
+    out = {"ok": False, "error": type(e).__name__, "message": str(e)}
+out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out["seconds"] = time.perf_counter() - started
+print(json.dumps(out, ensure_ascii=False))
+"""
+ADDRESS_SPACE = 2 * 1024**3  # RLIMIT_AS of the parsing child: Python's virtual size runs well above its RSS
+RSS_BUDGET_MB = 1024  # issue 9: the server's RSS must stay within 1 GB of where it started
+
+
+def parse_in_child(path: Path) -> dict[str, object]:
+    """load_file in a fresh interpreter under RLIMIT_AS; its outcome and peak RSS."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _PARSE_UNDER_LIMIT, str(path), str(ADDRESS_SPACE)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_xlsx_dimension_bomb_is_refused_within_a_memory_limit(tmp_path: Path) -> None:
+    bomb = make_xlsx_dimension_bomb(tmp_path / "bomb.xlsx")
+    assert bomb.stat().st_size < 8 * 1024
+    out = parse_in_child(bomb)
+    assert out["peak_mb"] < RSS_BUDGET_MB, out  # type: ignore[operator]
+    assert out["seconds"] < 30, out  # type: ignore[operator]
+    assert out["ok"] is False and out["error"] == "FileTooLarge", out
+    assert "ZHICE_READERS__MAX_COLUMNS" in str(out["message"]) and "已跳过该文件" in str(out["message"])
+
+
+def test_xlsx_declared_dimension_is_ignored(tmp_path: Path) -> None:
+    """The same declaration over a small table: the table is read, nothing else is made up."""
+    path = make_xlsx_dimension_bomb(tmp_path / "declared.xlsx", last_cell=False)
+    out = parse_in_child(path)
+    assert out["ok"] is True and out["columns"] == ["企业", "奖励"] and out["records"] == 1, out
+    assert out["peak_mb"] < RSS_BUDGET_MB, out  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("cap", "make", "setting"),
+    [
+        ({"max_rows": 5}, lambda p: make_xlsx(p, [["企业", "奖励"]] + [[f"企业{i}", "1"] for i in range(10)]),
+         "ZHICE_READERS__MAX_ROWS"),
+        ({"max_columns": 8}, lambda p: make_wide_xlsx(p, 9), "ZHICE_READERS__MAX_COLUMNS"),
+        ({"max_cells": 20}, lambda p: make_wide_xlsx(p, 5, rows=4), "ZHICE_READERS__MAX_CELLS"),
+        ({"max_rows": 5}, lambda p: make_csv(p.with_suffix(".csv"), [], [["a", "b"]] + [["1", "2"]] * 10),
+         "ZHICE_READERS__MAX_ROWS"),
+        ({"max_cells": 5}, lambda p: make_docx(p.with_suffix(".docx"), ["表"], table=[["a", "b"]] * 4),
+         "ZHICE_READERS__MAX_CELLS"),
+        ({"max_pages": 1}, lambda p: make_chinese_pdf(p.with_suffix(".pdf"), SAMPLE_PDF_PAGES),
+         "ZHICE_READERS__MAX_PAGES"),
+        ({"max_unzipped_mb": 1}, lambda p: make_zip_bomb(p.with_suffix(".docx"), inflated_mb=2),
+         "ZHICE_READERS__MAX_UNZIPPED_MB"),
+        ({"max_unzipped_mb": 1}, lambda p: make_zip_bomb(p, "xl/worksheets/sheet1.xml", inflated_mb=2),
+         "ZHICE_READERS__MAX_UNZIPPED_MB"),
+    ],
+)
+def test_a_file_over_a_reader_cap_is_refused_in_chinese(
+    tmp_path: Path, cap: dict[str, int], make: object, setting: str
+) -> None:
+    path = make(tmp_path / "over.xlsx")  # type: ignore[operator]
+    with pytest.raises(FileTooLarge) as info:
+        load_file(path, MAX, ReaderLimits(**cap))
+    message = str(info.value)
+    assert message.startswith(path.name + "：") and setting in message
+    assert "超过上限" in message and "已跳过该文件" in message
+
+
+def test_the_same_files_pass_under_the_default_caps(tmp_path: Path) -> None:
+    assert len(load_file(make_wide_xlsx(tmp_path / "wide.xlsx", 200), MAX).columns) == 200
+    assert load_file(make_chinese_pdf(tmp_path / "two.pdf", SAMPLE_PDF_PAGES), MAX).pages
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
+    bomb = make_zip_bomb(tmp_path / "bomb.docx", inflated_mb=300)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    out = parse_in_child(bomb)
+    assert out["error"] == "FileTooLarge" and "ZHICE_READERS__MAX_UNZIPPED_MB" in str(out["message"]), out
+    assert out["peak_mb"] < 200, out  # type: ignore[operator]
+
+
+# ---------------------------------------------------------------- tables kept as records
+
+
+def test_every_sheet_of_a_workbook_is_read_with_its_name(tmp_path: Path) -> None:
+    path = make_xlsx_sheets(
+        tmp_path / "两省名单.xlsx",
+        {
+            "甲省": [["甲省智能工厂名单（2025年）"], ["（测试用）"], ["序号", "企业名称", "等级"],
+                   [1, "甲一公司", "智能工厂"], [2, "甲二公司", "数字化车间"], ["注：本表为测试数据。"]],
+            "乙省": [["乙省智能工厂名单（2025年）"], ["序号", "企业名称", "等级"], [1, "乙一公司", "智能工厂"]],
+            "空表": [],
+        },
+        merge_title=True,
+    )
+    loaded = load_file(path, MAX)
+    assert [t.name for t in loaded.tables] == ["甲省", "乙省"]
+    first, second = loaded.tables
+    assert first.columns == second.columns == ["序号", "企业名称", "等级"]
+    assert first.records == [{"序号": "1", "企业名称": "甲一公司", "等级": "智能工厂"},
+                             {"序号": "2", "企业名称": "甲二公司", "等级": "数字化车间"}]
+    assert first.notes == ["甲省智能工厂名单（2025年）", "（测试用）", "注：本表为测试数据。"]
+    assert second.records == [{"序号": "1", "企业名称": "乙一公司", "等级": "智能工厂"}]
+    assert len(loaded.records) == 3
+    assert "title" not in loaded.header  # two sheets, two titles: neither names the file
+
+
+def test_one_sheet_title_row_names_the_file(tmp_path: Path) -> None:
+    path = make_xlsx_sheets(tmp_path / "x.xlsx", {"S": [["丙市名单"], ["企业", "等级"], ["丙公司", "智能工厂"]]})
+    loaded = load_file(path, MAX)
+    assert loaded.header == {"title": "丙市名单"} and loaded.records == [{"企业": "丙公司", "等级": "智能工厂"}]
+
+
+def test_docx_table_becomes_records_row_by_row(tmp_path: Path) -> None:
+    from assistant.settings import Settings
+    from ingest.pipeline import build_chunks
+
+    path = make_docx_with_tables(tmp_path / "奖补.docx", [
+        "第一章 总则",
+        "第六条 奖励标准见下表。",
+        [["等级", "条件", "奖励金额"], ["基础级", "投资不低于500万元", "20万元"], ["先进级", "投资不低于2000万元", "100万元"]],
+        "第七条 同一企业不重复享受。",
+    ])
+    chunks = build_chunks(load_file(path, MAX), "d", str(path), Settings(_env_file=None))  # type: ignore[call-arg]
+    rows = [c for c in chunks if c.record]
+    assert [c.record for c in rows] == [
+        {"等级": "基础级", "条件": "投资不低于500万元", "奖励金额": "20万元"},
+        {"等级": "先进级", "条件": "投资不低于2000万元", "奖励金额": "100万元"},
+    ]
+    assert rows[1].section.endswith("第六条 > 先进级")
+    assert "等级：先进级；条件：投资不低于2000万元；奖励金额：100万元" in rows[1].text
+    assert any("第七条 同一企业不重复享受。" in c.text and not c.record for c in chunks)
+
+
+def test_workbook_rows_carry_their_sheet(tmp_path: Path) -> None:
+    from assistant.settings import Settings
+    from ingest.pipeline import build_chunks
+
+    path = make_xlsx_sheets(tmp_path / "两表.xlsx", {"甲省": [["企业", "等级"], ["甲公司", "智能工厂"]],
+                                                  "乙省": [["企业", "等级"], ["乙公司", "数字化车间"]]})
+    chunks = build_chunks(load_file(path, MAX), "d", str(path), Settings(_env_file=None))  # type: ignore[call-arg]
+    assert [(c.sheet, c.section, c.record["企业"]) for c in chunks] == [("甲省", "甲省 > 第1行", "甲公司"),
+                                                                       ("乙省", "乙省 > 第1行", "乙公司")]
+    assert chunks[1].to_metadata()["sheet"] == "乙省"
+
+
+def test_too_many_chunks_is_refused(tmp_path: Path) -> None:
+    from assistant.settings import ReaderLimits, Settings
+    from ingest.pipeline import build_chunks
+
+    path = make_csv(tmp_path / "many.csv", [], [["企业"]] + [[f"企业{i}"] for i in range(30)])
+    settings = Settings(_env_file=None, readers=ReaderLimits(max_chunks=10))  # type: ignore[call-arg]
+    with pytest.raises(FileTooLarge, match="ZHICE_READERS__MAX_CHUNKS"):
+        build_chunks(load_file(path, MAX), "d", str(path), settings)
