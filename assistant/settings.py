@@ -28,6 +28,34 @@ class ChunkingSettings(BaseModel):
         return self
 
 
+class ReaderLimits(BaseModel):
+    """Caps that bound what one file may cost to read; a file over any of them is skipped with a message.
+
+    The defaults sit far above any real policy file and far below what exhausts a 2-core, few-GB server.
+    """
+
+    max_pages: int = Field(
+        2000, ge=1, description="PDF pages per file (the largest 汇编 seen has about 1,000; a 100k-page PDF is an attack)."
+    )
+    max_rows: int = Field(100_000, ge=1, description="Rows per sheet of a CSV/XLSX (a national list has a few thousand).")
+    max_columns: int = Field(256, ge=1, description="Columns per table (the old Excel limit; case lists have under 20).")
+    max_cells: int = Field(
+        1_000_000, ge=1, description="Non-empty cells per file, all sheets and Word tables together."
+    )
+    max_unzipped_mb: float = Field(
+        64.0, gt=0, description="Uncompressed size of a DOCX/XLSX package (members together; the declared size is "
+        "what zip reads, so a compressed bomb is refused before it is inflated)."
+    )
+    max_zip_members: int = Field(
+        5000, ge=1, description="Members of a DOCX/XLSX package (a document has tens; a sheet-per-row workbook hundreds)."
+    )
+    max_chunks: int = Field(20_000, ge=1, description="Chunks per file (about 7 million characters of Chinese).")
+
+    @property
+    def max_unzipped_bytes(self) -> int:
+        return int(self.max_unzipped_mb * 1024 * 1024)
+
+
 class RetrievalSettings(BaseModel):
     k: int = Field(6, description="Evidence passages handed to the composer.")
     candidates: int = Field(30, description="Candidates each retriever (dense, BM25) contributes before fusion.")
@@ -70,6 +98,7 @@ class Settings(BaseSettings):
     )
     max_file_mb: float = Field(50.0, description="Files larger than this are skipped by ingest and refused on upload.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunk sizes.")
+    readers: ReaderLimits = Field(default_factory=ReaderLimits, description="Caps on what one file may cost to read.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval knobs.")
     # ZHICE_LLM_BASE_URL etc. (single underscore) are accepted too, as the docs promise.
     llm_base_url: str = Field("", description="Alias of llm.base_url.")
