@@ -15,6 +15,8 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import guard
+from assistant.answer.scope import scope_for
+from assistant.answer.understand import Question, understand
 from assistant.citations import format_evidence, verify
 from assistant.compose import Composer, join_compositions
 from assistant.condense import condense, terms_of
@@ -22,13 +24,10 @@ from assistant.domain import Answer, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
 from assistant.prompts import Prompts
-from assistant.retrieval import Filters, retrieve, retrieve_per_region, wants_comparison
-from ingest.metadata import find_regions
+from assistant.retrieval import Filters, retrieve, retrieve_per_region
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]  # (user, assistant) turns
-_EVERY_PLACE = re.compile(r"各地|各省|各市|各地区|地方之间|不同地区"
-                          r"|哪些地方|哪些省|哪些城市|other provinces|each province")
 # Given a question and its evidence, a hook may answer on its own (the eligibility engine does).
 Hook = Callable[[str, list[Chunk]], Answer | None]
 
@@ -72,8 +71,14 @@ class Assistant:
             yield refusal
             return
         standalone = self._condense(question, history or ())
+        q = understand(standalone)
+        missing = self._no_local_documents(q, flt)
+        if missing is not None:
+            yield from _pieces(missing.answer)
+            yield replace(missing, question=question)
+            return
         t1 = time.perf_counter()
-        evidence, compare = self._evidence(standalone, flt)
+        evidence, compare = self._evidence(q, flt)
         t2 = time.perf_counter()
         hooked = next((a for hook in self.hooks if (a := hook(standalone, evidence)) is not None), None)
         if hooked is not None:
@@ -96,14 +101,20 @@ class Assistant:
             return Answer(guard.REFUSAL_OUT_OF_DOMAIN, refused=True, question=question)
         return None
 
-    def _evidence(self, standalone: str, flt: Filters) -> tuple[list[Chunk], bool]:
+    def _evidence(self, q: Question, flt: Filters) -> tuple[list[Chunk], bool]:
         """The evidence passages, and whether the question compares places or documents."""
-        regions = [] if flt.region else find_regions(standalone)
-        if not regions and not flt.region and _EVERY_PLACE.search(standalone):
+        standalone = q.text
+        regions = [] if flt.region else list(q.compared)
+        if not regions and not flt.region and q.every_place:
             regions = self.kb.local_regions()  # "各地…有什么不同": every place the index has rules for
-        compare = wants_comparison(standalone) or len(regions) >= 2
+        compare = q.compare or len(regions) >= 2
         k = self.kb.settings.retrieval.k + (2 if compare else 0)
         parts = sub_questions(standalone)
+        prefer = None
+        if q.scope is not None and not flt.region and not flt.regions:
+            scope = scope_for(q.region, self.kb.indexed_regions())
+            flt = replace(flt, regions=scope.regions)
+            prefer = scope.prefer()
         if len(regions) >= 2:
             hits = retrieve_per_region(self.kb, standalone, regions, max(2, k // len(regions)), flt)
         elif len(parts) >= 2:  # "…哪个平台？这个平台是哪家单位的？": evidence for each part, interleaved
@@ -111,11 +122,30 @@ class Assistant:
             for p in parts:
                 # "这个平台" names what the previous part's best passage found: search for that
                 found = lists[-1][0].chunk.text if lists and lists[-1] else ""
-                lists.append(retrieve(self.kb, resolve_reference(p, found), max(2, k // len(parts) + 1), flt))
+                lists.append(retrieve(self.kb, resolve_reference(p, found), max(2, k // len(parts) + 1), flt,
+                                      prefer=prefer))
             hits = _interleave(lists, k)
         else:
-            hits = retrieve(self.kb, standalone, k, flt, compare=compare)
+            hits = retrieve(self.kb, standalone, k, flt, compare=compare, prefer=prefer)
         return [h.chunk for h in hits], compare
+
+    def _no_local_documents(self, q: Question, flt: Filters) -> Answer | None:
+        """A question about a place the index has no documents of (nor of its province or cities):
+        say so instead of quoting another place's rules."""
+        if q.scope is None or q.national or flt.region or flt.regions or q.compared:
+            return None
+        indexed = self.kb.indexed_regions()
+        if scope_for(q.region, indexed).has_local:
+            return None
+        name = q.scope.name
+        have = "、".join(r for r in self.kb.local_regions()[:12])
+        text = (f"知识库中没有{name}（及其所属省份、下辖市县）的政策文件，因此无法回答{name}的具体规定（文件未提及）。"
+                + (f"目前收录的地方文件来自：{have}。" if have else "")
+                + f"如需查询，请在“知识库”中上传{name}的相关文件。")
+        if guard.is_english(q.text):
+            text = (f"The knowledge base holds no documents of {name} (nor of its province or cities), so it does not "
+                    f"specify {name}'s rules (文件未提及). Upload {name}'s documents to ask about them.")
+        return Answer(text, refused=False, mode="extractive")
 
     def _compose(self, question: str, standalone: str, evidence: list[Chunk],
                  compare: bool) -> Generator[str, None, Answer]:

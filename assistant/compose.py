@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.answer.understand import understand
 from assistant.citations import source_label
 from assistant.domain import Chunk
 from assistant.figures import FIGURES, KIND_WORDS, asked_figure, has_figure
@@ -18,7 +19,6 @@ from assistant.lexical import expand_query, field_terms, tokenize
 from assistant.retrieval import ROW_SEPARATOR
 from ingest.chunking import split_sentences
 from ingest.cleaning import normalize_for_match
-from ingest.metadata import find_region
 
 _LIST = re.compile(r"哪些|哪几|包括|包含|有什么|什么样|列出|名单|\bwhich\b|\bwhat are\b|\blist\b")
 _PROCESS = re.compile(r"流程|程序|步骤|怎么申报|如何申报|怎样申报|申报路径|怎么认定|如何认定|\bprocedure\b|\bprocess\b|\bsteps\b")
@@ -30,6 +30,7 @@ _DEADLINE_Q = re.compile(r"截止|deadline", re.I)
 _DEADLINE_S = re.compile(r"截止|截至|之前|前完成|前推荐|前报|日前|月底前|前提交|前申报")
 _PURPOSE = re.compile(r"奖|补|资助|贴息")
 _ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)])([^。：:\n]{2,30})[。：:]", re.M)
+RULE_KINDS = ("policy", "local_policy")
 _GENERIC_TERMS = {"智能制造", "工信部", "工业和信息化部", "工信厅", "十四五", "新一代信息技术", "成熟度", "能力成熟度"}
 _SKIP_COLUMNS = re.compile(r"url|note|备注|来源|依据|source|序号|^year$|年份|status|状态", re.IGNORECASE)
 MAX_SENTENCES = 3
@@ -46,7 +47,12 @@ LIST_BUDGET_CHARS = 500
 MAX_COMPARE_DOCS = 6
 COMPARE_MIN_SHARE = 0.6
 ENUM_MIN_SHARE = 0.25
-DISCRIMINATIVE_IDF = 1.5  # a word in most chunks (智能, 企业) does not single out rows
+DISCRIMINATIVE_IDF = 1.5
+LEAD_WEIGHT = 0.8
+SUBJECT_MISMATCH = 0.3  # a clause naming only other titles (智能工厂 when 数字化车间 was asked) is rarely the answer
+# what titles of honour and supported projects are called: a few characters before one of these heads
+# (数字化车间, 示范工厂, 5G工厂, 智能化改造项目); two characters before the head tell them apart
+_SUBJECT_HEAD = re.compile(r"(?=([\u4e00-\u9fa5A-Za-z0-9]{2})(工厂|车间|生产线|产线|场景|项目))")  # a term in the clause's opening sentence counts nearly as if in the item itself  # a word in most chunks (智能, 企业) does not single out rows
 
 
 @dataclass(frozen=True)
@@ -140,21 +146,31 @@ class Composer:
         wants_conditions = bool(_CONDITION_Q.search(question.lower()))
         wants_steps = bool(_PROCESS.search(question))
         out = []
+        asked_subjects = _subjects(normalize_for_match(question))
         for i, c in enumerate(evidence):
             context = normalize_for_match(c.doc.title + c.section)
             # a table row is one statement; its cells are not sentences
             pieces = c.text.split(ROW_SEPARATOR) if c.record else split_sentences(c.text)
             rows = {r.text: r for r in self._doc_chunks(c.doc.doc_id) if r.record} if c.record else {}
+            lead = ""  # the clause's opening sentence ("申报数字化车间，…还应达到以下标准：") governs its items
             for s in pieces:
                 ns = normalize_for_match(s)
+                if ns.endswith(("：", ":")):
+                    lead = ns
                 if len(ns) < 4:
                     continue
                 covered = frozenset(t for t in weights if t in ns)
-                in_ctx = frozenset(t for t in weights if t in context) - covered
-                score = (sum(weights[t] for t in covered) + 0.5 * sum(weights[t] for t in in_ctx)) / total
+                in_lead = frozenset(t for t in weights if t in lead) - covered
+                in_ctx = frozenset(t for t in weights if t in context) - covered - in_lead
+                score = (sum(weights[t] for t in covered) + LEAD_WEIGHT * sum(weights[t] for t in in_lead)
+                         + 0.5 * sum(weights[t] for t in in_ctx)) / total
+                in_ctx = in_ctx | in_lead
                 score += 0.08 / (i + 1)
                 score -= LENGTH_PENALTY * len(ns) / 100  # at equal coverage, the sentence that says less else
                 row = rows.get(s)
+                said = _subjects(ns + lead + _last_heading(c.section))
+                if asked_subjects and said and not (said & asked_subjects):
+                    score -= SUBJECT_MISMATCH  # the clause is about another title or project than the one asked
                 if kind and has_figure(kind, s, row or c):
                     score += 0.25
                 if wants_conditions and _CONDITION_S.search(s):
@@ -177,8 +193,10 @@ class Composer:
 
         The document title does not count: a register *about* 示范工厂 may quote an unrelated figure.
         """
-        # the clause's own headings, not a compilation's title above them ("…数字化车间/智能工厂认定管理办法")
-        hay = normalize_for_match(" ".join(c.section.split(" > ")[-2:]) + c.text)
+        # a rule document's headings (its own title included) name what its clauses are about; a register's
+        # or compilation's do not: only the clause's own headings count there
+        headings = c.doc.title + c.section if c.doc.kind in RULE_KINDS else " ".join(c.section.split(" > ")[-2:])
+        hay = normalize_for_match(headings + c.text)
         if region and c.doc.region not in (region, "全国", "") and region not in hay:
             return False
         years = set(_YEAR.findall(question))
@@ -200,7 +218,7 @@ class Composer:
             return Composition(self._say(english, "no_evidence", question), [], True)
         if kind:
             focus = self._focus(question)
-            region, _ = find_region(question)
+            region = understand(question).region
             with_fig = [s for s in sents if has_figure(kind, s.text, s.row or evidence[s.idx])
                         and self._about_subject(s.row or evidence[s.idx], s.text, focus, region, question, kind)]
             if not with_fig:
@@ -392,6 +410,15 @@ class Composer:
         if note:
             text += f"\n（说明：该名单{note[:60]}，结果可能不全。）"
         return Composition(text, chunks)
+
+
+def _subjects(normed: str) -> frozenset[str]:
+    """The titles and project kinds a text names, each as two characters plus its head (字化车间, 改造项目)."""
+    return frozenset(a + b for a, b in _SUBJECT_HEAD.findall(normed))
+
+
+def _last_heading(section: str) -> str:
+    return normalize_for_match(section.split(" > ")[-1]) if section else ""
 
 
 def _display_columns(rows: Sequence[Chunk]) -> list[str]:

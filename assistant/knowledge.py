@@ -124,6 +124,10 @@ class KnowledgeBase:
             "store": self.settings.chroma_url or str(self.settings.chroma_dir),
         }
 
+    def indexed_regions(self) -> set[str]:
+        """The region of every indexed document (national and unknown included)."""
+        return {cs[0].doc.region for cs in self.snapshot.by_doc.values()}
+
     def local_regions(self) -> list[str]:
         """Provinces and cities that have local documents in the index, in a stable order."""
         regions = {cs[0].doc.region for cs in self.snapshot.by_doc.values()

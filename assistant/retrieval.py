@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -27,13 +28,14 @@ class Filters:
     issuer: str = ""
     doc_id: str = ""
     authority: str = ""
+    regions: tuple[str, ...] = ()  # any of these regions (a place's scope: itself, its province, its cities)
 
     @staticmethod
     def from_dict(d: dict[str, Any] | None) -> Filters:
         """Validated filters; unknown keys or values raise BadInput naming them."""
         if not d:
             return Filters()
-        allowed = {f.name for f in fields(Filters)}
+        allowed = {f.name for f in fields(Filters)} - {"regions"}  # regions is set by question analysis
         unknown = set(d) - allowed
         if unknown:
             raise BadInput(f"unknown filter(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -57,6 +59,8 @@ class Filters:
             {k: v} for k, v in (("kind", self.kind), ("region", self.region), ("level", self.level),
                                 ("year", self.year), ("doc_id", self.doc_id), ("authority", self.authority)) if v
         ]
+        if self.regions:
+            conds.append({"region": {"$in": list(self.regions)}})
         if not conds:
             return None
         return conds[0] if len(conds) == 1 else {"$and": conds}
@@ -66,6 +70,7 @@ class Filters:
         return all((
             not self.kind or d.kind == self.kind,
             not self.region or d.region == self.region,
+            not self.regions or d.region in self.regions,
             not self.level or d.level == self.level,
             not self.year or d.year == self.year,
             not self.doc_id or d.doc_id == self.doc_id,
@@ -79,7 +84,8 @@ def wants_comparison(question: str) -> bool:
 
 
 def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = None,
-             compare: bool | None = None, vector: list[float] | None = None) -> list[SearchHit]:
+             compare: bool | None = None, vector: list[float] | None = None,
+             prefer: Callable[[Chunk], float] | None = None) -> list[SearchHit]:
     """The top `k` evidence passages for `query`.
 
     Args:
@@ -89,6 +95,8 @@ def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = No
         filters: metadata filters.
         compare: spread the passages over documents; None decides from the wording.
         vector: the query's embedding, when the caller has it already.
+        prefer: a factor (≤ 1) on each passage's fused score, e.g. the asked place's own documents
+            over its province's and the national ones.
     """
     filters = filters or Filters()
     cfg = kb.settings.retrieval
@@ -111,6 +119,8 @@ def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = No
     for cid in fused:
         if snap.chunks[cid].doc.authority == "summary":
             fused[cid] *= SUMMARY_FACTOR
+        if prefer is not None:
+            fused[cid] *= prefer(snap.chunks[cid])
     order = sorted(fused, key=lambda c: -fused[c])
     hits = [SearchHit(snap.chunks[c], fused[c], ranks[c][0], ranks[c][1]) for c in order]
     hits = merge_neighbours(hits)

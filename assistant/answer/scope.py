@@ -1,0 +1,62 @@
+"""Which documents a question about a place may be answered from, and in what order of preference.
+
+A question about 宁波 is answered from 宁波's own documents first, then 浙江's (the province's rules
+apply to its cities), then national ones; a question about 浙江 also reads its cities' documents.
+A place with no document of its own, of its province or of its cities has nothing local to quote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from assistant.core import gazetteer
+from assistant.core.gazetteer import NATIONAL
+from assistant.domain import Chunk
+
+# factors on the fused retrieval score (chosen on the dev2 build half): the asked place's own text
+# first; its province's or cities' rules nearly as relevant; national text only when nothing local fits
+OWN_PLACE = 1.0
+RELATED_PLACE = 0.9
+NATIONAL_TEXT = 0.7
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The regions a place-scoped question may draw on."""
+
+    place: str  # the asked region (short form)
+    own: frozenset[str]  # the place itself
+    related: frozenset[str]  # its province, its cities and counties that have documents
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every region value retrieval may return, national text included."""
+        return tuple(sorted(self.own | self.related)) + (NATIONAL, "")
+
+    @property
+    def has_local(self) -> bool:
+        return bool(self.own or self.related)
+
+    def prefer(self) -> Callable[[Chunk], float]:
+        def factor(c: Chunk) -> float:
+            if c.doc.region in self.own:
+                return OWN_PLACE
+            if c.doc.region in self.related:
+                return RELATED_PLACE
+            return NATIONAL_TEXT
+
+        return factor
+
+
+def scope_for(place: str, indexed_regions: Iterable[str]) -> Scope:
+    """The scope of `place` over the regions that have documents in the index."""
+    own, related = set(), set()
+    for r in indexed_regions:
+        if not r or r == NATIONAL:
+            continue
+        if r == place:
+            own.add(r)
+        elif gazetteer.covers(r, place) or gazetteer.covers(place, r):
+            related.add(r)
+    return Scope(place, frozenset(own), frozenset(related))

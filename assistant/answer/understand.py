@@ -1,0 +1,76 @@
+"""Question analysis: which places, levels and years a question is about, and whether it compares.
+
+Places come from the gazetteer (every province, city and county, Chinese or romanised), never from
+a list of the places the corpus happens to cover. Named places that nest (成都 in 四川, 宁波 in 浙江)
+are one scope, the most specific; places that do not nest are compared side by side.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.core import gazetteer
+from assistant.core.gazetteer import Place
+
+# words that ask for several places or documents side by side
+_COMPARE = re.compile(r"各地|各省|各市|对比|比较|区别|不同|差异|分别|哪些地方|哪些省|哪些城市|哪些地区|side by side|compare|differ",
+                      re.IGNORECASE)
+_EVERY_PLACE = re.compile(r"各地|各省|各市|各地区|地方之间|不同地区|哪些地方|哪些省|哪些城市|other provinces|each province",
+                          re.IGNORECASE)
+# the question is about national rules wherever the asker is ("在陕西申报国家级示范工厂")
+_NATIONAL = re.compile(r"国家级|全国|国家|工信部|工业和信息化部|national|\bMIIT\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+@dataclass(frozen=True)
+class Question:
+    """What retrieval and composition need to know about a question."""
+
+    text: str
+    places: tuple[Place, ...]  # every place named, in order of mention
+    scope: Place | None  # the one place the question is about, when the named places nest
+    compared: tuple[str, ...]  # region values to set side by side (two or more places that do not nest)
+    every_place: bool  # "各地…有什么不同": every place the index has rules for
+    national: bool  # asks about national rules
+    years: tuple[int, ...]
+    compare: bool  # wants documents side by side
+
+    @property
+    def region(self) -> str:
+        """The scope's region value (a county's is its city's), or ""."""
+        return self.scope.region if self.scope else ""
+
+
+def understand(text: str) -> Question:
+    """Analyse a (standalone) question."""
+    places = tuple(gazetteer.places_in(text))
+    scope, compared = _scope(places)
+    compare = bool(_COMPARE.search(text)) or len(compared) >= 2
+    return Question(
+        text=text,
+        places=places,
+        scope=scope,
+        compared=compared,
+        every_place=not places and bool(_EVERY_PLACE.search(text)),
+        national=bool(_NATIONAL.search(text)),
+        years=tuple(int(y) for y in _YEAR.findall(text)),
+        compare=compare,
+    )
+
+
+def _scope(places: tuple[Place, ...]) -> tuple[Place | None, tuple[str, ...]]:
+    """One scope when every named place lies on one line of containment, else the places to compare."""
+    if not places:
+        return None, ()
+    regions = list(dict.fromkeys(p.region for p in places))
+    innermost = max(places, key=lambda p: _depth(p))
+    if all(p == innermost or gazetteer.covers(p.short, innermost.short) or gazetteer.covers(p.region, innermost.region)
+           for p in places):
+        return innermost, ()
+    # places that nest inside another named place are that place's detail (浙江、宁波 → 浙江 and 宁波 both stay)
+    return None, tuple(regions)
+
+
+def _depth(p: Place) -> int:
+    return {"province": 0, "city": 1, "county": 2}[p.level]

@@ -1,0 +1,38 @@
+"""Question analysis on purpose-made questions (no index)."""
+
+import pytest
+
+from assistant.answer.understand import understand
+
+
+@pytest.mark.parametrize("question, scope, compared", [
+    ("浙江智能工厂的拟认定名单公示多久？", "浙江", ()),
+    ("我们是宁波的规上企业，浙江省级数字化车间奖励多少？", "宁波", ()),
+    ("How much does Chengdu add on top of Sichuan's provincial reward?", "成都", ()),
+    ("佛山顺德一个车间能拿多少奖励？", "佛山", ()),  # a county counts as its city
+    ("对比一下吉林、重庆和江苏对智能工厂补助的封顶金额", None, ("吉林", "重庆", "江苏")),
+    ("示范工厂的建设期多长？", None, ()),
+])
+def test_scope_and_comparison(question, scope, compared):
+    q = understand(question)
+    assert q.region == (scope or "")
+    assert q.compared == compared
+    assert q.compare == bool(compared) or "对比" in question
+
+
+def test_every_place_years_and_national():
+    q = understand("各地对2025年智能工厂的奖补有什么不同？")
+    assert q.every_place and q.compare and q.years == (2025,)
+    assert understand("在陕西申报国家级示范工厂要什么条件").national
+
+
+def test_scope_of_a_place_over_the_indexed_regions():
+    from assistant.answer.scope import NATIONAL_TEXT, OWN_PLACE, RELATED_PLACE, scope_for
+
+    indexed = ["浙江", "宁波", "江苏", "全国", "武汉"]
+    s = scope_for("宁波", indexed)
+    assert s.own == {"宁波"} and s.related == {"浙江"} and "全国" in s.regions
+    assert scope_for("浙江", indexed).related == {"宁波"}
+    assert scope_for("湖北", indexed).related == {"武汉"}  # a province question reads its cities' documents
+    assert not scope_for("陕西", indexed).has_local
+    assert OWN_PLACE > RELATED_PLACE > NATIONAL_TEXT
