@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import logging
 import shutil
@@ -32,6 +33,7 @@ DEFAULT_GOLD = (SHARED / "evals" / "dev2.jsonl", SHARED / "evals" / "dev.jsonl",
 DEFAULT_SPLIT = EVALS / "dev2_split.json"
 MANIFEST = "eval-manifest.json"
 BASELINE_VECTORS = "baseline-vectors.json"
+INGEST_PACKAGES = ("ingest", "assistant.core")  # what turns files into chunks and their metadata
 FOLDER_NOTES = {"README.md", "readme.md", "MANIFEST.md"}  # descriptions of a folder, not documents
 
 
@@ -65,11 +67,26 @@ def corpus_files(folders: list[Path]) -> list[Path]:
     return files
 
 
-def fingerprint(files: list[Path], settings: Settings) -> str:
-    """What the index depends on: every file's content, the chunking and the embedder."""
+def fingerprint(files: list[Path]) -> str:
+    """The documents the index holds: every file's name and content."""
     h = hashlib.sha256()
     for f in files:
         h.update(f.name.encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def pipeline_fingerprint(settings: Settings) -> str:
+    """How the documents were turned into chunks: the ingest code, the chunking settings and the embedder.
+
+    Ingest skips files whose content it has seen, so a change here needs a fresh index, not an update.
+    """
+    h = hashlib.sha256()
+    for package in INGEST_PACKAGES:
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            for f in sorted(Path(folder).rglob("*")):
+                if f.is_file() and f.suffix in (".py", ".txt", ".tsv", ".yaml", ".json") and "__pycache__" not in f.parts:
+                    h.update(str(f.relative_to(folder)).encode() + b"\0" + f.read_bytes())
     h.update(json.dumps([settings.chunking.model_dump(), settings.embedder, settings.embed_model],
                         sort_keys=True, default=str).encode())
     return h.hexdigest()
@@ -80,30 +97,40 @@ def eval_settings(settings: Settings, index_dir: Path) -> Settings:
     return settings.model_copy(update={"data_dir": index_dir, "chroma_url": ""})
 
 
-def ensure_index(settings: Settings, folders: list[Path], index_dir: Path, rebuild: bool) -> bool:
-    """Ingest `folders` into `index_dir` unless its manifest matches; True when it was (re)built."""
+def ensure_index(settings: Settings, folders: list[Path], index_dir: Path, rebuild: bool) -> str:
+    """Make `index_dir` hold `folders` as the current code chunks them; says whether it was reused, updated or built.
+
+    Same files and pipeline: reused. Files changed: an incremental ingest with sync. Pipeline changed
+    (ingest code, chunking, embedder) or `rebuild`: the eval index is deleted and built again.
+    """
     if index_dir.resolve() == settings.data_dir.resolve():
         raise BadInput(f"--index-dir {index_dir} is the user's data dir; the eval needs an index of its own")
     manifest = index_dir / MANIFEST
-    if rebuild and index_dir.exists():
+    files = corpus_files(folders)
+    stamp = {"files": fingerprint(files), "pipeline": pipeline_fingerprint(settings)}
+    old = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+    if not rebuild and old.get("files") == stamp["files"] and old.get("pipeline") == stamp["pipeline"]:
+        return "reused"
+    fresh = rebuild or (bool(old) and old.get("pipeline") != stamp["pipeline"])
+    if fresh and index_dir.exists():
         if not manifest.is_file() and any(index_dir.iterdir()):
             raise BadInput(f"{index_dir} holds no {MANIFEST}: not an eval index, not deleting it; pick another "
                            "--index-dir")
+        cache = index_dir / BASELINE_VECTORS  # the plain recipe's vectors do not depend on our pipeline: kept
+        saved = cache.read_bytes() if cache.is_file() else None
         shutil.rmtree(index_dir)
-    files = corpus_files(folders)
-    stamp = fingerprint(files, settings)
-    if manifest.is_file() and json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint") == stamp:
-        return False
+        if saved is not None:
+            index_dir.mkdir(parents=True)
+            cache.write_bytes(saved)
     from assistant.wiring import build_knowledge_base
 
     kb = build_knowledge_base(eval_settings(settings, index_dir))
     report = kb.ingest(folders, sync=True)
     for skipped in getattr(report, "skipped", []):
         print(f"zhice eval: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
-    manifest.write_text(json.dumps({"fingerprint": stamp, "folders": [str(f) for f in folders],
-                                    "files": [str(f) for f in files]}, ensure_ascii=False, indent=1),
-                        encoding="utf-8")
-    return True
+    manifest.write_text(json.dumps({**stamp, "folders": [str(f) for f in folders], "files_list": [str(f) for f in files]},
+                                   ensure_ascii=False, indent=1), encoding="utf-8")
+    return "built" if fresh or not old else "updated"
 
 
 # ------------------------------------------------------------------ the run
@@ -135,7 +162,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     sets = [load_gold(g, split, args.split) for g in args.gold]
     index_dir: Path = args.index_dir or settings.data_dir / "eval-index"
     t0 = time.perf_counter()
-    built = ensure_index(settings, list(args.corpus), index_dir, args.rebuild)
+    state = ensure_index(settings, list(args.corpus), index_dir, args.rebuild)
     es = eval_settings(settings, index_dir)
     assistant = build_assistant(es)
     baseline = None
@@ -147,7 +174,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     about: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": _commit(),
         "corpus": " ".join(str(c) for c in args.corpus),
-        "index": f"{index_dir} ({'built' if built else 'reused'}; {t1 - t0:.0f} s to ready)",
+        "index": f"{index_dir} ({state}; {t1 - t0:.0f} s to ready)",
         "split": args.split or "both halves reported", "answers": "LLM" if settings.llm.enabled else "extractive",
         "run": f"{time.perf_counter() - t1:.0f} s",
     }
