@@ -134,14 +134,20 @@ class Assistant:
         say so instead of quoting another place's rules."""
         if q.scope is None or q.national or flt.region or flt.regions or q.compared:
             return None
-        indexed = self.kb.indexed_regions()
-        if scope_for(q.region, indexed).has_local:
+        scope = scope_for(q.region, self.kb.indexed_regions())
+        if scope.applies:
             return None
         name = q.scope.name
-        have = "、".join(r for r in self.kb.local_regions()[:12])
-        text = (f"知识库中没有{name}（及其所属省份、下辖市县）的政策文件，因此无法回答{name}的具体规定（文件未提及）。"
-                + (f"目前收录的地方文件来自：{have}。" if have else "")
-                + f"如需查询，请在“知识库”中上传{name}的相关文件。")
+        if scope.inner:  # only its cities' own rules: those are not the place's, and may be asked by name
+            parts = "、".join(sorted(scope.inner))
+            text = (f"知识库中没有{name}本级的政策文件，因此无法回答{name}本级的规定（文件未提及）。"
+                    f"知识库中有其下辖{parts}的文件，可直接询问，例如“{sorted(scope.inner)[0]}的相关规定是什么？”。"
+                    f"如需查询{name}本级的规定，请在“知识库”中上传相关文件。")
+        else:
+            have = "、".join(self.kb.local_regions()[:12])
+            text = (f"知识库中没有{name}（及其所属省份、下辖市县）的政策文件，因此无法回答{name}的具体规定（文件未提及）。"
+                    + (f"目前收录的地方文件来自：{have}。" if have else "")
+                    + f"如需查询，请在“知识库”中上传{name}的相关文件。")
         if guard.is_english(q.text):
             text = (f"The knowledge base holds no documents of {name} (nor of its province or cities), so it does not "
                     f"specify {name}'s rules (文件未提及). Upload {name}'s documents to ask about them.")

@@ -31,6 +31,7 @@ _DEADLINE_S = re.compile(r"截止|截至|之前|前完成|前推荐|前报|日�
 _PURPOSE = re.compile(r"奖|补|资助|贴息")
 _ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)])([^。：:\n]{2,30})[。：:]", re.M)
 RULE_KINDS = ("policy", "local_policy")
+_LOCAL_LEVEL = re.compile(r"省级|市级|县级|区级|本省|本市")
 _GENERIC_TERMS = {"智能制造", "工信部", "工业和信息化部", "工信厅", "十四五", "新一代信息技术", "成熟度", "能力成熟度"}
 _SKIP_COLUMNS = re.compile(r"url|note|备注|来源|依据|source|序号|^year$|年份|status|状态", re.IGNORECASE)
 MAX_SENTENCES = 3
@@ -199,6 +200,8 @@ class Composer:
         hay = normalize_for_match(headings + c.text)
         if region and c.doc.region not in (region, "全国", "") and region not in hay:
             return False
+        if region and c.doc.region in ("全国", "") and _LOCAL_LEVEL.search(question):
+            return False  # "厦门市级…" is not answered by a national figure
         years = set(_YEAR.findall(question))
         for text in (sentence, hay):  # asked about 2021: a sentence (or passage) of other years is not it
             if years and _YEAR.search(text) and not any(y in text for y in years):

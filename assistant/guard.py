@@ -19,18 +19,24 @@ _INJECTION = re.compile(
     r"|system prompt|your (instructions|prompt)|jailbreak|developer mode|pretend (to be|you are)|act as",
     re.IGNORECASE,
 )
-# words that put a question inside Zhice's field (industrial and manufacturing policy)
-_DOMAIN_ZH = (
-    "智能制造 制造 工厂 车间 产线 生产线 企业 公司 工信 经信 申报 申请 认定 奖补 补助 奖励 补贴 贴息 资金 政策 试点 示范 场景 "
-    "成熟度 数字化 智能化 网络化 技改 技术改造 智改数转 产业 工业 名单 揭榜 先行区 标准 专项 办法 细则 通知 方案 规划 文件 "
-    "条件 资格 法人 规上 规模以上 行业 装备 原材料 消费品 电子信息 评估 评审 复评 有效期 建设期 梯度 培育 卓越级 领航级 "
-    "先进级 基础级 专精特新 供应链 地方 省级 国家级 配套 案例 典型 推广 平台 信用 失信 文号 发文"
+# words that put a question inside Zhice's field (industrial and manufacturing policy) on their own
+_FIELD_ZH = (
+    "智能制造 制造 工厂 车间 产线 生产线 工信 经信 申报 认定 奖补 补助 奖励 补贴 贴息 试点 示范 场景 成熟度 数字化 "
+    "智能化 网络化 技改 技术改造 智改数转 产业 工业 揭榜 先行区 梯度 培育 卓越级 领航级 先进级 基础级 专精特新 首台套 "
+    "首批次 装备 原材料 消费品 电子信息 规上 规模以上 小巨人 高新技术企业 专项资金 政策"
 ).split()
-_DOMAIN_EN = (
+# words common in the field but also everywhere else ("公司年会…"): they count only when most of the
+# question's other words occur in the indexed documents too
+_COMMON_ZH = (
+    "企业 公司 申请 资金 名单 标准 专项 办法 细则 通知 方案 规划 文件 条件 资格 法人 行业 评估 评审 复评 有效期 建设期 "
+    "省级 国家级 市级 配套 案例 典型 推广 平台 信用 失信 文号 发文 地方 供应链"
+).split()
+_FIELD_EN = (
     "manufactur factory factories workshop plant pilot demonstration subsid grant reward policy policies scenario "
-    "maturity digital intelligent smart industr enterprise compan miit application apply eligib criteria "
-    "certif recogni province provincial national document regulation measure"
+    "maturity digital intelligent smart industr miit eligib certif recogni"
 ).split()
+_COMMON_EN = "enterprise compan application apply criteria province provincial national document regulation measure".split()
+COMMON_KNOWN_SHARE = 0.5  # with only common words, at least half the question's words must be the documents' own
 
 
 def is_injection(question: str) -> bool:
@@ -48,12 +54,15 @@ def in_domain(question: str, known: Callable[[str], bool] | None = None) -> bool
             ("相关单位需要定期提交什么材料？"), which a question about cooking never is.
     """
     q = unicodedata.normalize("NFKC", question).lower()
-    if any(w in q for w in _DOMAIN_ZH) or any(w in q for w in _DOMAIN_EN):
+    if any(w in q for w in _FIELD_ZH) or any(w in q for w in _FIELD_EN):
         return True
     if known is None:
         return False
     words = [t for t in tokenize(q) if len(t) >= 2 and not t.isdigit()]
-    return len(words) >= MIN_WORDS and sum(map(known, words)) >= KNOWN_SHARE * len(words)
+    share = sum(map(known, words)) / len(words) if words else 0.0
+    if any(w in q for w in _COMMON_ZH) or any(w in q for w in _COMMON_EN):
+        return share >= COMMON_KNOWN_SHARE
+    return len(words) >= MIN_WORDS and share >= KNOWN_SHARE
 
 
 def is_english(text: str) -> bool:

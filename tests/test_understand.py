@@ -31,8 +31,9 @@ def test_scope_of_a_place_over_the_indexed_regions():
 
     indexed = ["浙江", "宁波", "江苏", "全国", "武汉"]
     s = scope_for("宁波", indexed)
-    assert s.own == {"宁波"} and s.related == {"浙江"} and "全国" in s.regions
-    assert scope_for("浙江", indexed).related == {"宁波"}
-    assert scope_for("湖北", indexed).related == {"武汉"}  # a province question reads its cities' documents
+    assert s.own == {"宁波"} and s.covering == {"浙江"} and "全国" in s.regions and s.applies
+    assert scope_for("浙江", indexed).inner == {"宁波"}
+    hubei = scope_for("湖北", indexed)  # a province question reads its cities' documents, which are not its own rules
+    assert hubei.inner == {"武汉"} and hubei.has_local and not hubei.applies
     assert not scope_for("陕西", indexed).has_local
     assert OWN_PLACE > RELATED_PLACE > NATIONAL_TEXT

@@ -27,7 +27,12 @@ class Scope:
 
     place: str  # the asked region (short form)
     own: frozenset[str]  # the place itself
-    related: frozenset[str]  # its province, its cities and counties that have documents
+    covering: frozenset[str]  # the province (or city) the place belongs to: its rules apply to the place
+    inner: frozenset[str]  # the place's cities and counties: their rules are theirs, not the place's
+
+    @property
+    def related(self) -> frozenset[str]:
+        return self.covering | self.inner
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -36,7 +41,13 @@ class Scope:
 
     @property
     def has_local(self) -> bool:
+        """Some document of the place, of what it belongs to, or of its parts."""
         return bool(self.own or self.related)
+
+    @property
+    def applies(self) -> bool:
+        """Some document whose rules apply to the place itself (its own or its province's)."""
+        return bool(self.own or self.covering)
 
     def prefer(self) -> Callable[[Chunk], float]:
         def factor(c: Chunk) -> float:
@@ -51,12 +62,14 @@ class Scope:
 
 def scope_for(place: str, indexed_regions: Iterable[str]) -> Scope:
     """The scope of `place` over the regions that have documents in the index."""
-    own, related = set(), set()
+    own, covering, inner = set(), set(), set()
     for r in indexed_regions:
         if not r or r == NATIONAL:
             continue
         if r == place:
             own.add(r)
-        elif gazetteer.covers(r, place) or gazetteer.covers(place, r):
-            related.add(r)
-    return Scope(place, frozenset(own), frozenset(related))
+        elif gazetteer.covers(r, place):
+            covering.add(r)
+        elif gazetteer.covers(place, r):
+            inner.add(r)
+    return Scope(place, frozenset(own), frozenset(covering), frozenset(inner))

@@ -1,0 +1,18 @@
+"""Refusal: by the field's words and by the documents' own vocabulary, not by a list of programmes."""
+
+from assistant import guard
+
+KNOWN = {"首台套", "保险", "补偿", "公司", "环节", "相关", "单位", "定期", "提交", "材料"}.__contains__
+
+
+def test_field_questions_are_in_domain_even_about_unlisted_programmes():
+    assert guard.in_domain("首台套保险补偿怎么申请？", KNOWN)
+    assert guard.in_domain("贷款贴息的比例是多少？", KNOWN)
+    assert guard.in_domain("相关单位需要定期提交什么材料？", KNOWN)  # every word is the documents' own
+
+
+def test_common_words_alone_do_not_make_a_question_in_domain():
+    assert not guard.in_domain("公司年会抽奖环节有什么好玩的点子？", KNOWN)
+    assert not guard.in_domain("Excel里怎么把两列内容合并成一列？", KNOWN)
+    assert not guard.in_domain("今天上证指数收盘多少点？", KNOWN)
+    assert not guard.in_domain("Can you recommend a good hotel near Chengdu's high-speed railway station?", KNOWN)
