@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 HITS = ("hit@1", "hit@3", "hit@5", "hit@10")
-FAILED_SHOWN = 60  # answers longer than this many characters are cut in the list of failures
+FAILED_SHOWN = 140  # answers longer than this many characters are cut in the list of failures
 
 
 def _f(v: Any) -> str:
@@ -59,7 +59,12 @@ def kind_table(s: dict[str, Any]) -> list[str]:
         out.append(f"| {kind} | " + " | ".join(cells) + " |")
     o = z["overall"]
     out.append(f"\nhit@1 over {o['hit@1_n']} one-passage questions; hit@3/5/10 over {o['hit@k_n']} questions with "
-               "evidence (every group in the top k).")
+               "evidence (every group in the top k). " + (
+                   "Turns: Zhice's hit@k on the passages its answer step got (Answer.evidence, as many as it "
+                   "retrieves); the plain recipe's on its top 10 for the user turns so far, joined."
+                   if "conversations" in s else
+                   "Zhice's hit@k on Assistant.search(question, k=10); evidence_hit on the passages the answer "
+                   "step got."))
     return out
 
 
