@@ -14,6 +14,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from assistant.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Shorter keys fall to guessing even under the back-off on wrong keys (16 random characters are
+# about 95 bits; the red team's 300 guesses in 0.6 s would need longer than the universe).
+MIN_KEY_CHARS = 16
 
 
 class ChunkingSettings(BaseModel):
@@ -116,6 +119,29 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, description="Longer questions are refused with 422.")
     max_request_kb: int = Field(512, description="Largest JSON body accepted, in kB (uploads use max_file_mb).")
     cors_origins: str = Field("", description="Comma-separated origins allowed by CORS; empty disables CORS.")
+    max_history_turns: int = Field(
+        20, ge=0, description="Earlier turns accepted in `history` (and chat messages before the question); more → 422."
+    )
+    max_turn_chars: int = Field(8000, ge=1, description="Longest single history turn or chat message, in characters.")
+    max_history_chars: int = Field(32_000, ge=1, description="All history turns together, in characters.")
+    allowed_hosts: str = Field(
+        "127.0.0.1,localhost,::1",
+        description="Comma-separated Host names the server answers (against DNS rebinding); add the name or address "
+        "clients use when serving beyond loopback; * allows any.",
+    )
+    trusted_proxies: str = Field(
+        "", description="Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed; empty: the "
+        "connecting address is the client."
+    )
+    auth_failures_allowed: int = Field(
+        5, ge=1, description="Wrong keys or UI passwords per client per minute before back-off (each further "
+        "failure doubles the wait, up to 15 minutes)."
+    )
+    max_connections: int = Field(
+        64, ge=1, description="Concurrent connections served; more are answered 503 (idle ones must not exhaust "
+        "file descriptors)."
+    )
+    keep_alive_seconds: int = Field(5, ge=1, description="Idle keep-alive connections are closed after this long.")
 
     @model_validator(mode="after")
     def _resolve(self) -> Settings:
@@ -133,6 +159,11 @@ class Settings(BaseSettings):
             raise ConfigError(
                 "ZHICE_LLM_BASE_URL points at a remote endpoint but ZHICE_LLM_API_KEY is empty: set the key."
             )
+        short = [name for name, keys in (("ZHICE_API_KEYS", self.key_list), ("ZHICE_ADMIN_KEY", [self.admin_key.strip()]))
+                 if any(0 < len(k) < MIN_KEY_CHARS for k in keys)]
+        if short:
+            raise ConfigError(f"{' / '.join(short)}：密钥至少 {MIN_KEY_CHARS} 个字符；请换成更长的随机密钥"
+                              "（例如 `python -c 'import secrets; print(secrets.token_urlsafe(24))'`）")
         if self.embedder == "openai" and not (self.embed_url and self.embed_model):
             raise ConfigError("ZHICE_EMBEDDER=openai needs ZHICE_EMBED_URL and ZHICE_EMBED_MODEL.")
         return self
@@ -140,6 +171,11 @@ class Settings(BaseSettings):
     @property
     def key_list(self) -> list[str]:
         return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+
+    @staticmethod
+    def split_list(value: str) -> list[str]:
+        """A comma-separated setting as a list, blanks dropped."""
+        return [v.strip() for v in value.split(",") if v.strip()]
 
     @property
     def chroma_dir(self) -> Path:

@@ -25,7 +25,8 @@ from assistant.settings import Settings
 
 slow = pytest.mark.slow  # these start a real server over a real index
 
-USER, ADMIN = "user-key-1", "admin-key-1"
+USER, ADMIN = "user-key-1-abcdefghij", "admin-key-1-abcdefghij"  # keys need 16+ characters
+OTHER = "other-key-abcdefghij"
 QUESTION = "智能制造示范工厂的建设期是多长时间？"
 PLAN = """# 智能制造试点示范行动实施方案
 
@@ -78,18 +79,23 @@ def test_split_conversation_asks_the_last_user_turn() -> None:
         split_conversation([Message(role="system", content="s")])
 
 
+K1, K2, ADM = "k1-0123456789abcdef", "k2-0123456789abcdef", "adm-0123456789abcdef"
+
+
 @pytest.mark.parametrize(("keys", "admin", "key", "admin_route", "status"), [
     ("", "", "", True, None),            # nothing configured: open for loopback use
-    ("k1,k2", "adm", "k2", False, None),
-    ("k1,k2", "adm", "adm", False, None),  # the admin key also reads
-    ("k1,k2", "adm", "", False, 401),
-    ("k1,k2", "adm", "nope", False, 401),
-    ("k1,k2", "adm", "k1", True, 403),
-    ("k1,k2", "adm", "adm", True, None),
-    ("k1,k2", "adm", "nope", True, 401),
-    ("k1", "", "k1", True, 403),          # keys but no admin key: nobody may write
-    ("", "adm", "", False, None),         # only an admin key: reading stays open
-    ("", "adm", "", True, 401),
+    (f"{K1},{K2}", ADM, K2, False, None),
+    (f"{K1},{K2}", ADM, ADM, False, None),  # the admin key also reads
+    (f"{K1},{K2}", ADM, "", False, 401),
+    (f"{K1},{K2}", ADM, "nope", False, 401),
+    (f"{K1},{K2}", ADM, K1, True, 403),
+    (f"{K1},{K2}", ADM, ADM, True, None),
+    (f"{K1},{K2}", ADM, "nope", True, 401),
+    (K1, "", K1, True, 403),          # keys but no admin key: nobody may write
+    ("", ADM, "", False, None),         # only an admin key: reading stays open
+    ("", ADM, "", True, 401),
+    (K1, ADM, "密钥-0123456789abcdef", False, 401),  # a key in any script is compared as bytes
+    (K1, ADM, "密钥".encode().decode("latin-1"), False, 401),  # as a header carries it
 ])
 def test_keyring(tmp_path: Path, keys: str, admin: str, key: str, admin_route: bool,
                  status: int | None) -> None:
@@ -99,9 +105,9 @@ def test_keyring(tmp_path: Path, keys: str, admin: str, key: str, admin_route: b
 
 
 def test_ui_login_uses_the_same_keys(tmp_path: Path) -> None:
-    ring = KeyRing(make_settings(tmp_path, api_keys="k1", admin_key="adm"))
-    assert ring.login("anyone", "k1") and ring.login("admin", "adm")
-    assert not ring.login("admin", "k1") and not ring.login("anyone", "bad")
+    ring = KeyRing(make_settings(tmp_path, api_keys=K1, admin_key=ADM))
+    assert ring.login("anyone", K1) and ring.login("admin", ADM)
+    assert not ring.login("admin", K1) and not ring.login("anyone", "bad") and not ring.login("admin", "管理员")
 
 
 @pytest.mark.parametrize(("headers", "key"), [
@@ -172,8 +178,8 @@ def assistant(kb_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="module")
 def url(kb_settings: Settings, assistant: Assistant) -> Iterator[str]:
     """The full server (API + UI) with API keys, an admin key and CORS for one origin."""
-    settings = kb_settings.model_copy(update={"api_keys": f"{USER},other-key", "admin_key": ADMIN,
-                                              "rate_limit_per_minute": 10_000,
+    settings = kb_settings.model_copy(update={"api_keys": f"{USER},{OTHER}", "admin_key": ADMIN,
+                                              "rate_limit_per_minute": 10_000, "auth_failures_allowed": 1000,
                                               "cors_origins": "https://portal.example"})
     with background_server(build_server(settings, assistant)) as base:
         yield base
@@ -365,7 +371,7 @@ def test_upload_list_and_delete_a_document(client: httpx.Client, admin: httpx.Cl
     assert hit["doc_id"] == up["doc_id"]
 
     denied = client.delete(f"/v1/documents/{up['doc_id']}")
-    assert denied.status_code == 403 and "admin" in error_of(denied)["message"]
+    assert denied.status_code == 403 and "管理员密钥" in error_of(denied)["message"]
     r = admin.delete(f"/v1/documents/{up['doc_id']}")
     assert r.status_code == 200, r.text
     assert r.json()["files_removed"] == ["示例市办法.md"]

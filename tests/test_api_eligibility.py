@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import make_settings
-from test_api import ADMIN, USER, error_of
+from test_api import ADMIN, OTHER, USER, error_of
 
 from assistant.api.serve import background_server, build_server
 from assistant.eligibility import PROFILE_FIELDS, PROGRAMMES_DIR, load_programmes
@@ -31,7 +31,7 @@ def serve(settings: Settings) -> Any:
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return make_settings(tmp_path_factory.mktemp("elig") / "data", api_keys=f"{USER},other-key",
+    return make_settings(tmp_path_factory.mktemp("elig") / "data", api_keys=f"{USER},{OTHER}",
                          admin_key=ADMIN, rate_limit_per_minute=10_000)
 
 

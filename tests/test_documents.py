@@ -91,7 +91,7 @@ def test_every_citation_of_an_answer_slices_the_document_text(tmp_path: Path) ->
     assistant = build_assistant(settings)
     assistant.kb.ingest([docs])
     assert len(assistant.kb.snapshot.chunks) > 2  # the long clause was split into overlapping pieces
-    client = TestClient(create_app(settings, assistant))
+    client = TestClient(create_app(settings, assistant), base_url="http://127.0.0.1")  # an allowed Host
 
     answer = client.post("/v1/ask", json={"question": "智能制造示范工厂的建设期是多长时间？"}).json()
     assert answer["citations"]

@@ -6,14 +6,16 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from assistant.api.limits import refuse_unprocessable_text
 from assistant.api.routes import router
-from assistant.api.security import BodyTooLarge, GuardMiddleware
+from assistant.api.security import BodyTooLarge, GuardMiddleware, KeyRing
+from assistant.api.site import SiteGuardMiddleware
 from assistant.chat import Assistant
 from assistant.errors import ZhiceError
 from assistant.settings import Settings
@@ -42,20 +44,24 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         from assistant.wiring import build_assistant
 
         assistant = build_assistant(settings)
-    app = FastAPI(title="智策 Zhice API", version="0.1.0", description=DESCRIPTION)
+    KeyRing(settings)  # refuses short keys before anything is served
+    app = FastAPI(title="智策 Zhice API", version="0.1.0", description=DESCRIPTION,
+                  dependencies=[Depends(refuse_unprocessable_text)])
     app.state.settings = settings
     app.state.assistant = assistant
     app.include_router(router)
     app.add_exception_handler(ZhiceError, _zhice_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    # The guard sits in front of routing, so refused requests are never parsed; CORS, added after
-    # it, wraps it, so even refusals carry the headers a browser needs to read them.
+    # The guards sit in front of routing, so refused requests are never parsed: the site guard
+    # (Host, cross-site writes, security headers; the UI too) outside the key guard (keys, rates,
+    # sizes); CORS, added last, wraps both, so even refusals carry the headers a browser needs.
     app.add_middleware(GuardMiddleware, settings=settings)
+    app.add_middleware(SiteGuardMiddleware, settings=settings)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(
-            CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
             allow_credentials="*" not in origins,
         )

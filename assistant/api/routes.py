@@ -19,6 +19,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from assistant import tokens
+from assistant.api.limits import check_conversation, check_messages
 from assistant.api.schemas import (
     AnswerOut,
     AskRequest,
@@ -45,8 +46,10 @@ from assistant.domain import Answer, Citation
 from assistant.eligibility import Profile, Programme, evaluate, to_dict, to_markdown
 from assistant.errors import ZhiceError
 from assistant.service import Service
+from assistant.settings import Settings
 
 MODEL_ID = "zhice"
+PUBLIC_STATS = ("documents", "chunks", "embedder")  # what /healthz shows without a key
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (401, 403, 413, 422, 429)
@@ -62,7 +65,12 @@ def get_programmes(request: Request) -> list[Programme]:
     return get_service(request).programmes()
 
 
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 ProgrammesDep = Annotated[list[Programme], Depends(get_programmes)]
 router = APIRouter()
 
@@ -70,17 +78,26 @@ router = APIRouter()
 # ---------------------------------------------------------------------- health
 @router.get("/healthz", response_model=HealthOut, tags=["service"])
 def healthz(assistant: AssistantDep) -> dict[str, Any]:
-    """Liveness and index statistics (no key needed)."""
-    return {"status": "empty" if assistant.kb.is_empty() else "ok", "index": assistant.kb.stats()}
+    """Liveness and index statistics (no key needed, so no paths or settings in it).
+
+    `damaged`: the registry and the store disagree; `problem` says how and names the repair.
+    """
+    kb = assistant.kb
+    stats = kb.stats()
+    status = "damaged" if not kb.health.ok else "empty" if kb.is_empty() else "ok"
+    return {"status": status, "index": {k: stats[k] for k in PUBLIC_STATS if k in stats},
+            "problem": kb.health.message()}
 
 
 # ---------------------------------------------------------------------- ask / search
 @router.post("/v1/ask", response_model=AnswerOut, tags=["answers"], responses={
     **ERRORS, 200: {"content": {"text/event-stream": {}},
                     "description": "The answer; with stream=true, `token` events then one `answer` event."}})
-async def ask(body: AskRequest, assistant: AssistantDep) -> Any:
+async def ask(body: AskRequest, assistant: AssistantDep, settings: SettingsDep) -> Any:
     """Answer a question with numbered citations."""
-    events = assistant.stream(body.question, history_pairs(body.history), body.filters)
+    history = history_pairs(body.history)
+    check_conversation(settings, body.question, history)
+    events = assistant.stream(body.question, history, body.filters)
     # The first step validates the question and filters: errors become a proper 422, not a broken stream.
     first = await run_in_threadpool(next, events)
     if not body.stream:
@@ -106,8 +123,9 @@ async def _ask_events(events: Iterator[str | Answer]) -> AsyncIterator[str]:
 
 
 @router.post("/v1/search", response_model=SearchOut, tags=["answers"], responses=ERRORS)
-def search(body: SearchRequest, assistant: AssistantDep) -> dict[str, Any]:
+def search(body: SearchRequest, assistant: AssistantDep, settings: SettingsDep) -> dict[str, Any]:
     """Ranked chunks for a query (no answer composed)."""
+    check_conversation(settings, body.query, [])
     hits = assistant.search(body.query, k=body.k, filters=body.filters)
     return {"query": body.query, "hits": [h.to_dict() for h in hits]}
 
@@ -194,10 +212,12 @@ def models() -> dict[str, Any]:
 
 
 @router.post("/v1/chat/completions", tags=["openai"], responses=ERRORS)
-async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep) -> Any:
+async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep, settings: SettingsDep) -> Any:
     """OpenAI chat completions: the last user message is answered; citations are appended as 参考 and
     returned in an extra `citations` field."""
+    check_messages(settings, [m.text() for m in body.messages])
     question, history = split_conversation(body.messages)
+    check_conversation(settings, question, history, messages=len(body.messages))
     events = assistant.stream(question, history, body.filters)
     first = await run_in_threadpool(next, events)
     cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())

@@ -110,8 +110,9 @@ class SearchOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok", "empty"]
+    status: Literal["ok", "empty", "damaged"]
     index: dict[str, Any]
+    problem: str = Field("", description="When damaged: what disagrees and the command that repairs it.")
 
 
 class DocumentsOut(BaseModel):

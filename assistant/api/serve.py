@@ -20,6 +20,8 @@ from assistant.settings import Settings
 log = logging.getLogger(__name__)
 UI_PATH = "/ui"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+ANY_INTERFACE = ("0.0.0.0", "::", "")
+BACKLOG = 256  # connections waiting to be accepted; beyond max_connections they get 503 quickly anyway
 
 
 def build_server(settings: Settings, assistant: Assistant | None = None, ui: bool = True) -> FastAPI:
@@ -69,10 +71,25 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     if host not in LOOPBACK and KeyRing(settings).open:
         log.warning("serving on %s with no ZHICE_API_KEYS / ZHICE_ADMIN_KEY: anyone who can reach it may "
                     "upload and delete documents", host)
+    if host not in LOOPBACK and host not in ANY_INTERFACE and "*" not in settings.allowed_hosts:
+        # served on one address: that address is a name clients use
+        settings = settings.model_copy(update={"allowed_hosts": f"{settings.allowed_hosts},{host}"})
+    elif host in ANY_INTERFACE:
+        log.warning("serving on every interface: clients must use a name listed in ZHICE_ALLOWED_HOSTS (%s)",
+                    settings.allowed_hosts)
     assistant = build_assistant(settings)
     prepare_index(assistant)
     print(f"智策 Zhice: UI http://{host}:{port}{UI_PATH}/  API docs http://{host}:{port}/docs", flush=True)
-    uvicorn.run(build_server(settings, assistant), host=host, port=port, log_level="info")
+    uvicorn.run(build_server(settings, assistant), host=host, port=port, log_level="info",
+                **uvicorn_limits(settings))
+
+
+def uvicorn_limits(settings: Settings) -> dict[str, object]:
+    """Connection limits, and no X-Forwarded-For rewriting by uvicorn (its default trusts it from
+    127.0.0.1, which let a client pick its own rate-limit bucket): the guard reads it, and only
+    from ZHICE_TRUSTED_PROXIES."""
+    return {"proxy_headers": False, "limit_concurrency": settings.max_connections,
+            "timeout_keep_alive": settings.keep_alive_seconds, "backlog": BACKLOG}
 
 
 @contextmanager
@@ -87,7 +104,9 @@ def background_server(app: FastAPI, host: str = "127.0.0.1", timeout: float = 30
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5))
+    settings: Settings = app.state.settings
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5,
+                                           **uvicorn_limits(settings)))  # type: ignore[arg-type]
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="zhice-server")
     thread.start()
     deadline = time.monotonic() + timeout
