@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -68,8 +69,94 @@ def test_short_section_drops_the_repeated_title(section: str, expected: str) -> 
 
 def test_chat_message_has_answer_then_cards_in_order() -> None:
     msg = render.chat_message(Answer("建设期为２年。[1] 另见[2]。", citations=(OFFICIAL, SUMMARY)))
-    assert msg.index("**[1]**") < msg.index("参考来源") < msg.index('data-n="1"') < msg.index('data-n="2"')
+    assert msg.index('class="zc-ref" data-n="1"') < msg.index("参考来源") < msg.index('class="zc-card" data-n="1"')
+    assert msg.index('class="zc-card" data-n="1"') < msg.index('class="zc-card" data-n="2"')
     assert msg.count('class="zc-card"') == 2
+    assert "**[" not in msg  # markers are HTML, not emphasis CommonMark will not open beside CJK
+
+
+def test_markers_are_clickable_and_no_emphasis_or_stray_stars_reach_markdown() -> None:
+    text = "根据《方案》四（三），**建设期**为２年[1]。"
+    out = render.answer_markdown(Answer(text, citations=(OFFICIAL,)))
+    assert '<span class="zc-ref" data-n="1" title="查看出处">[1]</span>' in out
+    assert "\\*\\*建设期\\*\\*" in out  # a literal ** from the text is escaped, never a bold run-on
+
+
+@pytest.mark.parametrize(("text", "url"), [
+    ("详见 https://www.miit.gov.cn/a/b.html）开展。[1]", "https://www.miit.gov.cn/a/b.html"),
+    ("平台（www.c3mep.cn）提供服务[1]", "www.c3mep.cn"),
+    ("见 http://x.cn/p?id=3。下一句", "http://x.cn/p?id=3"),
+])
+def test_links_end_where_the_url_ends(text: str, url: str) -> None:
+    out = render.answer_markdown(Answer(text, citations=(OFFICIAL,)))
+    href = url if url.startswith("http") else f"http://{url}"
+    assert f'<a href="{href}" target="_blank" rel="noopener">{url}</a>' in out
+
+
+def test_a_citation_repeated_or_inside_another_is_merged_into_one_card() -> None:
+    wide = Citation(**{**OFFICIAL.to_dict(), "n": 1, "start": 0, "end": 40})
+    inner = Citation(**{**OFFICIAL.to_dict(), "n": 2, "text": "示范工厂建设期为２年。", "start": 20, "end": 31})
+    again = Citation(**{**OFFICIAL.to_dict(), "n": 3, "start": 0, "end": 40})
+    merged = render.merge_duplicates(Answer("甲[2]。乙[1]。丙[3][4]。", citations=(wide, inner, again,
+                                                                            replace(SUMMARY, n=4))))
+    assert merged.answer == "甲[1]。乙[1]。丙[1][2]。"
+    assert [(c.n, c.doc_id) for c in merged.citations] == [(1, "d1"), (2, "d2")]
+    assert render.chat_message(merged).count('class="zc-card"') == 2
+
+
+def test_a_long_answer_shows_a_lead_and_folds_the_rest() -> None:
+    text = "智能制造示范工厂建设期为２年[1]。" + "\n" + "\n".join(f"- 第{i}项要求，内容较长的说明文字。" * 3 for i in range(8))
+    out = render.answer_markdown(Answer(text, citations=(OFFICIAL,)))
+    lead, _, rest = out.partition('<details class="zc-more">')
+    assert "建设期为２年" in lead and "第7项" not in lead and "第7项" in rest and "展开详细内容" in rest
+    short = render.answer_markdown(Answer("建设期为２年[1]。", citations=(OFFICIAL,)))
+    assert "<details" not in short
+
+
+def test_a_comparison_answer_becomes_a_table() -> None:
+    text = ("各文件的相关规定对比如下：\n- 《黑龙江办法》第五条（黑龙江）：奖励100万元[1]\n"
+            "- 《重庆办法》三（重庆）：奖励50万元[2]")
+    assert render.comparison_rows(text) == [("《黑龙江办法》第五条（黑龙江）", "奖励100万元[1]"),
+                                            ("《重庆办法》三（重庆）", "奖励50万元[2]")]
+    out = render.answer_markdown(Answer(text, citations=(OFFICIAL, SUMMARY)))
+    assert '<table class="zc-table">' in out and out.count("<tr>") == 3
+    assert '<td data-label="规定">奖励50万元<span class="zc-ref" data-n="2"' in out
+    assert render.comparison_rows("只有一行：\n- 《甲》一：乙") == []
+
+
+def test_plain_text_has_no_markup_and_lists_the_sources() -> None:
+    plain = render.plain_text(Answer("建设期为２年[1]。另见[2]。", citations=(OFFICIAL, SUMMARY)))
+    assert plain.splitlines()[0] == "建设期为２年[1]。另见[2]。"
+    assert "[1] 《智能制造试点示范行动实施方案》四 工信厅联通装函〔2021〕227号 第3页" in plain
+    assert "[2] 《国家级名单登记表》2022年度（摘要，非官方原文）" in plain
+    assert "<" not in plain and "**" not in plain
+    msg = render.chat_message(Answer("建设期为２年[1]。", citations=(OFFICIAL,)))
+    assert '<pre class="zc-plain">建设期为２年[1]。' in msg and "复制纯文本" in msg
+
+
+def test_cards_show_the_snippet_that_matched_with_terms_marked_and_open_the_viewer() -> None:
+    long = Citation(**{**OFFICIAL.to_dict(), "text": "（三）总体要求。" + "其他内容。" * 60 + "示范工厂建设期为２年。",
+                       "start": 5, "end": 400})
+    card = render.citation_card(long, "示范工厂建设期是多长时间？")
+    assert '<mark class="zc-term">建设期</mark>' in card and "为２年" in card
+    assert 'data-doc="d1" data-start="5" data-end="400"' in card and "点击查看原文" in card
+    assert "data-doc" not in render.citation_card(SUMMARY)  # no offsets: nothing to open
+
+
+def test_the_viewer_highlights_the_passage_and_shows_where_it_is() -> None:
+    text = "# 方案\n四、重点工作\n（三）示范工厂建设期为２年。\n五、<保障>"
+    start = text.index("（三）")
+    doc = {"doc_id": "d1", "title": "方案", "authority": "summary", "status": "expired", "doc_no": "工信〔2021〕1号",
+           "url": "https://www.miit.gov.cn/x.html", "source": "plan.md", "text": text,
+           "sections": [{"section": "方案 > 四、重点工作", "start": 5, "end": start + 14, "page": 2},
+                        {"section": "方案 > 五、", "start": start + 15, "end": len(text), "page": 3}]}
+    out = render.document_viewer(doc, start, start + 14, 1)
+    assert '<mark class="zc-hit" id="zc-hit">（三）示范工厂建设期为２年。</mark>' in out
+    assert "条款：四、重点工作" in out and "第2页" in out and "文号：工信〔2021〕1号" in out
+    assert '<a href="https://www.miit.gov.cn/x.html" target="_blank"' in out
+    assert "摘要（非官方原文）" in out and "已失效" in out and "引用 [1]" in out
+    assert "&lt;保障&gt;" in out  # document text is escaped
+    assert "zc-hit" not in render.document_viewer(doc, -1, -1)
 
 
 def test_refusal_and_uncited_answers_are_marked() -> None:
@@ -88,16 +175,17 @@ def test_document_rows_and_region_choices() -> None:
         {"doc_id": "a", "title": "黑龙江办法", "kind": "local_policy", "authority": "official",
          "region": "黑龙江", "doc_no": "黑工信规规〔2025〕7号", "date": "2025-01-01", "chunks": 5},
         {"doc_id": "b", "title": "登记表", "kind": "catalogue", "authority": "summary",
-         "region": "全国", "chunks": 2},
-        {"doc_id": "c", "title": "大连要点", "kind": "local_policy", "authority": "summary",
+         "region": "全国", "chunks": 2, "status": "superseded"},
+        {"doc_id": "c", "title": "大连要点", "kind": "local_policy", "authority": "unverified",
          "region": "大连", "chunks": 1},
         {"doc_id": "d", "title": "无地区", "kind": "standard", "authority": "official",
          "region": "", "chunks": 1},
     ]
     rows = render.document_rows(docs)
     assert len(rows[0]) == len(render.DOC_COLUMNS)
-    assert rows[0][:5] == ["a", "黑龙江办法", "地方政策", "官方原文", "黑龙江"]
-    assert rows[1][3] == "摘要（非官方原文）" and rows[3][4] == "—"
+    assert rows[0][:5] == ["黑龙江办法", "地方政策", "官方原文", "现行有效", "黑龙江"] and rows[0][-1] == "a"
+    assert rows[1][2:4] == ["摘要（非官方原文）", "已被替代"] and rows[3][4] == "—"
+    assert rows[2][2] == "未核验"
     assert render.region_choices(docs) == ["全国", "大连", "黑龙江"]
 
 
@@ -108,5 +196,5 @@ def test_feedback_record_has_the_four_fields() -> None:
 
 
 def test_ingest_summary_names_the_outcome() -> None:
-    line = render.ingest_summary("办法.md", "added", 3, "abc")
-    assert "办法.md" in line and "已新增" in line and "abc" in line
+    line = render.ingest_summary("办法.md", "added", 3, "abc", "示例办法")
+    assert "办法.md" in line and "已新增" in line and "《示例办法》" in line and "3 个片段" in line

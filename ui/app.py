@@ -1,39 +1,42 @@
-"""The Chinese web UI (gradio): 问答 with streaming answers and citation cards, 知识库 management,
-申报自评 (a profile form → a ✅ / ❌ / ❔ checklist, exportable as Markdown).
+"""The Chinese web UI (gradio): 问答 with streaming answers, citation cards and a source viewer,
+conversations kept in a side panel, exports (Markdown, Word); 知识库 management; 申报自评.
 
 `build_ui(assistant)` returns the Blocks; `mount_ui` mounts them into the FastAPI app. Rendering
-lives in `ui.render` (pure functions); this module only wires components to the assistant.
+lives in `ui.render`, exports in `ui.export`, conversations in `ui.sessions` (all free of gradio);
+this module wires components to `assistant.service.Service` and the assistant.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI
 
-from assistant.api.security import ingest_upload, remove_uploaded
 from assistant.chat import Assistant
 from assistant.domain import Answer
-from assistant.eligibility import (
-    CITY_PROVINCE,
-    PROFILE_FIELDS,
-    FieldSpec,
-    Profile,
-    Programme,
-    evaluate,
-    load_programmes,
-    to_markdown,
-)
 from assistant.errors import ZhiceError
+from assistant.service import Service
 from ui import render
+from ui.assets import ON_LOAD, SCROLL_TO_HIT, TOGGLE_THEME
+from ui.eligibility_tab import (  # noqa: F401  (form helpers are part of this module's interface)
+    NO_TITLES,
+    UNKNOWN,
+    SelfAssessment,
+    cities_of,
+    eligibility_tab,
+    export_path,
+    form_profile,
+    write_export,
+)
+from ui.export import Exchange, conversation_docx, conversation_markdown
+from ui.sessions import DEFAULT_TITLE, SessionStore, Turn, answer_of, turn_of
 
 log = logging.getLogger(__name__)
 
@@ -56,57 +59,61 @@ EXAMPLES: dict[str, list[str]] = {
     ],
 }
 KIND_CHOICES = [(ALL, "")] + [(label, kind) for kind, label in render.KIND_LABELS.items()]
-Turn = dict[str, str]  # {"question", "answer" (plain text), "shown" (markdown + cards)}
 CanWrite = Callable[[gr.Request], bool]
 _feedback_lock = threading.Lock()
 ANSWER_CONCURRENCY = 8  # answers are CPU-bound (~30-300 ms each); more would only queue on the cores
 _PROGRESS = gr.Progress()  # gradio recognises the tracker by this default; it makes a fresh one per call
 LOGIN_MESSAGE = "请登录：用户名任意、密码为 API 密钥；管理员用户名 admin、密码为管理员密钥。"
-UNKNOWN = "不确定"  # every 申报自评 field may be left unknown; the engine then says what to provide
-NO_TITLES = "无（未获任何称号）"  # titles: none held, which differs from not knowing
-LEVEL_WORDS = "未达一级 一级 二级 三级 四级 五级".split()
-# How the 申报自评 form is laid out, one tuple per row; fields not named here get rows of their own.
-FORM_ROWS: tuple[tuple[str, ...], ...] = (
-    ("province", "city", "applicant_kind"),
-    ("industry", "sector", "above_scale"),
-    ("independent_legal_entity", "legal_entity_years", "investment_wan", "project_kind"),
-    ("maturity_level", "sme_digital_level"),
-    ("titles",),
-    ("abnormal_operation", "dishonest_debtor", "violation_record", "major_incident_3y"),
-)
+EXPORT_TITLE = "智策问答记录"
+
+
+def owner_of(request: gr.Request | None, browser_id: str) -> str:
+    """Whose conversations these are: the login when API keys are on, else this browser."""
+    user = getattr(request, "username", None) if request is not None else None
+    return f"login:{user}" if user else f"browser:{browser_id}"
 
 
 class Handlers:
-    """The event handlers of one UI: answering, feedback and knowledge-base changes."""
+    """The event handlers of one UI: answering, sessions, exports, the viewer, feedback and the
+    knowledge base. Everything about documents goes through the service."""
 
     def __init__(self, assistant: Assistant, can_write: CanWrite | None = None) -> None:
         self.assistant = assistant
-        self.kb = assistant.kb
+        self.service = Service(assistant)
         self.can_write = can_write
+        self.data_dir = self.service.settings.data_dir
+        self.sessions = SessionStore(self.data_dir / "sessions")
+        self.exports_dir = self.data_dir / "exports"
 
-    def respond(self, question: str, turns: list[Turn], region: str, kind: str) -> Iterator[Any]:
-        """Stream one answer: (chat messages, question box, turns) after each delta, cards at the end."""
+    # ------------------------------------------------------------------ answering
+    def respond(self, question: str, turns: list[Turn], region: str, kind: str, session_id: str,
+                browser_id: str, request: gr.Request) -> Iterator[Any]:
+        """Stream one answer; when done, store the session and refresh the panel and the exports.
+
+        Yields (chat, question box, turns, session id, session list, md, docx, last-answer docx).
+        """
+        keep = (gr.skip(),) * 5
         question = (question or "").strip()
         if not question:
-            yield _messages(turns), question, turns
+            yield (_messages(turns), question, turns, *keep)
             return
         filters = {k: v for k, v in (("region", "" if region == ALL else region), ("kind", kind)) if v}
         history = [(t["question"], t["answer"]) for t in turns]
-        live = {"question": question, "answer": "", "shown": render.streaming_message("")}
-        yield _messages([*turns, live]), "", turns
+        yield (_messages(turns, (question, render.streaming_message(""))), "", turns, *keep)
         partial = ""
         try:
             for ev in self.assistant.stream(question, history, filters):
                 if isinstance(ev, Answer):
-                    done = {"question": question, "answer": ev.answer, "shown": render.chat_message(ev)}
-                    yield _messages([*turns, done]), "", [*turns, done]
+                    done = [*turns, turn_of(question, ev)]
+                    owner = owner_of(request, browser_id)
+                    session_id = self.sessions.save_turns(owner, session_id, done)
+                    yield (_messages(done), "", done, session_id, self._session_list(owner, session_id),
+                           *self._exports(done))
                     return
                 partial += ev
-                live = {**live, "shown": render.streaming_message(partial)}
-                yield _messages([*turns, live]), "", turns
+                yield (_messages(turns, (question, render.streaming_message(partial))), "", turns, *keep)
         except ZhiceError as e:
-            failed = {"question": question, "answer": "", "shown": render.error_message(str(e))}
-            yield _messages([*turns, failed]), question, turns
+            yield (_messages(turns, (question, render.error_message(str(e)))), question, turns, *keep)
 
     def vote(self, turns: list[Turn], data: gr.LikeData) -> str:
         """👍/👎 on an answer → one line in feedback.jsonl."""
@@ -118,102 +125,136 @@ class Handlers:
         vote = votes.get(data.liked, str(data.liked))
         if not vote:  # a vote taken back
             return ""
-        record_feedback(self.kb.settings.data_dir, turn["question"], turn["answer"], vote)
+        record_feedback(self.data_dir, turn["question"], turn["answer"], vote)
         return "感谢反馈，已记录。"
 
+    # ------------------------------------------------------------------ sessions
+    def start(self, browser_id: str, last_session: str, request: gr.Request) -> tuple[Any, ...]:
+        """On page load: this browser's id (made on its first visit), its last session restored."""
+        browser_id = browser_id or uuid.uuid4().hex
+        owner = owner_of(request, browser_id)
+        listed = self.sessions.list(owner)
+        sid = last_session if any(s["id"] == last_session for s in listed) else (listed[0]["id"] if listed else "")
+        turns = self.sessions.turns(owner, sid) if sid else []
+        return (browser_id, sid, self._session_list(owner, sid), _messages(turns), turns, *self._exports(turns))
+
+    def new_session(self) -> tuple[Any, ...]:
+        """An empty conversation; it is stored when its first answer arrives."""
+        return ("", gr.Radio(value=None), [], [], *self._exports([]), "")
+
+    def pick(self, session_id: str | None, browser_id: str, request: gr.Request) -> tuple[Any, ...]:
+        """Open a session from the panel."""
+        if not session_id:
+            return (gr.skip(),) * 7
+        turns = self.sessions.turns(owner_of(request, browser_id), session_id)
+        return (session_id, _messages(turns), turns, *self._exports(turns), "")
+
+    def rename(self, session_id: str, title: str, browser_id: str, request: gr.Request) -> tuple[Any, str]:
+        owner = owner_of(request, browser_id)
+        if not session_id or not self.sessions.rename(owner, session_id, title):
+            return gr.skip(), "请先选择一个对话，并输入新名称。"
+        return self._session_list(owner, session_id), "已重命名。"
+
+    def delete_session(self, session_id: str, browser_id: str, request: gr.Request) -> tuple[Any, ...]:
+        owner = owner_of(request, browser_id)
+        if not session_id or not self.sessions.delete(owner, session_id):
+            return (gr.skip(),) * 7 + ("请先选择要删除的对话。",)
+        return ("", self._session_list(owner, ""), [], [], *self._exports([]), "已删除该对话。")
+
+    def _session_list(self, owner: str, current: str) -> Any:
+        listed = self.sessions.list(owner)
+        choices = [(s["title"] or DEFAULT_TITLE, s["id"]) for s in listed]
+        return gr.Radio(choices=choices, value=current if any(s["id"] == current for s in listed) else None)
+
+    # ------------------------------------------------------------------ exports
+    def _exports(self, turns: list[Turn]) -> tuple[Any, Any, Any]:
+        """Download buttons for the conversation (Markdown, Word) and its last answer (Word)."""
+        if not turns:
+            off = gr.DownloadButton(value=None, interactive=False)
+            return off, gr.DownloadButton(value=None, interactive=False), gr.DownloadButton(value=None,
+                                                                                             interactive=False)
+        exchanges = [Exchange(t["question"], answer_of(t)) for t in turns]
+        md = export_path(self.exports_dir, "智策对话", ".md")
+        md.write_text(conversation_markdown(EXPORT_TITLE, exchanges), encoding="utf-8")
+        doc = conversation_docx(EXPORT_TITLE, exchanges, export_path(self.exports_dir, "智策对话", ".docx"))
+        last = conversation_docx(EXPORT_TITLE, exchanges[-1:], export_path(self.exports_dir, "智策回答", ".docx"))
+        return (gr.DownloadButton(value=str(md), interactive=True), gr.DownloadButton(value=str(doc), interactive=True),
+                gr.DownloadButton(value=str(last), interactive=True))
+
+    # ------------------------------------------------------------------ the source viewer
+    def open_source(self, request_text: str) -> tuple[Any, str]:
+        """"doc_id|start|end|n" (sent by a click on a citation) → the viewer, open at the passage."""
+        parts = (request_text or "").split("|")
+        try:
+            doc_id, start, end = parts[0], int(parts[1]), int(parts[2])
+            n = int(parts[3]) if len(parts) > 3 and parts[3] else None
+            doc = self.service.document(doc_id)
+        except (ValueError, IndexError):
+            return gr.Column(visible=True), render.error_message("无法打开该出处。")
+        except ZhiceError:
+            return gr.Column(visible=True), render.error_message("该文档已不在知识库中（可能已被删除）。")
+        return gr.Column(visible=True), render.document_viewer(doc, start, end, n)
+
+    # ------------------------------------------------------------------ knowledge base
     def refresh(self) -> tuple[Any, ...]:
         """Statistics, the document table and the region choices."""
-        docs = self.kb.list_documents()
+        docs = self.service.documents()
         regions = [ALL, *render.region_choices(docs)]
-        stats = render.stats_markdown(self.kb.stats())
+        stats = render.stats_markdown(self.service.stats())
         return stats, render.document_rows(docs), gr.Dropdown(choices=regions)
 
     def ingest(self, paths: list[str] | None, request: gr.Request, progress: gr.Progress = _PROGRESS) -> str:
-        """Save and ingest the chosen files, one line of outcome each."""
+        """Save and ingest the chosen files, one line of outcome each, then a total."""
         if self.can_write is not None and not self.can_write(request):
             return "⚠️ 需要管理员登录（用户名 admin，密码为管理员密钥）才能上传。"
         paths = paths or []
-        lines = []
+        lines, files, chunks = [], 0, 0
         for i, p in enumerate(paths):
             name = Path(p).name
-            progress((i, len(paths)), desc=f"正在导入 {name}")
+            progress((i, len(paths)), desc=f"正在导入第 {i + 1}/{len(paths)} 个文件：{name}", unit="个文件")
             try:
                 with open(p, "rb") as f:
-                    r = ingest_upload(self.kb, name, f)
-                lines.append(render.ingest_summary(r.filename, r.status, r.report.chunks_embedded, r.doc_id))
+                    r = self.service.upload(name, f)
+                title = self.service.title_of(r.doc_id) if r.doc_id else ""
+                lines.append(render.ingest_summary(r.filename, r.status, r.report.chunks_embedded, r.doc_id, title))
+                files, chunks = files + 1, chunks + r.report.chunks_embedded
             except ZhiceError as e:
                 lines.append(render.error_message(f"{name}：{e}"))
-        return "\n\n".join(lines) or "请先选择文件。"
+        progress((len(paths), len(paths)), desc="导入完成", unit="个文件")
+        if not paths:
+            return "请先选择文件。"
+        return "\n\n".join([*lines, f"共导入 {files}/{len(paths)} 个文件，新嵌入 {chunks} 个片段。"])
 
-    def remove(self, doc: str, request: gr.Request) -> str:
-        """Delete a document (and the uploaded file that held it)."""
+    def select_row(self, table: Any, evt: gr.SelectData) -> tuple[str, str, Any]:
+        """A click on a row of the table selects its document for deletion."""
+        row = getattr(evt, "row_value", None)
+        if row is None:
+            index = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+            row = table.values.tolist()[index] if hasattr(table, "values") else table[index]
+        doc_id, title = str(row[-1]), str(row[0])
+        return doc_id, f"已选择：《{title}》", gr.Button(interactive=True)
+
+    def ask_delete(self, doc_id: str) -> tuple[Any, str]:
+        """The confirmation, naming the document's title."""
+        if not doc_id:
+            return gr.Group(visible=False), "请先在上表中点选要删除的文档。"
+        try:
+            title = self.service.title_of(doc_id)
+        except ZhiceError:
+            return gr.Group(visible=False), "该文档已不在知识库中。"
+        return gr.Group(visible=True), f"确定要删除《{title}》吗？删除后无法恢复，需要重新上传。"
+
+    def remove(self, doc_id: str, request: gr.Request) -> tuple[Any, str, str, Any]:
+        """Delete the selected document (and the uploaded file that held it)."""
+        hide = gr.Group(visible=False)
         if self.can_write is not None and not self.can_write(request):
-            return "⚠️ 需要管理员登录才能删除。"
-        doc = (doc or "").strip()
+            return hide, "⚠️ 需要管理员登录才能删除。", doc_id, gr.skip()
         try:
-            sources = self.kb.delete_document(doc)
+            d = self.service.delete(doc_id)
         except ZhiceError as e:
-            return render.error_message(str(e))
-        removed = remove_uploaded(self.kb.settings, sources)
-        return f"已删除 `{doc}`" + (f"（并删除上传文件 {', '.join(removed)}）" if removed else "")
-
-
-class SelfAssessment:
-    """申报自评: form values → profile → verdicts, shown as a checklist and saved as Markdown for download."""
-
-    def __init__(self, programmes: Sequence[Programme], exports_dir: Path) -> None:
-        self.programmes = list(programmes)
-        self.exports_dir = exports_dir
-
-    def assess(self, values: Mapping[str, Any], chosen: list[str] | None) -> tuple[str, Any]:
-        """(the rendered checklist, the download button holding the exported .md) for one form."""
-        try:
-            profile = Profile.from_dict(form_profile(values))
-            verdicts = evaluate(profile, self.programmes, only=list(chosen or ()) or None)
-        except ZhiceError as e:
-            return render.error_message(str(e)), gr.DownloadButton(value=None, interactive=False)
-        path = write_export(self.exports_dir, to_markdown(verdicts))
-        return render.eligibility_html(verdicts), gr.DownloadButton(value=str(path), interactive=True)
-
-    def programme_choices(self) -> list[tuple[str, str]]:
-        return [(f"{p.name}（{p.region}）", p.id) for p in self.programmes]
-
-
-def form_profile(values: Mapping[str, Any]) -> dict[str, Any]:
-    """申报自评 form values → `Profile.from_dict` input: 不确定 and blanks are unknown; for titles an empty
-    selection is unknown and 无 alone means none held."""
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == "titles":
-            picked = list(value or ())
-            if picked:
-                out[name] = [t for t in picked if t != NO_TITLES]
-        elif value is not None and value != UNKNOWN and not (isinstance(value, str) and not value.strip()):
-            out[name] = value
-    return out
-
-
-def write_export(exports_dir: Path, markdown: str, now: dt.datetime | None = None) -> Path:
-    """Save one 申报自评 result as data_dir/exports/申报自评-<time>-<random>.md.
-
-    The random part keeps one visitor's file from being guessed by another.
-    """
-    exports_dir.mkdir(parents=True, exist_ok=True)
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    path = exports_dir / f"申报自评-{stamp}-{uuid.uuid4().hex[:12]}.md"
-    path.write_text(markdown, encoding="utf-8")
-    return path
-
-
-def cities_of(province: str | None) -> list[str]:
-    """The known cities of a province (every known city when the province is unknown)."""
-    if not province or province == UNKNOWN:
-        return list(CITY_PROVINCE)
-    return [c for c, p in CITY_PROVINCE.items() if p == province]
-
-
-def exports_dir(assistant: Assistant) -> Path:
-    return assistant.kb.settings.data_dir / "exports"
+            return hide, render.error_message(str(e)), doc_id, gr.skip()
+        files = f"（并删除上传文件 {'、'.join(d.files_removed)}）" if d.files_removed else ""
+        return hide, f"已删除《{d.title}》{files}", "", gr.Button(interactive=False)
 
 
 def build_ui(assistant: Assistant, can_write: CanWrite | None = None) -> gr.Blocks:
@@ -225,135 +266,139 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None) -> gr.Bloc
             check of the logged-in user when API keys are configured).
     """
     h = Handlers(assistant, can_write)
-    sa = SelfAssessment(load_programmes(assistant.kb.settings.programmes_dir), exports_dir(assistant))
+    sa = SelfAssessment(h.service.programmes(), h.exports_dir)
     # analytics off: the machine is offline by design and nothing should try to phone out
     with gr.Blocks(title="智策 Zhice · 智能制造政策问答", analytics_enabled=False) as demo:
-        gr.Markdown("## 智策 Zhice · 智能制造政策问答\n每个回答都标出所依据的条款；"
-                    "“摘要（非官方原文）”来源引用前请核对原文。")
+        browser_id = gr.BrowserState("", storage_key="zhice-browser")
+        last_session = gr.BrowserState("", storage_key="zhice-session")
+        session_id, turns = gr.State(""), gr.State([])
+        with gr.Row(equal_height=True):
+            gr.Markdown("## 智策 Zhice · 智能制造政策问答\n每个回答都标出所依据的条款，点击 [n] 或来源卡片可查看原文；"
+                        "“摘要（非官方原文）”来源引用前请核对原文。")
+            theme = gr.Button("🌓 深色/浅色", size="sm", scale=0, min_width=120, elem_id="zc-theme")
+        with gr.Sidebar(label="对话记录", open=True, elem_id="zc-sessions-panel"):
+            new = gr.Button("＋ 新对话", variant="primary", elem_id="zc-new")
+            listing = gr.Radio([], label="历史对话", elem_id="zc-sessions")
+            title = gr.Textbox(label="重命名当前对话", placeholder="输入新名称", elem_id="zc-rename")
+            with gr.Row():
+                rename = gr.Button("重命名", size="sm", elem_id="zc-rename-btn")
+                drop = gr.Button("删除此对话", size="sm", variant="stop", elem_id="zc-session-delete")
+            session_note = gr.Markdown(elem_id="zc-session-note")
         with gr.Tabs():
             with gr.Tab("问答", id="ask"):
-                region, kind, chatbot, box, send, clear, note = _ask_tab()
+                ask = _ask_tab()
             with gr.Tab("知识库", id="kb"):
-                stats, table, refresh, files, ingest_btn, ingest_log, doc_id, remove, remove_log = _kb_tab()
+                kb = _kb_tab()
             with gr.Tab("申报自评", id="eligibility"):
-                _eligibility_tab(sa)
-        turns = gr.State([])
-        listing = [stats, table, region]
+                eligibility_tab(sa)
+        with gr.Column(visible=False, elem_id="zc-viewer") as viewer:
+            close = gr.Button("✕ 关闭原文", size="sm", elem_id="zc-viewer-close")
+            viewer_html = gr.HTML(elem_id="zc-viewer-body")
+        open_req = gr.Textbox(visible="hidden", elem_id="zc-open-req")
+        open_btn = gr.Button("打开原文", visible="hidden", elem_id="zc-open-btn")
+
+        exports = [ask["md"], ask["docx"], ask["last"]]
         # gradio runs one event of a kind at a time unless told otherwise: let several people ask at once
-        for trigger in (box.submit, send.click):
-            trigger(h.respond, inputs=[box, turns, region, kind], outputs=[chatbot, box, turns],
-                    concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer", api_visibility="private")
-        clear.click(lambda: ([], [], ""), outputs=[chatbot, turns, note])
-        chatbot.like(h.vote, inputs=[turns], outputs=[note])
-        demo.load(h.refresh, outputs=listing)
-        refresh.click(h.refresh, outputs=listing)
-        ingest_btn.click(h.ingest, inputs=[files], outputs=[ingest_log],
-                         api_visibility="private").then(h.refresh, outputs=listing)
-        remove.click(h.remove, inputs=[doc_id], outputs=[remove_log],
-                     api_visibility="private").then(h.refresh, outputs=listing)
+        for trigger in (ask["box"].submit, ask["send"].click):
+            trigger(h.respond, inputs=[ask["box"], turns, ask["region"], ask["kind"], session_id, browser_id],
+                    outputs=[ask["chat"], ask["box"], turns, session_id, listing, *exports],
+                    concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
+                    api_visibility="private").then(lambda s: s, inputs=[session_id], outputs=[last_session])
+        ask["chat"].like(h.vote, inputs=[turns], outputs=[ask["note"]])
+        new.click(h.new_session, outputs=[session_id, listing, ask["chat"], turns, *exports, session_note],
+                  api_visibility="private").then(lambda: "", outputs=[last_session])
+        listing.input(h.pick, inputs=[listing, browser_id],
+                      outputs=[session_id, ask["chat"], turns, *exports, session_note],
+                      api_visibility="private").then(lambda s: s, inputs=[session_id], outputs=[last_session])
+        rename.click(h.rename, inputs=[session_id, title, browser_id], outputs=[listing, session_note],
+                     api_visibility="private")
+        drop.click(h.delete_session, inputs=[session_id, browser_id],
+                   outputs=[session_id, listing, ask["chat"], turns, *exports, session_note],
+                   api_visibility="private").then(lambda: "", outputs=[last_session])
+        theme.click(None, js=TOGGLE_THEME)
+        open_btn.click(h.open_source, inputs=[open_req], outputs=[viewer, viewer_html],
+                       api_visibility="private").then(None, js=SCROLL_TO_HIT)
+        close.click(lambda: gr.Column(visible=False), outputs=[viewer])
+
+        listed = [kb["stats"], kb["table"], ask["region"]]
+        demo.load(h.start, inputs=[browser_id, last_session],
+                  outputs=[browser_id, session_id, listing, ask["chat"], turns, *exports],
+                  api_visibility="private")
+        demo.load(h.refresh, outputs=listed, api_visibility="private")
+        kb["refresh"].click(h.refresh, outputs=listed)
+        kb["ingest"].click(h.ingest, inputs=[kb["files"]], outputs=[kb["log"]],
+                           api_visibility="private").then(h.refresh, outputs=listed)
+        kb["table"].select(h.select_row, inputs=[kb["table"]], outputs=[kb["selected"], kb["chosen"], kb["delete"]],
+                           api_visibility="private")
+        kb["delete"].click(h.ask_delete, inputs=[kb["selected"]], outputs=[kb["confirm"], kb["question"]],
+                           api_visibility="private")
+        kb["cancel"].click(lambda: gr.Group(visible=False), outputs=[kb["confirm"]])
+        kb["yes"].click(h.remove, inputs=[kb["selected"]],
+                        outputs=[kb["confirm"], kb["remove_log"], kb["selected"], kb["delete"]],
+                        api_visibility="private").then(h.refresh, outputs=listed)
     return demo
 
 
-def _ask_tab() -> tuple[Any, ...]:
+def _ask_tab() -> dict[str, Any]:
     with gr.Row():
         region = gr.Dropdown([ALL], value=ALL, label="地区", scale=1, elem_id="zc-region")
         kind = gr.Dropdown(KIND_CHOICES, value="", label="类型", scale=1, elem_id="zc-kind")
-    chatbot = gr.Chatbot(label="智策", height=560, elem_id="zc-chat", feedback_options=("Like", "Dislike"),
-                         placeholder="请输入关于智能制造政策的问题，或点选下方示例。", buttons=["copy"])
+    # no built-in copy button: it would copy the markdown and the cards' HTML; answers carry their own
+    chat = gr.Chatbot(label="智策", height=560, elem_id="zc-chat", feedback_options=("Like", "Dislike"),
+                      placeholder="请输入关于智能制造政策的问题，或点选下方示例。", buttons=[])
     with gr.Row():
         box = gr.Textbox(show_label=False, placeholder="输入问题，回车提问", scale=8, elem_id="zc-question")
-        send = gr.Button("提问", variant="primary", scale=1, elem_id="zc-send")
-        clear = gr.Button("清空对话", scale=1)
+        send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="zc-send")
+    with gr.Row():
+        md = gr.DownloadButton("导出对话 Markdown", interactive=False, size="sm", elem_id="zc-export-md")
+        docx = gr.DownloadButton("导出对话 Word", interactive=False, size="sm", elem_id="zc-export-docx")
+        last = gr.DownloadButton("导出本条回答 Word", interactive=False, size="sm", elem_id="zc-export-last")
     note = gr.Markdown(elem_id="zc-note")
     with gr.Row():
         for audience, questions in EXAMPLES.items():
             with gr.Column(min_width=240):
                 gr.Examples([[q] for q in questions], inputs=[box], label=f"示例 · {audience}")
-    return region, kind, chatbot, box, send, clear, note
+    return {"region": region, "kind": kind, "chat": chat, "box": box, "send": send, "md": md, "docx": docx,
+            "last": last, "note": note}
 
 
-def _kb_tab() -> tuple[Any, ...]:
+def _kb_tab() -> dict[str, Any]:
     from ingest.loaders import SUPPORTED_SUFFIXES
 
-    stats = gr.Markdown()
+    stats = gr.Markdown(elem_id="zc-stats")
+    gr.Markdown("点选表格中的一行可选中该文档，再点“删除所选文档”。")
     table = gr.Dataframe(headers=render.DOC_COLUMNS, interactive=False, wrap=True, elem_id="zc-docs")
-    refresh = gr.Button("刷新列表")
+    refresh = gr.Button("刷新列表", size="sm")
     with gr.Row():
-        with gr.Column():
+        with gr.Column(min_width=280):
             files = gr.File(label="上传文件（" + " ".join(sorted(SUPPORTED_SUFFIXES)) + "）",
                             file_count="multiple", file_types=sorted(SUPPORTED_SUFFIXES), type="filepath",
                             elem_id="zc-upload")
-            ingest_btn = gr.Button("导入知识库", variant="primary", elem_id="zc-ingest")
-            ingest_log = gr.Markdown(elem_id="zc-ingest-log")
-        with gr.Column():
-            doc_id = gr.Textbox(label="要删除的文档 ID（doc_id，见上表第一列）", elem_id="zc-doc-id")
-            remove = gr.Button("删除文档", variant="stop", elem_id="zc-remove")
+            ingest = gr.Button("导入知识库", variant="primary", elem_id="zc-ingest")
+            log_box = gr.Markdown(elem_id="zc-ingest-log")
+        with gr.Column(min_width=280):
+            selected = gr.State("")
+            chosen = gr.Markdown("尚未选择文档。", elem_id="zc-selected")
+            delete = gr.Button("删除所选文档", variant="stop", interactive=False, elem_id="zc-remove")
+            with gr.Group(visible=False, elem_id="zc-confirm") as confirm:
+                question = gr.Markdown(elem_id="zc-confirm-text")
+                with gr.Row():
+                    yes = gr.Button("确认删除", variant="stop", elem_id="zc-confirm-yes")
+                    cancel = gr.Button("取消", elem_id="zc-confirm-no")
             remove_log = gr.Markdown(elem_id="zc-remove-log")
-    return stats, table, refresh, files, ingest_btn, ingest_log, doc_id, remove, remove_log
+    return {"stats": stats, "table": table, "refresh": refresh, "files": files, "ingest": ingest, "log": log_box,
+            "selected": selected, "chosen": chosen, "delete": delete, "confirm": confirm, "question": question,
+            "yes": yes, "cancel": cancel, "remove_log": remove_log}
 
 
-def _eligibility_tab(sa: SelfAssessment) -> None:
-    """The 申报自评 form (built from PROFILE_FIELDS), the programme choice, the checklist and its export."""
-    gr.Markdown("填写企业情况（不清楚的留“不确定”），点击 **自评**，逐条查看是否满足各项目的申报条件："
-                "✅ 满足 · ❌ 不满足 · ❔ 需补充信息；每条均标出依据条款和文号。")
-    fields: dict[str, Any] = {}
-    laid_out = [n for row in FORM_ROWS for n in row]
-    rows = [row for row in FORM_ROWS if any(n in PROFILE_FIELDS for n in row)]
-    rows += [(n,) for n in PROFILE_FIELDS if n not in laid_out]
-    with gr.Group():
-        for row in rows:
-            with gr.Row():
-                for name in row:
-                    if name in PROFILE_FIELDS:
-                        fields[name] = _field_input(PROFILE_FIELDS[name])
-    names = list(fields)
-    chosen = gr.Dropdown(sa.programme_choices(), value=[], multiselect=True, label="自评项目",
-                         info="可多选；不选则自评全部项目（其他地区的项目只列名称）",
-                         elem_id="zc-elig-programmes")
-    with gr.Row():
-        run = gr.Button("自评", variant="primary", scale=3, elem_id="zc-elig-run")
-        export = gr.DownloadButton("导出 Markdown", interactive=False, scale=1, elem_id="zc-elig-export")
-    result = gr.HTML(elem_id="zc-elig-result")
-
-    def assess(*values: Any) -> tuple[str, Any]:
-        return sa.assess(dict(zip(names, values[:-1], strict=True)), values[-1])
-
-    run.click(assess, inputs=[*fields.values(), chosen], outputs=[result, export], api_visibility="private")
-    if "province" in fields and "city" in fields:
-        fields["province"].change(lambda p: gr.Dropdown(choices=cities_of(p)), inputs=[fields["province"]],
-                                  outputs=[fields["city"]], api_visibility="private")
-
-
-def _field_input(spec: FieldSpec) -> Any:
-    """One form input for a profile field, by its kind; every one can be left unknown."""
-    label, info, elem_id = spec.label, spec.meaning, f"zc-elig-{spec.name}"
-    if spec.kind == "bool":
-        return gr.Dropdown([UNKNOWN, "是", "否"], value=UNKNOWN, label=label, info=info, elem_id=elem_id)
-    if spec.kind == "choice":
-        return gr.Dropdown([UNKNOWN, *spec.allowed], value=UNKNOWN, label=label, info=info, elem_id=elem_id)
-    if spec.kind == "int" and spec.lo is not None and spec.hi is not None:  # levels: 未达一级 … 五级
-        levels = [(LEVEL_WORDS[i] if i < len(LEVEL_WORDS) else str(i), str(i))
-                  for i in range(int(spec.lo), int(spec.hi) + 1)]
-        info = f"{info.split('；')[0]}；未评则选“{UNKNOWN}”"  # the form shows 未达一级, not the API's 0
-        return gr.Dropdown([(UNKNOWN, UNKNOWN), *levels], value=UNKNOWN, label=label, info=info,
-                           elem_id=elem_id)
-    if spec.kind in ("int", "number"):  # a textbox: an untouched gr.Number sends 0, which is not "unknown"
-        unit = f"（{spec.unit}）" if spec.unit else ""
-        return gr.Textbox(label=label + unit, info=info, placeholder=f"数字；{UNKNOWN}则留空",
-                          elem_id=elem_id)
-    if spec.kind == "titles":
-        return gr.Dropdown([NO_TITLES, *spec.allowed], value=[], multiselect=True, label=label,
-                           info="可多选；一个也没有请选“无”，不清楚则留空", elem_id=elem_id)
-    if spec.name == "city":
-        return gr.Dropdown(cities_of(None), value=None, allow_custom_value=True, label=label, info=info,
-                           elem_id=elem_id)
-    return gr.Textbox(label=label, info=info, placeholder=UNKNOWN + "则留空", elem_id=elem_id)
-
-
-def _messages(turns: list[Turn]) -> list[dict[str, str]]:
+def _messages(turns: list[Turn], live: tuple[str, str] | None = None) -> list[dict[str, str]]:
+    """Chat messages for the stored turns (rendered afresh), plus the answer being written."""
     out: list[dict[str, str]] = []
     for t in turns:
-        out += [{"role": "user", "content": t["question"]}, {"role": "assistant", "content": t["shown"]}]
+        out += [{"role": "user", "content": t["question"]},
+                {"role": "assistant", "content": render.chat_message(answer_of(t), t["question"])}]
+    if live is not None:
+        out += [{"role": "user", "content": live[0]}, {"role": "assistant", "content": live[1]}]
     return out
 
 
@@ -369,10 +414,13 @@ def mount_ui(app: FastAPI, assistant: Assistant, path: str = "/ui",
              login: Callable[[str, str], bool] | None = None, can_write: CanWrite | None = None) -> FastAPI:
     """Mount the UI at `path` (with a login page when `login` is given).
 
-    Uploads through the UI obey the same size limit as the API (settings.max_file_mb). 申报自评 exports
-    are written to data_dir/exports, which gradio must be allowed to hand out.
+    Uploads through the UI obey the same size limit as the API (settings.max_file_mb). Exports are
+    written to data_dir/exports, which gradio must be allowed to hand out. The theme is light unless
+    the visitor switches to dark (remembered in the browser).
     """
+    settings = assistant.kb.settings
+    exports = settings.data_dir / "exports"
     return gr.mount_gradio_app(app, build_ui(assistant, can_write), path=path, auth=login,
-                               auth_message=LOGIN_MESSAGE, max_file_size=assistant.kb.settings.max_file_bytes,
-                               allowed_paths=[str(exports_dir(assistant))],
-                               css=render.CSS, footer_links=["api"], show_error=True)
+                               auth_message=LOGIN_MESSAGE, max_file_size=settings.max_file_bytes,
+                               allowed_paths=[str(exports)], css=render.CSS, js=ON_LOAD,
+                               footer_links=[], show_error=True)

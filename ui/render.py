@@ -1,5 +1,5 @@
-"""Pure rendering for the UI: Answer → markdown answer + HTML citation cards, document rows → table,
-eligibility verdicts → a ✅ / ❌ / ❔ checklist.
+"""Pure rendering for the UI: Answer → markdown answer + HTML citation cards, a document → the source
+viewer, document rows → table, eligibility verdicts → a ✅ / ❌ / ❔ checklist.
 
 No gradio here, so every function is a plain, testable string transformation. All text that comes
 from documents or answers is HTML-escaped: uploaded files are untrusted.
@@ -11,14 +11,23 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
+from assistant.citations import MARKER, source_label
 from assistant.domain import Answer, Citation
 from assistant.eligibility import CriterionResult, ProgrammeVerdict, Source, out_of_region
+from assistant.snippets import Snippet, snippet
 
 BADGE_OFFICIAL = "官方原文"
 BADGE_SUMMARY = "摘要（非官方原文）"
-QUOTE_CHARS = 420  # longer passages are cut in the card (the full text is in the API answer)
+BADGE_UNVERIFIED = "未核验"
+AUTHORITY_LABELS = {"official": BADGE_OFFICIAL, "summary": BADGE_SUMMARY, "unverified": BADGE_UNVERIFIED}
+STATUS_LABELS = {"current": "现行有效", "expired": "已失效", "superseded": "已被替代",
+                 "not_yet_in_force": "尚未施行", "draft": "征求意见稿"}
+QUOTE_CHARS = 420  # longer passages are cut where a card quotes them whole (the viewer shows all)
+LEAD_CHARS = 200  # an answer longer than this shows its first paragraph, the rest folded
+CARD_SNIPPET_CHARS = 160  # a card shows the part of its passage that matched the question
 
 KIND_LABELS: dict[str, str] = {
     "policy": "国家政策",
@@ -27,39 +36,97 @@ KIND_LABELS: dict[str, str] = {
     "standard": "标准",
     "catalogue": "文件登记（线索）",
 }
-DOC_COLUMNS = ["文档 ID", "标题", "类型", "来源性质", "地区", "文号", "日期", "片段数"]
+DOC_COLUMNS = ["标题", "类型", "来源性质", "状态", "地区", "文号", "日期", "片段数", "文档 ID"]
 
+# Colours come from gradio's theme variables, so the light and the dark theme both stay readable;
+# the badges and rows have their own pairs for the dark theme.
 CSS = """
 .zc-cards { display: flex; flex-direction: column; gap: 8px; margin-top: 10px; }
-.zc-card { border: 1px solid #d9dde3; border-radius: 8px; padding: 8px 10px; background: #fafbfc; }
+.zc-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px;
+           background: var(--background-fill-secondary); color: var(--body-text-color); cursor: pointer; }
+.zc-card:hover { border-color: var(--color-accent); }
 .zc-head { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; font-weight: 600; }
-.zc-n { color: #1d4ed8; }
+.zc-n, .zc-ref { color: var(--color-accent); font-weight: 600; }
+.zc-ref { cursor: pointer; font-size: 0.85em; vertical-align: super; line-height: 0; }
 .zc-badge { font-size: 12px; font-weight: 500; border-radius: 10px; padding: 1px 8px; }
-.zc-official { background: #dcfce7; color: #166534; }
-.zc-summary { background: #fef3c7; color: #92400e; }
-.zc-meta { font-size: 12px; color: #6b7280; margin: 2px 0 4px; }
-.zc-quote { margin: 0; padding-left: 8px; border-left: 3px solid #cbd5e1; font-size: 13px;
-            white-space: pre-wrap; }
+.zc-official { background: #dcfce7; color: #14532d; }
+.zc-summary { background: #fef3c7; color: #78350f; }
+.zc-unverified { background: #e5e7eb; color: #1f2937; }
+.zc-status { background: #fee2e2; color: #7f1d1d; }
+.dark .zc-official { background: #14532d; color: #dcfce7; }
+.dark .zc-summary { background: #78350f; color: #fef3c7; }
+.dark .zc-unverified { background: #374151; color: #f3f4f6; }
+.dark .zc-status { background: #7f1d1d; color: #fee2e2; }
+.zc-meta { font-size: 12px; color: var(--body-text-color-subdued); margin: 2px 0 4px; }
+.zc-quote { margin: 0; padding-left: 8px; border-left: 3px solid var(--border-color-primary); font-size: 13px;
+            white-space: pre-wrap; color: var(--body-text-color); }
+.zc-open { font-size: 12px; color: var(--color-accent); }
+mark.zc-term { background: #fde68a; color: #111827; padding: 0 1px; border-radius: 2px; }
+.dark mark.zc-term { background: #a16207; color: #fefce8; }
+.zc-plain { display: none; }
+.zc-more > summary { cursor: pointer; color: var(--color-accent); margin: 6px 0; }
+.zc-table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0; }
+.zc-table th, .zc-table td { border: 1px solid var(--border-color-primary); padding: 4px 6px; vertical-align: top;
+                             text-align: left; color: var(--body-text-color); }
+.zc-table th { background: var(--background-fill-secondary); }
+#zc-viewer { position: fixed; top: 0; right: 0; width: min(720px, 100vw); height: 100vh; z-index: 1000;
+             overflow-y: auto; background: var(--background-fill-primary); color: var(--body-text-color);
+             box-shadow: -4px 0 16px rgba(0, 0, 0, 0.25); padding: 12px 16px; }
+.zc-doc-head h3 { margin: 0 0 6px; }
+.zc-doc-meta { font-size: 13px; color: var(--body-text-color-subdued); display: flex; flex-wrap: wrap; gap: 4px 12px; }
+.zc-doc-meta a { color: var(--color-accent); }
+.zc-doc-text { white-space: pre-wrap; font-size: 14px; line-height: 1.7; margin-top: 10px;
+               color: var(--body-text-color); }
+mark.zc-hit { background: #fde68a; color: #111827; outline: 2px solid #f59e0b; border-radius: 2px; }
+.dark mark.zc-hit { background: #a16207; color: #fefce8; }
+.zc-doc-section { color: var(--body-text-color-subdued); font-size: 12px; }
 .zc-elig-prog { margin: 14px 0 18px; }
 .zc-elig-prog > summary { cursor: pointer; font-size: 16px; margin-bottom: 4px; }
 .zc-elig-table { border-collapse: collapse; width: 100%; font-size: 13px; margin-top: 6px; }
-.zc-elig-table th, .zc-elig-table td { border: 1px solid #d9dde3; padding: 4px 6px; vertical-align: top;
-                                       text-align: left; }
-.zc-elig-table th { background: #f3f4f6; }
+.zc-elig-table th, .zc-elig-table td { border: 1px solid var(--border-color-primary); padding: 4px 6px;
+                                       vertical-align: top; text-align: left; color: var(--body-text-color); }
+.zc-elig-table th { background: var(--background-fill-secondary); }
 .zc-elig-table td.zc-icon { text-align: center; width: 2em; }
 .zc-elig-table tr.zc-not_met td, .zc-elig-table tr.zc-not_applicable td,
-.zc-elig-table tr.zc-not_eligible td { background: #fef2f2; }
-.zc-elig-table tr.zc-met td, .zc-elig-table tr.zc-eligible td { background: #f0fdf4; }
-.zc-elig-quote { font-size: 12px; color: #6b7280; }
-.zc-elig-note { font-size: 12px; color: #6b7280; }
+.zc-elig-table tr.zc-not_eligible td { background: #fef2f2; color: #1f2937; }
+.zc-elig-table tr.zc-met td, .zc-elig-table tr.zc-eligible td { background: #f0fdf4; color: #1f2937; }
+.dark .zc-elig-table tr.zc-not_met td, .dark .zc-elig-table tr.zc-not_applicable td,
+.dark .zc-elig-table tr.zc-not_eligible td { background: #450a0a; color: #fee2e2; }
+.dark .zc-elig-table tr.zc-met td, .dark .zc-elig-table tr.zc-eligible td { background: #052e16; color: #dcfce7; }
+.zc-elig-quote, .zc-elig-note { font-size: 12px; color: var(--body-text-color-subdued); }
+#zc-sessions .zc-session-active { font-weight: 600; }
+@media (max-width: 640px) {
+  /* phone: tables become one card per row, each cell labelled */
+  .zc-elig-table thead, .zc-table thead { display: none; }
+  .zc-elig-table, .zc-elig-table tbody, .zc-elig-table tr, .zc-elig-table td,
+  .zc-table, .zc-table tbody, .zc-table tr, .zc-table td { display: block; width: 100%; box-sizing: border-box; }
+  .zc-elig-table tr, .zc-table tr { border: 1px solid var(--border-color-primary); border-radius: 8px;
+                                    margin-bottom: 8px; overflow: hidden; }
+  .zc-elig-table td, .zc-table td { border: none; }
+  .zc-elig-table td.zc-icon { width: auto; text-align: left; }
+  .zc-elig-table td[data-label]::before, .zc-table td[data-label]::before {
+    content: attr(data-label) "："; font-weight: 600; }
+  #zc-viewer { width: 100vw; padding: 10px; }
+}
 """
 
 
+# ---------------------------------------------------------------------- badges and labels
+def authority_label(authority: str) -> str:
+    return AUTHORITY_LABELS.get(authority, BADGE_OFFICIAL if not authority else BADGE_UNVERIFIED)
+
+
 def badge(authority: str) -> str:
-    """官方原文 or 摘要（非官方原文）, as a coloured HTML badge."""
-    if authority == "summary":
-        return f'<span class="zc-badge zc-summary">{BADGE_SUMMARY}</span>'
-    return f'<span class="zc-badge zc-official">{BADGE_OFFICIAL}</span>'
+    """官方原文, 摘要（非官方原文） or 未核验, as a coloured HTML badge."""
+    cls = authority if authority in AUTHORITY_LABELS else "unverified"
+    return f'<span class="zc-badge zc-{cls}">{authority_label(authority)}</span>'
+
+
+def status_badge(status: str) -> str:
+    """A badge for documents not currently in force ('' for current ones and unknown status)."""
+    if not status or status == "current":
+        return ""
+    return f'<span class="zc-badge zc-status">{html.escape(STATUS_LABELS.get(status, status))}</span>'
 
 
 def short_section(section: str) -> str:
@@ -69,7 +136,7 @@ def short_section(section: str) -> str:
 
 
 def quote(text: str, limit: int = QUOTE_CHARS, known: Sequence[str] = ()) -> str:
-    """The passage as quoted on a card, cut at `limit`.
+    """The passage as quoted, cut at `limit`.
 
     Markdown heading marks and blank lines go, and so do leading lines that only repeat a heading
     the card already shows (`known`: the title and the section path).
@@ -81,59 +148,271 @@ def quote(text: str, limit: int = QUOTE_CHARS, known: Sequence[str] = ()) -> str
     return body if len(body) <= limit else body[:limit].rstrip() + "……"
 
 
-def citation_card(c: Citation) -> str:
-    """One card: [n] 《title》 badge / doc no · section · page · region / the quoted passage."""
+def marked_html(s: Snippet) -> str:
+    """A snippet as HTML, matched terms in <mark>."""
+    out, last = [], 0
+    for a, b in s.marks:
+        out += [html.escape(s.text[last:a]), f'<mark class="zc-term">{html.escape(s.text[a:b])}</mark>']
+        last = b
+    return "".join([*out, html.escape(s.text[last:])])
+
+
+# ---------------------------------------------------------------------- citations
+def _covers(k: Citation, c: Citation) -> bool:
+    """`k` quotes the passage `c` cites: the same passage, or a longer one of the same document holding it."""
+    if k.doc_id != c.doc_id:
+        return False
+    if k.text == c.text or (c.start >= 0 and (k.start, k.end) == (c.start, c.end)):
+        return k.n < c.n  # the first of two equal citations keeps its number
+    return len(k.text) > len(c.text) and bool(c.text.strip()) and c.text.strip() in k.text
+
+
+def merge_duplicates(answer: Answer) -> Answer:
+    """One citation per cited passage: a passage cited twice, or inside another cited passage of the
+    same document, keeps one number; markers are renumbered 1..m in order of first use."""
+    cites = list(answer.citations)
+    keep: dict[int, int] = {}  # n → the n of the citation it merges into (itself when kept)
+    for c in cites:
+        keep[c.n] = next((k.n for k in cites if k.n != c.n and keep.get(k.n, k.n) == k.n and _covers(k, c)), c.n)
+    if all(k == v for k, v in keep.items()):
+        return answer
+    order: dict[int, int] = {}  # kept n → new n, in order of first use, unmarked citations last
+    firsts = [int(m.group(1)) for m in MARKER.finditer(answer.answer)] + [c.n for c in cites]
+    for old in firsts:
+        if old in keep and keep[old] not in order:
+            order[keep[old]] = len(order) + 1
+
+    def sub(m: re.Match[str]) -> str:
+        old = int(m.group(1))
+        return f"[{order[keep[old]]}]" if old in keep else m.group(0)
+
+    text = re.sub(r"(\[\d+\])(\1)+", r"\1", MARKER.sub(sub, answer.answer))
+    by_n = {c.n: c for c in cites}
+    merged = sorted((replace(by_n[old], n=new) for old, new in order.items()), key=lambda c: c.n)
+    return replace(answer, answer=text, citations=tuple(merged))
+
+
+def citation_card(c: Citation, question: str = "") -> str:
+    """One card: [n] 《title》 badge / 文号 · section · page · region / the part of the passage that
+    matched the question, terms marked. Clicking it opens the source viewer at the passage."""
     meta = [c.doc_no, short_section(c.section), f"第{c.page}页" if c.page else "", c.region]
     known = [c.title, *(p.strip() for p in c.section.split(" > "))]
     meta_html = " · ".join(html.escape(m) for m in meta if m)
+    passage = quote(c.text, limit=10 ** 6, known=known)
+    body = marked_html(snippet(passage, question, CARD_SNIPPET_CHARS)) if question else html.escape(quote(passage))
+    opens = c.doc_id and c.start >= 0
+    attrs = f' data-doc="{html.escape(c.doc_id)}" data-start="{c.start}" data-end="{c.end}"' if opens else ""
     return (
-        f'<div class="zc-card" data-n="{c.n}">'
+        f'<div class="zc-card" data-n="{c.n}"{attrs}>'
         f'<div class="zc-head"><span class="zc-n">[{c.n}]</span>'
         f'<span class="zc-title">《{html.escape(c.title)}》</span>{badge(c.authority)}</div>'
         + (f'<div class="zc-meta">{meta_html}</div>' if meta_html else "")
-        + f'<blockquote class="zc-quote">{html.escape(quote(c.text, known=known))}</blockquote></div>'
+        + f'<blockquote class="zc-quote">{body}</blockquote>'
+        + ('<div class="zc-open">点击查看原文 ›</div>' if opens else "") + "</div>"
     )
 
 
-def citation_cards(citations: Sequence[Citation]) -> str:
+def citation_cards(citations: Sequence[Citation], question: str = "") -> str:
     """Every card of an answer, or '' when it cites nothing."""
     if not citations:
         return ""
-    return '<div class="zc-cards">' + "".join(citation_card(c) for c in citations) + "</div>"
+    return '<div class="zc-cards">' + "".join(citation_card(c, question) for c in citations) + "</div>"
+
+
+# ---------------------------------------------------------------------- answer text
+_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+")
+_TRAILING = ".,;:!?'"  # ASCII punctuation that ends a sentence, not a URL
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")
+_COMPARE_LINE = re.compile(r"^[-•]\s*(《[^》]+》[^：:]{0,80}?)[：:]\s*(.+)$")
+
+
+def _escape_md(text: str) -> str:
+    """Literal text for markdown: no emphasis, headings or tables appear from document wording."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _inline(text: str, refs: set[int], md: bool = True) -> str:
+    """One line of answer text as safe inline markdown/HTML: URLs as links that end where the URL
+    ends (not at the next CJK punctuation), [n] as clickable citation markers. `md=False` for text
+    inside HTML blocks, where markdown is not read (so nothing is escaped for it)."""
+    out: list[str] = []
+    pos = 0
+    for m in _URL.finditer(text):
+        url = m.group(0).rstrip(_TRAILING)
+        end = m.start() + len(url)
+        out.append(_markers(text[pos:m.start()], refs, md))
+        href = url if url.startswith("http") else f"http://{url}"
+        out.append(f'<a href="{html.escape(href)}" target="_blank" rel="noopener">{html.escape(url)}</a>')
+        pos = end
+    out.append(_markers(text[pos:], refs, md))
+    return "".join(out)
+
+
+def _markers(text: str, refs: set[int], md: bool = True) -> str:
+    def lit(t: str) -> str:
+        t = html.escape(t, quote=False)
+        return _escape_md(t) if md else t
+
+    parts: list[str] = []
+    pos = 0
+    for m in MARKER.finditer(text):
+        parts.append(lit(text[pos:m.start()]))
+        n = int(m.group(1))
+        parts.append(f'<span class="zc-ref" data-n="{n}" title="查看出处">[{n}]</span>' if n in refs
+                     else lit(m.group(0)))
+        pos = m.end()
+    parts.append(lit(text[pos:]))
+    return "".join(parts)
+
+
+def comparison_rows(text: str) -> list[tuple[str, str]]:
+    """The (source, wording) rows of a side-by-side answer ("- 《文件》条款（地区）：规定[n]" lines);
+    [] when the answer is not a comparison of at least two sources."""
+    rows = [(m.group(1).strip(), m.group(2).strip()) for ln in text.splitlines()
+            if (m := _COMPARE_LINE.match(ln.strip()))]
+    return rows if len(rows) >= 2 else []
+
+
+def _table_html(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f'<td data-label="{html.escape(col)}">{cell}</td>'
+                                    for col, cell in zip(columns, row, strict=True)) + "</tr>" for row in rows)
+    return f'<table class="zc-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _body_markdown(text: str, refs: set[int]) -> str:
+    """Answer text → markdown blocks: a comparison as a table, list items kept, other lines as paragraphs."""
+    rows = comparison_rows(text)
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if rows:
+        intro = [ln for ln in lines if not _COMPARE_LINE.match(ln)]
+        table = _table_html(["来源", "规定"], ([_inline(a, refs, md=False), _inline(b, refs, md=False)] for a, b in rows))
+        return "\n\n".join([*(_inline(ln, refs) for ln in intro), table])
+    blocks = []
+    for ln in lines:
+        if m := re.match(r"^([-•]|\d{1,2}[.、）)])\s*(.+)$", ln):
+            bullet = "-" if m.group(1) in "-•" else m.group(1).rstrip("、）)").rstrip(".") + "."
+            blocks.append(f"{bullet} {_inline(m.group(2), refs)}")
+        else:
+            blocks.append(_inline(ln, refs))
+    # consecutive list items form one list; everything else is its own paragraph
+    out: list[str] = []
+    for b in blocks:
+        is_item = bool(re.match(r"^(-|\d+\.) ", b))
+        if out and is_item and re.match(r"^(-|\d+\.) ", out[-1].rsplit("\n", 1)[-1]):
+            out[-1] += "\n" + b
+        else:
+            out.append(b)
+    return "\n\n".join(out)
+
+
+def split_lead(text: str, limit: int = LEAD_CHARS) -> tuple[str, str]:
+    """(lead, rest): a long answer's first paragraph (its first sentences when that is long), and the rest."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text, ""
+    first, _, rest = text.partition("\n")
+    if comparison_rows(text) and not _COMPARE_LINE.match(first.strip()):
+        return first, rest.strip()  # the comparison's heading line, then its table folded
+    if len(first) > limit:
+        sentences = re.split(r"(?<=[。；！？])", first)
+        lead = ""
+        for s in sentences:
+            if lead and len(lead) + len(s) > limit:
+                break
+            lead += s
+        return lead, (first[len(lead):] + ("\n" + rest if rest else "")).strip()
+    return first, rest.strip()
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The answer text as markdown: [n] markers in bold, a notice on refusals."""
-    text = html.escape(answer.answer.strip(), quote=False)
-    text = re.sub(r"\[(\d{1,3})\]", r"**[\1]**", text)
+    """The answer as markdown: a short lead, the rest folded under 展开; markers clickable; a notice
+    on refusals and on answers that cite nothing."""
+    refs = {c.n for c in answer.citations}
     if answer.refused:
-        return f"⚠️ {text}"
+        return f"⚠️ {_inline(answer.answer.strip(), set())}"
+    lead, rest = split_lead(answer.answer)
+    out = _body_markdown(lead, refs)
+    if rest:
+        out += (f'\n\n<details class="zc-more"><summary>展开详细内容</summary>\n\n'
+                f"{_body_markdown(rest, refs)}\n\n</details>")
     if not answer.citations:
-        return text + "\n\n_（知识库中没有找到可以引用的条款。）_"
-    return text
+        out += "\n\n_（知识库中没有找到可以引用的条款。）_"
+    return out
 
 
-def chat_message(answer: Answer) -> str:
-    """What the chat shows for one finished answer: the markdown, then its citation cards."""
-    cards = citation_cards(answer.citations)
-    return answer_markdown(answer) + (f"\n\n**参考来源**\n\n{cards}" if cards else "")
+def plain_text(answer: Answer) -> str:
+    """The answer as clean text for pasting into a draft: the wording with its [n], then one line per
+    source (《title》clause 文号 第p页)."""
+    text = answer.answer.strip()
+    if not answer.citations:
+        return text
+    lines = [text, "", "参考来源："]
+    for c in answer.citations:
+        where = " ".join(x for x in (c.doc_no, f"第{c.page}页" if c.page else "") if x)
+        note = "（摘要，非官方原文）" if c.authority == "summary" else ""
+        lines.append(f"[{c.n}] {source_label(c.title, c.section)}{note} {where}".rstrip())
+    return "\n".join(lines)
+
+
+def chat_message(answer: Answer, question: str = "") -> str:
+    """What the chat shows for one finished answer: the markdown, its citation cards (duplicates
+    merged), and the clean text the copy button takes."""
+    answer = merge_duplicates(answer)
+    cards = citation_cards(answer.citations, question or answer.question)
+    plain = html.escape(plain_text(answer))
+    return (answer_markdown(answer) + (f"\n\n**参考来源**\n\n{cards}" if cards else "")
+            + f'\n\n<span class="zc-copy" title="复制纯文本">📋 复制纯文本</span><pre class="zc-plain">{plain}</pre>')
 
 
 def streaming_message(partial: str) -> str:
     """The answer while it is being written (escaped; the cards follow when it is done)."""
-    return html.escape(partial, quote=False) + " ▌"
+    return _escape_md(html.escape(partial, quote=False)) + " ▌"
 
 
 def error_message(message: str) -> str:
     return f"⚠️ {html.escape(message, quote=False)}"
 
 
+# ---------------------------------------------------------------------- the source viewer
+def document_viewer(doc: dict[str, Any], start: int = -1, end: int = -1, n: int | None = None) -> str:
+    """The whole document with the cited passage text[start:end] highlighted (<mark class="zc-hit">):
+    title, authority and status badges, 文号, issuer, date, the passage's section path and page, and a
+    clickable source link."""
+    text: str = doc.get("text", "")
+    sections = doc.get("sections", [])
+    inside = 0 <= start < end <= len(text)
+    here = next((s for s in sections if s["start"] <= start < s["end"]), None) if inside else None
+    link = doc.get("url") or ""
+    meta = [
+        f"文号：{html.escape(doc['doc_no'])}" if doc.get("doc_no") else "",
+        f"发布机关：{html.escape(doc['issuer'])}" if doc.get("issuer") else "",
+        f"日期：{html.escape(doc['date'])}" if doc.get("date") else "",
+        f"地区：{html.escape(doc['region'])}" if doc.get("region") else "",
+        f"条款：{html.escape(short_section(here['section']))}" if here and here.get("section") else "",
+        f"第{here['page']}页" if here and here.get("page") else "",
+        (f'来源：<a href="{html.escape(link)}" target="_blank" rel="noopener">{html.escape(link)}</a>' if link
+         else f"来源文件：{html.escape(doc.get('source', ''))}" if doc.get("source") else ""),
+    ]
+    head = (f'<div class="zc-doc-head"><h3>《{html.escape(doc.get("title", ""))}》</h3>'
+            f'<div>{badge(doc.get("authority", ""))} {status_badge(doc.get("status", ""))}'
+            + (f' <span class="zc-n">引用 [{n}]</span>' if n else "") + "</div>"
+            f'<div class="zc-doc-meta">{"".join(f"<span>{m}</span>" for m in meta if m)}</div></div>')
+    if inside:
+        body = (html.escape(text[:start]) + f'<mark class="zc-hit" id="zc-hit">{html.escape(text[start:end])}</mark>'
+                + html.escape(text[end:]))
+    else:
+        body = html.escape(text)
+    return f'<div class="zc-doc" data-doc="{html.escape(doc.get("doc_id", ""))}">{head}<div class="zc-doc-text">{body}</div></div>'
+
+
+# ---------------------------------------------------------------------- knowledge base
 def document_rows(docs: Iterable[dict[str, Any]]) -> list[list[Any]]:
     """kb.list_documents() rows as table rows in DOC_COLUMNS order."""
     return [
-        [d["doc_id"], d["title"], KIND_LABELS.get(d["kind"], d["kind"]),
-         BADGE_SUMMARY if d.get("authority") == "summary" else BADGE_OFFICIAL,
-         d.get("region") or "—", d.get("doc_no") or "", d.get("date") or "", d.get("chunks", 0)]
+        [d["title"], KIND_LABELS.get(d["kind"], d["kind"]), authority_label(d.get("authority", "")),
+         STATUS_LABELS.get(d.get("status") or "current", d.get("status") or ""),
+         d.get("region") or "—", d.get("doc_no") or "", d.get("date") or "", d.get("chunks", 0), d["doc_id"]]
         for d in docs
     ]
 
@@ -149,12 +428,14 @@ def stats_markdown(stats: dict[str, Any]) -> str:
             f" · 向量模型 `{stats.get('embedder', '')}`")
 
 
-def ingest_summary(filename: str, status: str, chunks: int, doc_id: str | None) -> str:
+INGEST_WORDS = {"added": "已新增", "updated": "已更新", "unchanged": "内容未变", "duplicate": "与已有文档内容相同"}
+
+
+def ingest_summary(filename: str, status: str, chunks: int, doc_id: str | None, title: str = "") -> str:
     """One line per uploaded file for the 知识库 tab."""
-    words = {"added": "已新增", "updated": "已更新", "unchanged": "内容未变",
-             "duplicate": "与已有文档内容相同"}
-    tail = f"（doc_id `{doc_id}`，新嵌入 {chunks} 个片段）" if doc_id else ""
-    return f"✅ {html.escape(filename)}：{words.get(status, status)}{tail}"
+    name = f"《{html.escape(title)}》" if title else ""
+    tail = f"（{name}新嵌入 {chunks} 个片段）" if doc_id else ""
+    return f"✅ {html.escape(filename)}：{INGEST_WORDS.get(status, status)}{tail}"
 
 
 def feedback_record(question: str, answer: str, vote: str, when: dt.datetime | None = None) -> dict[str, str]:
@@ -168,6 +449,11 @@ ICONS = {
     "met": "✅", "not_met": "❌", "unknown": "❔",
     "eligible": "✅", "not_eligible": "❌", "needs_info": "❔",
     "applies": "✅", "not_applicable": "❌", "conditional": "❔",
+}
+STATUS_WORDS = {
+    "met": "满足", "not_met": "不满足", "unknown": "需补充信息",
+    "eligible": "符合", "not_eligible": "不符合", "needs_info": "需补充信息",
+    "applies": "适用", "not_applicable": "不适用", "conditional": "视情况而定",
 }
 OVERVIEW_COLUMNS = ["", "项目", "地区", "结论", "说明"]
 CRITERIA_COLUMNS = ["", "条件", "说明", "依据条款", "文号"]
@@ -190,9 +476,11 @@ def clause_cell(src: Source) -> str:
 def _table(columns: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]]) -> str:
     """rows: (status, cells as HTML); the status names the row's class and fills the icon column."""
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    labels = [html.escape(c) for c in columns[1:]]  # each cell names its column on a phone (CSS)
     body = "".join(
-        f'<tr class="zc-{status}"><td class="zc-icon" title="{status}">{ICONS.get(status, "")}</td>'
-        + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+        f'<tr class="zc-{status}"><td class="zc-icon" title="{STATUS_WORDS.get(status, "")}">'
+        f'{ICONS.get(status, "")}</td>'
+        + "".join(f'<td data-label="{label}">{c}</td>' for label, c in zip(labels, cells, strict=False)) + "</tr>"
         for status, cells in rows
     )
     return f'<table class="zc-elig-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
