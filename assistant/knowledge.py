@@ -31,6 +31,7 @@ from ingest.cleaning import normalize_for_match
 from ingest.integrity import IndexCheck, ReindexReport, check_index, reindex
 from ingest.pipeline import Job, Progress, forget_document, ingest_paths
 from ingest.registry import Registry, StoredDoc
+from ingest.validity import with_status
 
 log = logging.getLogger(__name__)
 # How often a reader looks (one stat of registry.json) for another process's ingest, e.g. `zhice
@@ -96,6 +97,7 @@ class KnowledgeBase:
     # ------------------------------------------------------------------ reading
     def _load_snapshot(self) -> Snapshot:
         chunks = {s.chunk_id: Chunk.from_metadata(s.chunk_id, s.text, s.metadata) for s in self.store.all_chunks()}
+        chunks = with_status(chunks, self.settings.as_of)  # superseded / expired, judged across the whole index
         by_doc: dict[str, list[Chunk]] = {}
         for c in chunks.values():
             by_doc.setdefault(c.doc.doc_id, []).append(c)
@@ -142,7 +144,8 @@ class KnowledgeBase:
             rows.append({
                 "doc_id": doc_id, "title": d.title, "kind": d.kind, "authority": d.authority,
                 "region": d.region, "level": d.level, "issuer": d.issuer, "doc_no": d.doc_no,
-                "date": d.date, "chunks": len(chunks),
+                "date": d.date, "chunks": len(chunks), "status": d.status, "valid_from": d.valid_from,
+                "valid_until": d.valid_until, "superseded_by": d.superseded_by,
                 "sources": self.registry.sources_of(doc_id) or [d.source],
             })
         return rows

@@ -12,6 +12,7 @@ from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
 from assistant.lexical import expand_query
 from ingest.metadata import normalise_region
+from ingest.validity import STATUSES
 
 _COMPARE = re.compile(r"各地|各省|各市|对比|比较|区别|不同|差异|分别|哪些地方|哪些省|哪些城市|哪些地区|side by side|compare|differ")
 SUMMARY_FACTOR = 0.85  # an official clause outranks a summary of it at equal relevance
@@ -29,6 +30,9 @@ class Filters:
     doc_id: str = ""
     authority: str = ""
     regions: tuple[str, ...] = ()  # any of these regions (a place's scope: itself, its province, its cities)
+    # current | expired | superseded | not_yet_in_force: resolved on each snapshot load (ingest.validity),
+    # so it is matched on the snapshot's chunks, never in the store's `where`
+    status: str = ""
 
     @staticmethod
     def from_dict(d: dict[str, Any] | None) -> Filters:
@@ -48,7 +52,7 @@ class Filters:
             raise BadInput(f"filter year={d.get('year')!r} is not a year like 2025") from e
         return Filters(kind=kind, region=normalise_region(str(d.get("region") or "")), level=str(d.get("level") or ""),
                        year=year, issuer=str(d.get("issuer") or ""), doc_id=str(d.get("doc_id") or ""),
-                       authority=str(d.get("authority") or ""))
+                       authority=str(d.get("authority") or ""), status=_status(d.get("status")))
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -76,7 +80,15 @@ class Filters:
             not self.doc_id or d.doc_id == self.doc_id,
             not self.authority or d.authority == self.authority,
             not self.issuer or self.issuer in d.issuer,
+            not self.status or d.status == self.status,
         ))
+
+
+def _status(value: object) -> str:
+    status = str(value or "")
+    if status and status not in STATUSES:
+        raise BadInput(f"filter status={status!r} is not one of {list(STATUSES)}")
+    return status
 
 
 def wants_comparison(question: str) -> bool:

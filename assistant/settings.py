@@ -6,6 +6,7 @@ environment anywhere else.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from pydantic import BaseModel, Field, model_validator
@@ -102,6 +103,10 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(50.0, description="Files larger than this are skipped by ingest and refused on upload.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunk sizes.")
     readers: ReaderLimits = Field(default_factory=ReaderLimits, description="Caps on what one file may cost to read.")
+    reference_date: dt.date | None = Field(
+        None, description="The day document status (current / expired / superseded / not yet in force) is judged "
+        "on, as YYYY-MM-DD; empty: today."
+    )
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval knobs.")
     # ZHICE_LLM_BASE_URL etc. (single underscore) are accepted too, as the docs promise.
     llm_base_url: str = Field("", description="Alias of llm.base_url.")
@@ -180,6 +185,11 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def as_of(self) -> dt.date:
+        """The reference date for document status: `reference_date`, else today."""
+        return self.reference_date or dt.date.today()
 
     @property
     def max_file_bytes(self) -> int:

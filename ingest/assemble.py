@@ -29,7 +29,8 @@ def build_chunks(loaded: LoadedFile, doc_id: str, source: str, settings: Setting
         FileTooLarge: The file gives more chunks than `settings.readers.max_chunks`.
     """
     body = "\n".join(p.text for p in loaded.pages)
-    notes = "\n".join(n for t in loaded.tables for n in t.notes)
+    # one sheet's title row may name the file; with several sheets each names only its own sheet
+    notes = "\n".join(loaded.tables[0].notes) if len(loaded.tables) == 1 else ""
     meta = describe(loaded.header, body or notes, loaded.path, bool(loaded.records))
     ocr_pages = sorted({p.number for p in loaded.pages if p.ocr})
     if ocr_pages:

@@ -22,6 +22,7 @@ from files import (
     make_md,
     make_unknown_file,
     make_xlsx,
+    make_xlsx_dimension_bomb,
 )
 from langchain_core.embeddings import Embeddings
 
@@ -205,3 +206,47 @@ def test_missing_path_is_reported(tmp_path: Path, embedder: Embeddings) -> None:
     kb = kb_for(tmp_path / "data", embedder)
     report = kb.ingest([tmp_path / "nope"])
     assert report.skipped and "no such file" in report.skipped[0].reason
+
+
+def test_a_file_over_a_reader_cap_is_skipped_and_the_rest_go_in(tmp_path: Path, embedder: Embeddings) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    make_xlsx_dimension_bomb(folder / "炸弹.xlsx")
+    make_md(folder / "认定办法.md", SAMPLE_MD_HEADER, SAMPLE_MD_BODY)
+    kb = kb_for(tmp_path / "data", embedder)
+    report = kb.ingest([folder])
+    assert [Path(p).name for p in report.added] == ["认定办法.md"]
+    [skipped] = report.skipped
+    assert Path(skipped.path).name == "炸弹.xlsx"
+    assert "超过上限" in skipped.reason and "ZHICE_READERS__MAX_COLUMNS" in skipped.reason
+
+
+def test_a_revision_supersedes_the_rules_it_repeals(tmp_path: Path, embedder: Embeddings) -> None:
+    """Status is resolved across the index after each ingest: the old rules become superseded when the
+    revision that repeals them (by 文号) arrives, stay retrievable, and come back when it is deleted."""
+    from assistant.retrieval import Filters
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    old = make_md(folder / "旧办法.md", {"标题": "示例市智能工厂奖励办法", "发布机关": "示例市工业和信息化局",
+                                         "文号": "示工信〔2023〕58号", "日期": "2023年6月1日"},
+                  "第一条 对示范车间给予最高100万元奖励。\n第九条 本办法自2023年7月1日起施行，有效期3年。")
+    kb = kb_for(tmp_path / "data", embedder, reference_date="2026-01-01")
+    kb.ingest([old])
+    assert [(r["status"], r["valid_until"]) for r in kb.list_documents()] == [("current", "2026-06-30")]
+    new = make_md(folder / "新办法.md", {"标题": "示例市智能工厂奖励办法（2025年修订）", "发布机关": "示例市工业和信息化局",
+                                         "文号": "示工信〔2025〕102号", "日期": "2025年9月1日"},
+                  "第一条 对示范车间给予最高150万元奖励。\n"
+                  "第十二条 本办法自2025年10月1日起施行，有效期至2028年9月30日。"
+                  "《示例市智能工厂奖励办法》（示工信〔2023〕58号）同时废止。")
+    kb.ingest([new])
+    rows = {r["title"]: r for r in kb.list_documents()}
+    new_id = rows["示例市智能工厂奖励办法（2025年修订）"]["doc_id"]
+    assert rows["示例市智能工厂奖励办法"]["status"] == "superseded"
+    assert rows["示例市智能工厂奖励办法"]["superseded_by"] == new_id
+    assert rows["示例市智能工厂奖励办法（2025年修订）"]["status"] == "current"
+    current = retrieve(kb, "示范车间最多奖励多少", 5, Filters.from_dict({"status": "current"}))
+    assert current and {h.chunk.doc.doc_id for h in current} == {new_id}
+    assert any("100万元" in h.chunk.text for h in retrieve(kb, "示范车间最多奖励多少", 5))  # still retrievable
+    kb.delete_document(new_id)
+    assert [r["status"] for r in kb.list_documents()] == ["current"]
