@@ -132,6 +132,14 @@ class ChromaStore:
             self._col.delete(ids=ids)
         return len(ids)
 
+    def set_doc_fields(self, doc_id: str, fields: dict[str, str | int]) -> int:
+        """Change metadata fields on every chunk of `doc_id` (no re-embedding); returns how many."""
+        got = self._col.get(where={"doc_id": doc_id}, include=["metadatas"])
+        ids = list(got["ids"])
+        if ids:
+            self._col.update(ids=ids, metadatas=[{**dict(m or {}), **fields} for m in got["metadatas"] or []])
+        return len(ids)
+
     def doc_chunk_counts(self) -> dict[str, tuple[int, int]]:
         """doc_id → (chunks stored, chunks expected): a doc is complete when they are equal."""
         got = self._col.get(include=["metadatas"])

@@ -7,8 +7,10 @@ from typing import Any
 
 # kinds of document (metadata "kind")
 KINDS = ("policy", "local_policy", "case_list", "standard", "catalogue")
-# how far a text can be trusted as wording (metadata "authority")
-AUTHORITIES = ("official", "summary")
+# how far a text can be trusted as wording (metadata "authority"): official wording, someone's
+# summary, or not checked by anyone (an upload through the API or UI, until an admin marks it)
+UNVERIFIED = "unverified"
+AUTHORITIES = ("official", "summary", UNVERIFIED)
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,17 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.backends import ChromaStore, embedder_name
+from assistant.core import gazetteer
 from assistant.documents import place
-from assistant.domain import Chunk, IngestReport
-from assistant.errors import IndexBusy, NotFound
+from assistant.domain import AUTHORITIES, UNVERIFIED, Chunk, IngestReport
+from assistant.errors import BadInput, IndexBusy, NotFound
 from assistant.lexical import BM25Index
 from assistant.settings import Settings
 from ingest.cleaning import normalize_for_match
 from ingest.integrity import IndexCheck, ReindexReport, check_index, reindex
 from ingest.pipeline import Job, Progress, forget_document, ingest_paths
 from ingest.registry import Registry, StoredDoc
+from ingest.sandbox import WorkerLimits, load_isolated
 from ingest.validity import with_status
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,11 @@ class Snapshot:
     chunks: dict[str, Chunk]
     by_doc: dict[str, list[Chunk]]
     bm25: BM25Index
+
+    @cached_property
+    def title_places(self) -> dict[str, tuple[str, ...]]:
+        """doc id → the places its title names (a list of two provinces' companies names both), once."""
+        return {d: tuple(p.short for p in gazetteer.places_in(cs[0].doc.title)) for d, cs in self.by_doc.items()}
 
     @cached_property
     def matchable(self) -> dict[str, str]:
@@ -182,16 +189,27 @@ class KnowledgeBase:
             self._registry_lock.release()
             self._write_lock.release()
 
-    def _job(self) -> Job:
-        return Job(self.settings, self.store, self.embedder, self.registry)
+    def _job(self, uploaded: bool = False) -> Job:
+        if not uploaded:
+            return Job(self.settings, self.store, self.embedder, self.registry)
+        worker = WorkerLimits(self.settings.upload_parse_seconds, self.settings.upload_parse_memory_mb * 2**20)
+        return Job(self.settings, self.store, self.embedder, self.registry,
+                   load=lambda path, max_bytes, limits: load_isolated(path, max_bytes, limits, worker),
+                   authority=UNVERIFIED)
 
-    def ingest(self, paths: Iterable[Path], sync: bool = False, progress: Progress | None = None) -> IngestReport:
-        """Ingest files and folders (see ingest.pipeline.ingest_paths), then publish the new snapshot."""
+    def ingest(self, paths: Iterable[Path], sync: bool = False, progress: Progress | None = None,
+               uploaded: bool = False) -> IngestReport:
+        """Ingest files and folders (see ingest.pipeline.ingest_paths), then publish the new snapshot.
+
+        `uploaded`: the files came from the API or the UI, not the operator: each is parsed in a
+        worker process under time and memory limits, and new documents are "unverified" whatever
+        their header claims, until an admin marks them (`set_authority`).
+        """
         with self._writing():
             before = self.store.count()
             report = None
             try:
-                report = ingest_paths(self._job(), paths, sync=sync, progress=progress)
+                report = ingest_paths(self._job(uploaded), paths, sync=sync, progress=progress)
                 return report
             finally:
                 # nothing stored or removed (an unchanged folder, no other writer since the snapshot):
@@ -205,6 +223,17 @@ class KnowledgeBase:
         with self._writing():
             try:
                 return reindex(self._job(), progress=progress)
+            finally:
+                self.refresh()
+
+    def set_authority(self, doc_id: str, authority: str) -> None:
+        """Mark a document official, summary or unverified (an admin's decision after checking it)."""
+        if authority not in AUTHORITIES:
+            raise BadInput(f"authority 应为 {' / '.join(AUTHORITIES)} 之一，收到 {authority[:40]!r}")
+        self.document(doc_id)
+        with self._writing():
+            try:
+                self.store.set_doc_fields(doc_id, {"authority": authority})
             finally:
                 self.refresh()
 

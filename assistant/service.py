@@ -108,6 +108,11 @@ class Service:
         sources = self.assistant.kb.delete_document(doc_id)
         return Deleted(doc_id, title, sources, remove_uploaded(self.settings, sources))
 
+    def set_authority(self, doc_id: str, authority: str) -> dict[str, Any]:
+        """An admin marks a document official / summary / unverified; returns its row (raises NotFound)."""
+        self.assistant.kb.set_authority(doc_id, authority)
+        return next(d for d in self.documents() if d["doc_id"] == doc_id)
+
     # ------------------------------------------------------------------ programmes
     def programmes(self) -> list[Programme]:
         """The programme files (settings.programmes_dir, else the built-in set), loaded once."""

@@ -147,6 +147,12 @@ class Settings(BaseSettings):
         "file descriptors)."
     )
     keep_alive_seconds: int = Field(5, ge=1, description="Idle keep-alive connections are closed after this long.")
+    upload_parse_seconds: float = Field(
+        60.0, gt=0, description="Time an uploaded file may take to parse (in a worker process); longer → skipped."
+    )
+    upload_parse_memory_mb: int = Field(
+        1024, ge=128, description="Memory (address space) the worker parsing an uploaded file may use; more → skipped."
+    )
 
     @model_validator(mode="after")
     def _resolve(self) -> Settings:

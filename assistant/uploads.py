@@ -94,7 +94,7 @@ def _save_and_ingest(kb: KnowledgeBase, safe: str, data: BinaryIO, folder: Path,
         os.replace(target, backup)
     os.replace(tmp, target)
     try:
-        report = kb.ingest([target], progress=progress)
+        report = kb.ingest([target], progress=progress, uploaded=True)  # parsed in a worker; unverified
         skipped = [s.reason for s in report.skipped]
         if skipped:
             raise BadInput(skipped[0])

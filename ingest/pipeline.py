@@ -12,7 +12,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
@@ -20,9 +20,9 @@ from langchain_core.embeddings import Embeddings
 from assistant.backends import ChromaStore
 from assistant.domain import Chunk, IngestReport, SkippedFile
 from assistant.errors import BadInput
-from assistant.settings import Settings
+from assistant.settings import ReaderLimits, Settings
 from ingest.assemble import build_chunks, row_text
-from ingest.loaders import SUPPORTED_SUFFIXES, load_file
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, load_file
 from ingest.registry import UNKNOWN_SIZE, Entry, PendingOp, Registry, StoredDoc, entries_from_store
 
 log = logging.getLogger(__name__)
@@ -32,14 +32,24 @@ Progress = Callable[[str, int, int], None]  # (file name, files done, files tota
 IGNORED_NAMES = {"MANIFEST.md", "README.md", "readme.md"}  # descriptions of a folder, not documents
 
 
+Loader = Callable[[Path, int, ReaderLimits], LoadedFile]
+
+
 @dataclass(frozen=True)
 class Job:
-    """The parts one ingest run works with."""
+    """The parts one ingest run works with.
+
+    `load` reads a file (uploads: in a worker process with limits, see `ingest.sandbox`);
+    `authority`, when set, is given to every new document instead of the one its header claims
+    (uploads: "unverified", until an admin marks them).
+    """
 
     settings: Settings
     store: ChromaStore
     embedder: Embeddings
     registry: Registry
+    load: Loader = load_file
+    authority: str | None = None
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]]:
@@ -150,8 +160,11 @@ def _prepare(job: Job, path: Path, known: set[str], report: IngestReport) -> _Pe
     entry = Entry(doc_id=doc_id, size=len(data), mtime=stat.st_mtime)
     if doc_id in known:  # the same content stored (or about to be) under another name
         return _Pending(source, doc_id, old, entry, [])
-    chunks = build_chunks(load_file(path, job.settings.max_file_bytes, job.settings.readers), doc_id, source,
+    chunks = build_chunks(job.load(path, job.settings.max_file_bytes, job.settings.readers), doc_id, source,
                           job.settings)
+    if job.authority is not None and chunks:
+        doc = replace(chunks[0].doc, authority=job.authority)
+        chunks = [replace(c, doc=doc) for c in chunks]
     if not chunks:
         raise BadInput(f"{path.name}: no text to index; check that it is not a scan without a text layer")
     return _Pending(source, doc_id, old, entry, chunks)

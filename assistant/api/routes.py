@@ -20,12 +20,14 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from assistant import tokens
 from assistant.api.limits import check_conversation, check_messages
+from assistant.api.markdown import StreamEscaper, escape_markdown
 from assistant.api.schemas import (
     AnswerOut,
     AskRequest,
     ChatCompletionRequest,
     DeleteOut,
     DocumentOut,
+    DocumentPatch,
     DocumentsOut,
     EligibilityOut,
     EligibilityRequest,
@@ -42,13 +44,14 @@ from assistant.api.schemas import (
 )
 from assistant.chat import Assistant
 from assistant.citations import source_label
-from assistant.domain import Answer, Citation
+from assistant.domain import STATUSES, Answer, Citation
 from assistant.eligibility import Profile, Programme, evaluate, to_dict, to_markdown
-from assistant.errors import ZhiceError
+from assistant.errors import BadInput, ZhiceError
 from assistant.service import Service
 from assistant.settings import Settings
 
 MODEL_ID = "zhice"
+AUTHORITY_NOTES = {"summary": "（摘要，非官方原文）", "unverified": "（上传文件，未核验）"}
 PUBLIC_STATS = ("documents", "chunks", "embedder")  # what /healthz shows without a key
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -148,9 +151,15 @@ ServiceDep = Annotated[Service, Depends(get_service)]
 
 
 @router.get("/v1/documents", response_model=DocumentsOut, tags=["documents"], responses=ERRORS)
-def list_documents(service: ServiceDep) -> dict[str, Any]:
-    """Every indexed document with its metadata and chunk count."""
-    return {"documents": service.documents()}
+def list_documents(service: ServiceDep, status: str = "") -> dict[str, Any]:
+    """Every indexed document with its metadata, chunk count and validity: `status` (current, expired,
+    superseded, not_yet_in_force), `valid_from`, `valid_until`, `superseded_by`; `?status=` filters on it."""
+    rows = service.documents()
+    if status:
+        if status not in STATUSES:
+            raise BadInput(f"status={status!r} is not one of {list(STATUSES)}")
+        rows = [r for r in rows if r.get("status") == status]
+    return {"documents": rows}
 
 
 @router.get("/v1/documents/{doc_id}", response_model=DocumentOut, tags=["documents"],
@@ -175,6 +184,17 @@ async def upload_document(
     """
     result = await run_in_threadpool(service.upload, file.filename or "", file.file)
     return result.to_dict()
+
+
+@router.patch("/v1/documents/{doc_id}", tags=["documents"],
+              responses={**ERRORS, 404: {"model": ErrorOut}, 409: {"model": ErrorOut}})
+def patch_document(doc_id: str, body: DocumentPatch, service: ServiceDep) -> dict[str, Any]:
+    """Mark a document official (admin key) once its text has been checked against the official one.
+
+    Files uploaded through the API or the UI start as `unverified` whatever their header claims;
+    files the operator ingests with `zhice ingest` take their authority from their own header.
+    """
+    return service.set_authority(doc_id, body.authority)
 
 
 @router.delete("/v1/documents/{doc_id}", response_model=DeleteOut, tags=["documents"],
@@ -225,7 +245,7 @@ async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep,
         return StreamingResponse(_completion_chunks(chain([first], events), cid, created),
                                  media_type="text/event-stream", headers=SSE_HEADERS)
     final = await run_in_threadpool(_last, chain([first], events))
-    content = final.answer + references(final.citations)
+    content = escape_markdown(final.answer + references(final.citations))  # clients render it as Markdown
     prompt_tokens = sum(tokens.count(m.text()) for m in body.messages)
     completion_tokens = tokens.count(content)
     return {
@@ -246,17 +266,18 @@ async def _completion_chunks(events: Iterator[str | Answer], cid: str, created: 
 
     yield chunk({"role": "assistant", "content": ""})
     streamed = ""
+    md = StreamEscaper()  # clients render the content as Markdown: document text must stay literal
     try:
         async for ev in iterate_in_threadpool(events):
             if isinstance(ev, Answer):
-                if rest := unstreamed(streamed, ev):
-                    yield chunk({"content": rest})
-                if refs := references(ev.citations):
-                    yield chunk({"content": refs})
+                tail = md.feed(unstreamed(streamed, ev) + references(ev.citations)) + md.flush()
+                if tail:
+                    yield chunk({"content": tail})
                 yield chunk({}, "stop", citations=[c.to_dict() for c in ev.citations])
             else:
                 streamed += ev
-                yield chunk({"content": ev})
+                if text := md.feed(ev):
+                    yield chunk({"content": text})
     except ZhiceError as e:
         yield _sse({"error": {"type": type(e).__name__, "message": str(e)}})
     yield "data: [DONE]\n\n"
@@ -269,7 +290,7 @@ def references(citations: Sequence[Citation]) -> str:
     lines = []
     for c in citations:
         extra = " ".join(x for x in (c.doc_no, f"第{c.page}页" if c.page else "") if x)
-        note = "（摘要，非官方原文）" if c.authority == "summary" else ""
+        note = AUTHORITY_NOTES.get(c.authority, "")
         lines.append(f"[{c.n}] {source_label(c.title, c.section)}{note} {extra}".rstrip())
     return "\n\n参考：\n" + "\n".join(lines)
 

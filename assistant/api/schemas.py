@@ -156,6 +156,16 @@ class UploadOut(BaseModel):
     report: dict[str, Any]
 
 
+class DocumentPatch(BaseModel):
+    """What an admin may change on a document after checking it."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"authority": "official"}]})
+
+    authority: Literal["official", "summary", "unverified"] = Field(
+        description="official: checked against the official text; summary: someone's summary; unverified: "
+        "not checked (what every upload starts as).")
+
+
 class DeleteOut(BaseModel):
     doc_id: str
     title: str = ""

@@ -54,9 +54,9 @@ MAX_CLIENTS_TRACKED = 10_000  # per table: idle clients are forgotten so the tab
 
 
 def is_admin_route(method: str, path: str) -> bool:
-    """Uploads and deletes change the index: they need the admin key."""
+    """Uploads, deletes and marking a document official change the index: they need the admin key."""
     return path.rstrip("/") == "/v1/documents" and method == "POST" or (
-        method == "DELETE" and path.startswith("/v1/documents/")
+        method in ("DELETE", "PATCH") and path.startswith("/v1/documents/")
     )
 
 
