@@ -7,6 +7,8 @@ from typing import Any
 
 # kinds of document (metadata "kind")
 KINDS = ("policy", "local_policy", "case_list", "standard", "catalogue")
+# where a document stands on the reference date (metadata "status", resolved by ingest.validity)
+STATUSES = ("current", "expired", "superseded", "not_yet_in_force")
 # how far a text can be trusted as wording (metadata "authority"): official wording, someone's
 # summary, or not checked by anyone (an upload through the API or UI, until an admin marks it)
 UNVERIFIED = "unverified"

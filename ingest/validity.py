@@ -22,13 +22,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from assistant.domain import Chunk
+from assistant.domain import STATUSES, Chunk
 from ingest.dates import add_years, find_dates
 
 __all__ = ["STATUSES", "DocFacts", "Validity", "find_validity", "normalise_doc_no", "normalise_title", "resolve",
            "with_status"]
 
-STATUSES = ("current", "expired", "superseded", "not_yet_in_force")
 
 # What an official document calls itself (本办法, 本细则 …): the subject of its own 施行/有效期 clause.
 _SELF = r"本(?:办法|细则|实施细则|规定|通知|方案|实施方案|意见|措施|政策|若干政策|标准|指南|指引|规则|条例|制度|决定|公告|计划|规划|文件)"
