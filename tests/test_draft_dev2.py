@@ -136,3 +136,58 @@ def test_hand_checked_quotes_are_in_their_documents() -> None:
         for prog in doc["programmes"]:
             for c in prog["criteria"] + ([prog["reward"]] if prog["reward"] else []):
                 assert normalize_for_match(c["quote"]) in text, (doc["file"], c["quote"])
+
+
+# ----------------------------------------------------------------------------- 黑龙江: the hand-written files
+HLJ_TEXT = SHARED / "corpus" / "policies" / "local" / "heilongjiang_2025_数字化车间与智能工厂认定管理办法_黑工信规规2025-7号.md"
+PROGRAMMES = Path(__file__).resolve().parent.parent / "assistant" / "programmes"
+
+
+def _hand_written(region: str) -> list[dict[str, Any]]:
+    """The packaged programme files of a region whose source is the given document."""
+    out = []
+    for f in sorted(PROGRAMMES.glob("*.yaml")):
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        if data.get("region") == region and data.get("kind") == "recognition":
+            out.append(data)
+    return out
+
+
+def _hand_key(c: dict[str, Any]) -> tuple[Any, ...] | None:
+    from assistant.eligibility.fields import base_fields
+
+    rule = c["rule"]
+    name, arg = (rule, None) if isinstance(rule, str) else next(iter(rule.items()))
+    if name == "manual":
+        return None
+    field = c["fields"][0]
+    value = arg if name in ("min", "max", "equals") else (list(arg) if arg is not None else None)
+    unit = base_fields()[field].unit if name in ("min", "max") else ""
+    return (field, name, _value(value), unit)
+
+
+def hlj_score() -> dict[str, Any]:
+    views = flat_view(tuple(draft_file(HLJ_TEXT)))["programmes"]
+    expected = found = 0
+    misses = []
+    drafted_typed = correct = 0
+    for prog in _hand_written("黑龙江"):
+        want = {k for c in prog["criteria"] if (k := _hand_key(c))}
+        view = match_programme(prog["name"], views)
+        got = set() if view is None else {typed_key(c) for c in view["criteria"] if c["op"] != "qualitative"}
+        expected += len(want)
+        found += len(want & got)
+        drafted_typed += len(got)
+        correct += len(want & got)
+        misses += [f"{prog['id']}: missing {k}" for k in sorted(want - got, key=str)]
+        misses += [f"{prog['id']}: extra {k}" for k in sorted(got - want, key=str)]
+    return {"recovery": found / max(expected, 1), "precision": correct / max(drafted_typed, 1),
+            "expected": expected, "misses": misses}
+
+
+@pytest.mark.skipif(not HLJ_TEXT.exists(), reason="the shared 黑龙江 text is not beside the project")
+def test_heilongjiang_hand_written_criteria_recovered() -> None:
+    s = hlj_score()
+    report = "\n".join(s["misses"])
+    assert s["recovery"] >= RECOVERY_MIN, f"recovery {s['recovery']:.3f}\n{report}"
+    assert s["precision"] >= PRECISION_MIN, f"precision {s['precision']:.3f}\n{report}"

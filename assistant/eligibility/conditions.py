@@ -146,12 +146,16 @@ def _nearest_field(seg: str, at: int, end: int, unit: str, specs: Mapping[str, F
     return max(pool)[2] if pool else None
 
 
-def _numbers(seg: str, specs: Mapping[str, FieldSpec]) -> tuple[list[tuple[Drafted, tuple[int, int], str]], bool]:
-    """Typed number conditions of one piece, and whether it states a threshold at all."""
+def _numbers(seg: str, specs: Mapping[str, FieldSpec], before: str = "") -> tuple[
+        list[tuple[Drafted, tuple[int, int], str]], bool]:
+    """Typed number conditions of one piece, and whether it states a threshold at all. A piece that
+    goes on from the one before (且达到一级及以上水平) may take its field from `before`."""
     out: list[tuple[Drafted, tuple[int, int], str]] = []
     threshold = False
     for m in VALUE.finditer(seg):
         cmp, after = m.group("cmp") or "", m.group("after") or ""
+        if not cmp and not after and m.group("unit") == "级" and re.search(r"达到|不低于", seg[: m.start()]):
+            cmp = "达到"  # 应达到GB/T 39116-2020《智能制造能力成熟度模型》一级: the level stands after the standard
         if not cmp and not after:
             continue
         threshold = True
@@ -163,6 +167,8 @@ def _numbers(seg: str, specs: Mapping[str, FieldSpec]) -> tuple[list[tuple[Draft
             value, unit = value * 10_000, "万元"
         op = "max" if (cmp and re.fullmatch(_MAX_BEFORE, cmp)) or after in ("及以下", "以下") else "min"
         name = _nearest_field(seg, m.start(), m.end(), unit, specs)
+        if name is None and before and re.match(r"(?:且|并且|并)", seg):
+            name = _nearest_field(before + seg, len(before) + m.start(), len(before) + m.end(), unit, specs)
         if name is None:
             continue
         term_at = min((seg.find(t) for t in specs[name].terms if 0 <= seg.find(t) < m.start()), default=m.start())
@@ -185,7 +191,12 @@ def _region(seg: str, home: Home) -> Drafted | None:
     return None
 
 
-def _flags(seg: str, specs: Mapping[str, FieldSpec], skip: set[str]) -> list[Drafted]:
+_LISTED = re.compile(r"列入|列为|有")
+
+
+def _flags(seg: str, specs: Mapping[str, FieldSpec], skip: set[str], excluding: bool = False) -> list[Drafted]:
+    """Flags a piece states. In a list of exclusions (有下列情况的企业，不得申请：) an item names what
+    must be absent, without a negation of its own."""
     out = []
     for spec in specs.values():
         if spec.kind != "bool" or spec.name in skip:
@@ -195,6 +206,10 @@ def _flags(seg: str, specs: Mapping[str, FieldSpec], skip: set[str]) -> list[Dra
             continue
         at = min(hits)
         negated = bool(_NEGATION.search(seg[:at]))
+        if excluding:
+            if spec.states == "absence" and _LISTED.search(seg[:at]):
+                out.append(Drafted(spec.name, "is_false", None, "", ""))
+            continue
         if spec.states == "absence":
             if negated:
                 out.append(Drafted(spec.name, "is_false", None, "", ""))
@@ -229,7 +244,8 @@ def held_titles(text: str) -> list[str]:
     return [t.strip() for t in _ALT.split(rest) if len(t.strip()) >= 2]
 
 
-def type_sentence(text: str, specs: Mapping[str, FieldSpec], home: Home, *, item: bool = False) -> list[Drafted]:
+def type_sentence(text: str, specs: Mapping[str, FieldSpec], home: Home, *, item: bool = False,
+                  excluding: bool = False) -> list[Drafted]:
     """Every condition a sentence states, each with a verbatim quote.
 
     Args:
@@ -238,6 +254,7 @@ def type_sentence(text: str, specs: Mapping[str, FieldSpec], home: Home, *, item
         home: The document's own place (for 本省 / 本市).
         item: The sentence is an item of a list of conditions: a piece that states a threshold no
             field takes, or an item with no typed condition at all, becomes a "qualitative" criterion.
+        excluding: The sentence is an item of a list of exclusions (有下列情况的，不得申请：).
 
     Returns:
         The conditions in the order they are stated.
@@ -251,7 +268,7 @@ def type_sentence(text: str, specs: Mapping[str, FieldSpec], home: Home, *, item
         if not seg.strip("，,；;。 ") or _REWARD_WORDS.search(seg):
             continue
         found: list[tuple[Drafted, tuple[int, int]]] = []
-        numbers, threshold = _numbers(seg, specs)
+        numbers, threshold = _numbers(seg, specs, text[:s])
         # "具有2年以上独立法人资格" types the years only; "注册满3年、具有独立法人资格" types both
         years_by_entity = any(n == "legal_entity_years" for _, _, n in numbers) and "独立法人" in seg \
             and not re.search(r"(?:注册|登记|成立|设立)[^，、]{0,3}满", seg)
@@ -260,7 +277,7 @@ def type_sentence(text: str, specs: Mapping[str, FieldSpec], home: Home, *, item
         if region is not None:
             found.append((region, (s, e)))
         skip = {"independent_legal_entity"} if years_by_entity else set()
-        found += [(d, (s, e)) for d in _flags(seg, specs, skip) + _grades(seg, specs)]
+        found += [(d, (s, e)) for d in _flags(seg, specs, skip, excluding) + _grades(seg, specs)]
         for d, core in found:
             quote = fit_quote(text, s, e, core)
             out.append(Drafted(d.field, d.op, d.value, d.unit, quote))

@@ -33,9 +33,12 @@ _NOT_CONDITIONS = re.compile(
     r"撤销|取消其|收回|追回|不得再次申报|名额|推荐数量|申报材料|以下材料|材料包括|程序|流程|监督|联系|附则|"
     r"有效期|复核|动态管理|公示|拨付|兑现方式|时间安排|申报时间"
 )
+_REVOKING = re.compile(r"撤销|取消|收回|追回")  # a list lead of what happens after recognition
 _SKIP_SENTENCE = re.compile(r"撤销|追回|收回|骗取|弄虚作假|不得再次|优先|鼓励|可结合")
 # a list whose lead or heading says it lists conditions: its untyped items are qualitative criteria
 _CONDITION_LIST = re.compile(r"条件|以下标准|要求")
+# the lead of a list of what rules an applicant out (有下列情况的企业，不得申请、推荐和认定：)
+_EXCLUDING = re.compile(r"(?:下列|以下)[^：]{0,12}(?:的|之一的)?[^：]{0,8}不得(?:申请|申报|推荐)|不予(?:受理|推荐|支持)")
 _MATERIALS = re.compile(r"申报材料|以下材料|材料包括|提交.{0,6}材料")
 _STEPS = re.compile(r"程序|流程|申报和审核|申报和兑现|兑现方式|申报方式|申报时间和方式|申报和资金下达")
 _DEADLINE = re.compile(
@@ -100,13 +103,9 @@ def doc_info(title: str, doc_no: str = "", source: str = "") -> DocInfo:
     return DocInfo(title, doc_no, p.region, level, source)
 
 
-def _context(s: Sentence) -> str:
-    return " ".join(s.path[-3:]) + " " + s.lead
-
-
 @dataclass
 class _Collected:
-    common: list[tuple[Drafted, str]] = field(default_factory=list)
+    common: list[tuple[Drafted, str, str]] = field(default_factory=list)  # (condition, clause, annex)
     own: dict[str, list[tuple[Drafted, str]]] = field(default_factory=dict)
     rewards: dict[str, list[tuple[Reward, str, list[Drafted]]]] = field(default_factory=dict)
     raises: list[tuple[Reward, str, list[Drafted], list[str]]] = field(default_factory=list)
@@ -131,20 +130,28 @@ def _collect_subjects(sentences: Sequence[Sentence], info: DocInfo) -> Subjects:
     subjects = Subjects(own_level=tuple(own))
     whole = normalize_for_match(info.title)
     for s in sentences:
+        annex = annex_of(s)
         for i, label in enumerate(s.path):
             if normalize_for_match(label) in whole:
                 continue  # the document's own title heading names the document, not one of its subjects
             if x := label_subject(label):
-                subjects.add(x, s.path[: i + 1])
+                subjects.add(x, s.path[: i + 1], annex)
         if s.cells:
             subject, _, pays = _cells(s)
             if subject and pays:
-                subjects.add(subject, s.path)
+                subjects.add(subject, s.path, annex)
             continue
         pays = bool(read_rewards(s.text).rules)
         for x in declared(s.text, pays):
-            subjects.add(x)
+            subjects.add(x, annex=annex)
+        subjects.add_levels(s.text, annex)
     return subjects
+
+
+def annex_of(s: Sentence) -> str:
+    """The annex (附件1 …) a sentence stands in, "" for the main text: rules of one annex (one 办法 of
+    a compilation) do not hold for the titles of another."""
+    return next((p.split()[0][:4] for p in s.path if p.startswith("附件")), "")
 
 
 def _subject_of(subjects: Subjects, s: Sentence, title: str) -> list[str]:
@@ -176,8 +183,9 @@ def _conditions(s: Sentence, specs: Mapping[str, FieldSpec], home: Home) -> list
                     out += type_sentence(piece.strip(), specs, home, item=True)
         return out
     listing = " ".join(s.path[-2:]) + " " + s.lead
+    excluding = s.enumerated and bool(_EXCLUDING.search(s.lead))
     item = s.enumerated and bool(_CONDITION_LIST.search(listing)) and not read_rewards(s.text).rules
-    return type_sentence(s.text, specs, home, item=item)
+    return type_sentence(s.text, specs, home, item=item and not excluding, excluding=excluding)
 
 
 def _read(sentences: Sequence[Sentence], subjects: Subjects, specs: Mapping[str, FieldSpec], home: Home,
@@ -201,7 +209,7 @@ def _read(sentences: Sequence[Sentence], subjects: Subjects, specs: Mapping[str,
         if not money.notes and _states_conditions(s):
             conds = [(c, clause) for c in _conditions(s, specs, home)]
             if not keys:
-                got.common.extend(conds)
+                got.common.extend((c, cl, annex_of(s)) for c, cl in conds)
             for k in keys:  # a sentence for several subjects at once counts for each
                 got.own.setdefault(k, []).extend(conds)
     return got
@@ -211,7 +219,7 @@ def _states_conditions(s: Sentence) -> bool:
     """Not a heading, a list lead, a sentence about revocation or preference, or a section about
     materials, procedure, validity or supervision."""
     return not (s.heading or s.text.rstrip().endswith(("：", ":")) or _SKIP_SENTENCE.search(s.text)
-                or _NOT_CONDITIONS.search(_context(s)))
+                or _NOT_CONDITIONS.search(" ".join(s.path[-3:])) or _REVOKING.search(s.lead))
 
 
 def _raise(s: Sentence, rule: Reward, subjects: Subjects, specs: Mapping[str, FieldSpec],
@@ -299,8 +307,12 @@ def draft_document(sentences: Sequence[Sentence], info: DocInfo,
     home = _home(info)
     subjects = _collect_subjects(sentences, info)
     got = _read(sentences, subjects, specs, home, info.title)
-    keys = [k for k in subjects.display if got.own.get(k) or any(
-        r.kind in ("rate", "amount") for r, _, _ in got.rewards.get(k, []))]
+    parents = {p: kids for p, kids in subjects.children.items() if any(k in got.own or k in got.rewards for k in kids)}
+    for parent, kids in parents.items():  # a level holds the conditions of its title too
+        for kid in kids:
+            got.own[kid] = got.own.get(parent, []) + got.own.get(kid, [])
+    keys = [k for k in subjects.display if k not in parents and (got.own.get(k) or any(
+        r.kind in ("rate", "amount") for r, _, _ in got.rewards.get(k, [])))]
     if not keys and got.common:
         keys = [subjects.add(_short_title(info.title))]
     materials, materials_clause = _list_items(sentences, _MATERIALS)
@@ -318,7 +330,9 @@ def draft_document(sentences: Sequence[Sentence], info: DocInfo,
             deadline=deadline, validity=validity, notes=list(got.notes),
         )
         seen: set[tuple[Any, ...]] = set()
-        for cond, clause in got.common + got.own.get(k, []):
+        annex = subjects.annex.get(k, "")
+        common = [(c, cl) for c, cl, a in got.common if not (a and annex and a != annex)]
+        for cond, clause in common + got.own.get(k, []):
             key = cond.key()
             if cond.op == "qualitative":
                 key = (None, "qualitative", cond.quote, "")

@@ -25,7 +25,9 @@ TITLE_HEADS = ("车间", "工厂", "生产线", "项目", "供应商", "场景",
 # they carry no rule of their own: `Subjects.with_content` drops subjects without criteria or money.
 _MIN_TITLE, _MAX_TITLE = 3, 24  # shorter: a bare head (车间, 奖励); longer: a sentence, not a title
 _LABEL_TAIL = re.compile(r"(?:的)?(?:认定|申报|基本|评定)?(?:条件|标准|要求)$")
-_APPLY = re.compile(r"^申(?:报|请)(?P<x>[^，。；：、？]{2,30})")
+_APPLY = re.compile(r"^申(?:报|请)(?:认定)?(?P<x>[^，。；：、？]{2,30})")
+# 黑龙江省数字化车间分为基础级和先进级 / 省级5G工厂分为基础型和标杆型两类: a title and its levels
+_LEVELS = re.compile(r"(?P<x>[^，。；：、]{2,24}?)分为(?P<a>[^，。；和、]{2,6}?)(?:和|与|、)(?P<b>[^，。；和、]{2,6}?)(?:两类|两级|两个层级|。|，|$)")
 _APPLY_END = re.compile(r"(?:奖励|奖补|补助|补贴)?(?:的单位|的企业|，|需要|应|须|的条件|要满足|$)")
 _SHALL = re.compile(r"^(?P<x>[^，。；：、]{2,24}?)应(?:当)?(?:同时)?(?:符合|满足|具备|达到)以下")
 _GRANTED = re.compile(
@@ -96,6 +98,8 @@ class Subjects:
     own_level: tuple[str, ...]  # qualifiers meaning "of this document's level" (省级, 四川省 …)
     display: dict[str, str] = field(default_factory=dict)  # key → the title as first written
     marks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key → the path where a heading named it
+    annex: dict[str, str] = field(default_factory=dict)  # key → the annex (附件N) it is declared in
+    children: dict[str, list[str]] = field(default_factory=dict)  # a title → its levels (基础级…, 先进级…)
 
     def key(self, title: str) -> str:
         for q in sorted(self.own_level, key=len, reverse=True):
@@ -103,12 +107,25 @@ class Subjects:
                 return title[len(q):]
         return title
 
-    def add(self, title: str, path: tuple[str, ...] = ()) -> str:
+    def add(self, title: str, path: tuple[str, ...] = (), annex: str = "") -> str:
         k = self.key(title)
         self.display.setdefault(k, title)
         if path:
             self.marks.setdefault(k, path)
+        if annex:
+            self.annex.setdefault(k, annex)
         return k
+
+    def add_levels(self, text: str, annex: str = "") -> None:
+        """A sentence dividing a title into levels adds one subject per level, under the title."""
+        m = _LEVELS.search(strip_marker(text))
+        if m is None or not _is_title(m.group("x")):
+            return
+        parent = self.add(m.group("x"), annex=annex)
+        prefix = m.group("x")[: len(m.group("x")) - len(parent)]
+        for level in (m.group("a"), m.group("b")):
+            child = self.add(prefix + level + parent, annex=annex)
+            self.children.setdefault(parent, []).append(child)
 
     def find(self, phrase: str) -> str | None:
         """The subject a short reference means (示范车间 → 省级智能制造示范车间); None if none or unclear."""
