@@ -22,7 +22,6 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.backends import ChromaStore, embedder_name
-from assistant.core import gazetteer
 from assistant.documents import place
 from assistant.domain import AUTHORITIES, UNVERIFIED, Chunk, IngestReport
 from assistant.errors import BadInput, IndexBusy, NotFound
@@ -49,11 +48,6 @@ class Snapshot:
     chunks: dict[str, Chunk]
     by_doc: dict[str, list[Chunk]]
     bm25: BM25Index
-
-    @cached_property
-    def title_places(self) -> dict[str, tuple[str, ...]]:
-        """doc id → the places its title names (a list of two provinces' companies names both), once."""
-        return {d: tuple(p.short for p in gazetteer.places_in(cs[0].doc.title)) for d, cs in self.by_doc.items()}
 
     @cached_property
     def matchable(self) -> dict[str, str]:
