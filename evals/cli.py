@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -170,6 +171,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         embedder = CachedEmbeddings(build_embedder(es), index_dir / BASELINE_VECTORS)
         baseline = Baseline.build(corpus_files(list(args.corpus)), embedder, settings.max_file_bytes).retrieve
     t1 = time.perf_counter()
+    load_before = os.getloadavg()[0]
     results = run(assistant, sets, baseline)
     about: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": _commit(),
@@ -177,6 +179,8 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         "index": f"{index_dir} ({state}; {t1 - t0:.0f} s to ready)",
         "split": args.split or "both halves reported", "answers": "LLM" if settings.llm.enabled else "extractive",
         "run": f"{time.perf_counter() - t1:.0f} s",
+        # the machine is shared: a high load average explains a long latency tail
+        "load average (1 min) before → after the run": f"{load_before:.1f} → {os.getloadavg()[0]:.1f}",
     }
     report = report_json(results, about)
     md = to_markdown(report)
