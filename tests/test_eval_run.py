@@ -179,3 +179,14 @@ def test_gold_set_is_frozen_dataclass() -> None:
     g = GoldSet("x", Path("x"), [], False)
     with pytest.raises(AttributeError):
         g.name = "y"  # type: ignore[misc]
+
+
+def test_compare_lists_items_that_changed() -> None:
+    from evals.compare import compare
+
+    def report(passed: dict[str, bool]) -> dict[str, Any]:
+        return {"sets": [{"name": "dev2", "rows": [{"id": i, "pass": p} for i, p in passed.items()]},
+                         {"name": "only-here", "rows": []}]}
+
+    lines = compare(report({"a": True, "b": False, "c": True}), report({"a": True, "b": True, "c": False, "d": True}))
+    assert lines == ["dev2: 2 → 2 of 3 passed", "  now pass: b", "  now fail: c", "only-here: 0 → 0 of 0 passed"]
