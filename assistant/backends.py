@@ -6,14 +6,16 @@ builder function plus one registry entry.
 
 from __future__ import annotations
 
+import errno
+import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import ConfigError, EmbedderMismatch, ZhiceError
+from assistant.errors import ConfigError, DiskFull, EmbedderMismatch, StoreError, ZhiceError
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -90,6 +92,35 @@ def embedder_name(emb: Embeddings) -> str:
 
 
 # --------------------------------------------------------------------------- vector store
+_DISK_FULL_WORDS = ("disk is full", "no space left", "database or disk is full", "quota exceeded")
+_T = TypeVar("_T")
+
+
+def store_failure(e: BaseException, what: str) -> ZhiceError:
+    """A chroma (or file system) failure as an error that says what to do."""
+    text = str(e)
+    if (isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT)) or any(
+            w in text.lower() for w in _DISK_FULL_WORDS):
+        return DiskFull("磁盘已满，无法写入索引：请清理 ZHICE_DATA_DIR 所在磁盘后重试（已写入的内容不受影响）")
+    return StoreError(f"向量库{what}失败（{type(e).__name__}: {text[:160]}）：请检查 ZHICE_DATA_DIR/chroma 是否完好"
+                      "（或 chroma 服务器是否在运行）；索引损坏时运行 `zhice reindex`")
+
+
+def _translated(what: str) -> Callable[[Callable[..., _T]], Callable[..., _T]]:
+    """Store methods raise StoreError / DiskFull instead of chromadb's many exception types."""
+    def wrap(fn: Callable[..., _T]) -> Callable[..., _T]:
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> _T:
+            try:
+                return fn(*args, **kwargs)
+            except ZhiceError:
+                raise
+            except Exception as e:  # chromadb raises many unrelated types for one failure
+                raise store_failure(e, what) from e
+        return call
+    return wrap
+
+
 @dataclass(frozen=True)
 class StoredChunk:
     chunk_id: str
@@ -115,14 +146,17 @@ class ChromaStore:
                 "ZHICE_COLLECTION and re-run `zhice ingest`"
             )
 
+    @_translated("读取")
     def count(self) -> int:
         return int(self._col.count())
 
+    @_translated("写入")
     def upsert(self, ids: Sequence[str], vectors: Sequence[Sequence[float]], texts: Sequence[str],
                metadatas: Sequence[dict[str, Any]]) -> None:
         self._col.upsert(ids=list(ids), embeddings=[list(v) for v in vectors], documents=list(texts),
                          metadatas=[dict(m) for m in metadatas])
 
+    @_translated("删除")
     def delete_doc(self, doc_id: str, keep: Iterable[str] = ()) -> int:
         """Delete every chunk of `doc_id` except the ids in `keep`; returns how many went."""
         keep_set = set(keep)
@@ -132,6 +166,7 @@ class ChromaStore:
             self._col.delete(ids=ids)
         return len(ids)
 
+    @_translated("写入")
     def set_doc_fields(self, doc_id: str, fields: dict[str, str | int]) -> int:
         """Change metadata fields on every chunk of `doc_id` (no re-embedding); returns how many."""
         got = self._col.get(where={"doc_id": doc_id}, include=["metadatas"])
@@ -140,6 +175,7 @@ class ChromaStore:
             self._col.update(ids=ids, metadatas=[{**dict(m or {}), **fields} for m in got["metadatas"] or []])
         return len(ids)
 
+    @_translated("读取")
     def doc_chunk_counts(self) -> dict[str, tuple[int, int]]:
         """doc_id → (chunks stored, chunks expected): a doc is complete when they are equal."""
         got = self._col.get(include=["metadatas"])
@@ -149,16 +185,19 @@ class ChromaStore:
             out[meta["doc_id"]] = (have + 1, want)
         return out
 
+    @_translated("读取")
     def chunk_metadata(self) -> list[dict[str, Any]]:
         """The metadata of every chunk (no texts, no vectors): enough to list documents and their paths."""
         got = self._col.get(include=["metadatas"])
         return [dict(m or {}) for m in got["metadatas"] or []]
 
+    @_translated("读取")
     def all_chunks(self) -> list[StoredChunk]:
         got = self._col.get(include=["documents", "metadatas"])
         return [StoredChunk(i, d or "", dict(m or {}))
                 for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)]
 
+    @_translated("检索")
     def query(self, vector: Sequence[float], n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) best first."""
         if self.count() == 0:

@@ -55,3 +55,15 @@ class IndexBusy(ZhiceError):
     """Another ingest is running on this data directory."""
 
     status_code = 409
+
+
+class StoreError(ZhiceError):
+    """The vector store failed (damaged files, a server gone); the message says how to repair."""
+
+    status_code = 503
+
+
+class DiskFull(ZhiceError):
+    """No space left where the data directory is; nothing was half-written."""
+
+    status_code = 507

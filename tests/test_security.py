@@ -261,3 +261,30 @@ def test_forwarded_for_does_not_escape_the_rate_limit(base_settings: Settings, a
         codes = [httpx.get(f"{base}/v1/documents", headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code
                  for i in range(5)]
         assert codes == [200] * 5  # behind a configured proxy, each forwarded client has its own bucket
+
+
+@slow
+def test_docs_are_served_from_local_assets(open_url: str) -> None:
+    page = httpx.get(f"{open_url}/docs")
+    assert page.status_code == 200 and "/docs/assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower() and "jsdelivr" not in page.text
+    assert httpx.get(f"{open_url}/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assert httpx.get(f"{open_url}/docs/assets/swagger-ui.css").status_code == 200
+
+
+def test_disk_full_and_store_failures_become_errors_that_say_what_to_do(tmp_path: Path) -> None:
+    import errno
+
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from assistant.backends import ChromaStore, store_failure
+    from assistant.errors import DiskFull, StoreError
+
+    assert isinstance(store_failure(OSError(errno.ENOSPC, "No space left on device"), "写入"), DiskFull)
+    assert isinstance(store_failure(RuntimeError("database or disk is full"), "写入"), DiskFull)
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+    store = ChromaStore(client, "zhice-test", "e")
+    client.delete_collection("zhice-test")  # the collection vanished under the server
+    with pytest.raises(StoreError, match="zhice reindex"):
+        store.count()

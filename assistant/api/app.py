@@ -16,11 +16,13 @@ from assistant.api.limits import refuse_unprocessable_text
 from assistant.api.routes import router
 from assistant.api.security import BodyTooLarge, GuardMiddleware, KeyRing
 from assistant.api.site import SiteGuardMiddleware
+from assistant.backends import store_failure
 from assistant.chat import Assistant
-from assistant.errors import ZhiceError
+from assistant.errors import DiskFull, ZhiceError
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
+DOCS_ASSETS = "/docs/assets"
 
 DESCRIPTION = """智策 Zhice — cited answers about Chinese smart-manufacturing policy.
 
@@ -46,13 +48,15 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         assistant = build_assistant(settings)
     KeyRing(settings)  # refuses short keys before anything is served
     app = FastAPI(title="智策 Zhice API", version="0.1.0", description=DESCRIPTION,
-                  dependencies=[Depends(refuse_unprocessable_text)])
+                  dependencies=[Depends(refuse_unprocessable_text)], docs_url=None, redoc_url=None)
+    _local_docs(app)
     app.state.settings = settings
     app.state.assistant = assistant
     app.include_router(router)
     app.add_exception_handler(ZhiceError, _zhice_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OSError, _os_error)
     # The guards sit in front of routing, so refused requests are never parsed: the site guard
     # (Host, cross-site writes, security headers; the UI too) outside the key guard (keys, rates,
     # sizes); CORS, added last, wraps both, so even refusals carry the headers a browser needs.
@@ -68,6 +72,22 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     return app
 
 
+def _local_docs(app: FastAPI) -> None:
+    """/docs with Swagger UI's files served from the installed package, not a CDN (offline use)."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — 文档",
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css", swagger_favicon_url="data:,")
+
+
 def error_json(status: int, type_: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": {"type": type_, "message": message}}, status_code=status, headers=headers)
 
@@ -77,6 +97,18 @@ async def _zhice_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code >= 500:
         log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
     return error_json(exc.status_code, type(exc).__name__, str(exc))
+
+
+async def _os_error(request: Request, exc: Exception) -> JSONResponse:
+    """A file-system failure outside the store (registry, uploads): disk full is said as such;
+    nothing else about the server's files (paths) reaches the caller."""
+    assert isinstance(exc, OSError)
+    err = store_failure(exc, "文件")
+    if not isinstance(err, DiskFull):
+        log.error("file system error on %s: %s", request.url.path, exc)
+        return error_json(500, "ServerFileError", "服务器读写文件失败：请稍后重试，或请管理员查看服务日志")
+    log.error("disk full on %s: %s", request.url.path, exc)
+    return error_json(err.status_code, type(err).__name__, str(err))
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
