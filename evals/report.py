@@ -76,6 +76,8 @@ def set_section(s: dict[str, Any]) -> list[str]:
              f"- out_of_domain refused: {tr['refused']}/{tr['n']}",
              f"- English questions passed: {en['pass']}/{en['n']}",
              f"- latency (warm, answer only): p50 {lat['p50']} ms · p95 {lat['p95']} ms over {lat['n']} answers"]
+    if z.get("errors"):
+        lines.append(f"- **answers that raised** (counted as failed): {', '.join(z['errors'])}")
     if "conversations" in s:
         c = s["conversations"]
         lines += [f"- conversations passed (every judged turn): {_f(c['pass'])} of {c['conversations']}; "

@@ -67,6 +67,7 @@ class SetResult:
         rows = keep(self.rows)
         lat = [r["latency_ms"] for r in rows if "latency_ms" in r]
         out: dict[str, Any] = {"zhice": summarise(rows, lat)}
+        out["zhice"]["errors"] = [r["id"] for r in rows if "error" in r]
         if self.gold.multiturn:
             out["conversations"] = summarise_conversations(rows)
         if self.baseline_rows is not None:
@@ -113,10 +114,38 @@ def _answer_dict(answer: Any) -> dict[str, Any]:
     return {"answer": answer.answer, "refused": answer.refused, "citations": [c.to_dict() for c in answer.citations]}
 
 
+@dataclass(frozen=True)
+class FailedAnswer:
+    """Stands in for an Answer when `Assistant.answer` raised: the item fails and the error is reported."""
+
+    error: str
+    refused: bool = False
+    citations: tuple[Any, ...] = ()
+    evidence: tuple[Any, ...] = ()
+    state: Any = None
+
+    @property
+    def answer(self) -> str:
+        return f"[error] {self.error}"
+
+
 def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    """fn()'s result and its wall time in ms; an exception becomes a FailedAnswer (the run goes on)."""
     t = time.perf_counter()
-    out = fn()
+    try:
+        out = fn()
+    except Exception as e:  # noqa: BLE001 - one broken answer must not hide the figures of the others
+        out = FailedAnswer(f"{type(e).__name__}: {e}")
     return out, round((time.perf_counter() - t) * 1000, 1)
+
+
+def _finish(row: Row, answer: Any, ms: float) -> Row:
+    row["answer"] = answer.answer
+    if isinstance(answer, FailedAnswer):
+        row["error"] = answer.error  # no latency: a failure's time says nothing about answering
+    else:
+        row["latency_ms"] = ms
+    return row
 
 
 def warm_up(assistant: AssistantLike, sets: Sequence[GoldSet]) -> None:
@@ -124,7 +153,7 @@ def warm_up(assistant: AssistantLike, sets: Sequence[GoldSet]) -> None:
     for g in sets:
         for it in g.items:
             q = it["turns"][0]["question"] if g.multiturn else it["question"]
-            assistant.answer(q)
+            _timed(partial(assistant.answer, q))
             return
 
 
@@ -133,10 +162,10 @@ def run_questions(assistant: AssistantLike, items: Sequence[Item]) -> list[Row]:
     rows = []
     for item in items:
         answer, ms = _timed(partial(assistant.answer, item["question"]))
-        ranked = _texts(assistant.search(item["question"], k=SEARCH_K)) if evidence_groups(item) else []
+        hits, _ = _timed(partial(assistant.search, item["question"], k=SEARCH_K)) if evidence_groups(item) else ([], 0)
+        ranked = [] if isinstance(hits, FailedAnswer) else _texts(hits)
         row = judge(item, _answer_dict(answer), ranked, [c.text for c in answer.evidence])
-        row.update(answer=answer.answer, latency_ms=ms)
-        rows.append(row)
+        rows.append(_finish(row, answer, ms))
     return rows
 
 
@@ -165,8 +194,8 @@ def run_conversation(assistant: AssistantLike, conv: Item) -> list[Row]:
         item = {**turn, "id": f"{conv['id']}#{n}"}
         evidence = [c.text for c in answer.evidence]
         row = judge(item, _answer_dict(answer), evidence, evidence)
-        row.update(conversation=conv["id"], turn=n, answer=answer.answer, latency_ms=ms)
-        rows.append(row)
+        row.update(conversation=conv["id"], turn=n)
+        rows.append(_finish(row, answer, ms))
     return rows
 
 
@@ -198,7 +227,7 @@ def run_set(assistant: AssistantLike, gold: GoldSet, baseline: Retriever | None 
         rows = [r for conv in gold.items for r in run_conversation(assistant, conv)]
     else:
         rows = run_questions(assistant, gold.items)
-    return SetResult(gold, rows, [r["latency_ms"] for r in rows],
+    return SetResult(gold, rows, [r["latency_ms"] for r in rows if "latency_ms" in r],
                      run_baseline(baseline, gold) if baseline is not None else None)
 
 

@@ -190,3 +190,22 @@ def test_compare_lists_items_that_changed() -> None:
 
     lines = compare(report({"a": True, "b": False, "c": True}), report({"a": True, "b": True, "c": False, "d": True}))
     assert lines == ["dev2: 2 → 2 of 3 passed", "  now pass: b", "  now fail: c", "only-here: 0 → 0 of 0 passed"]
+
+
+@dataclass
+class BrokenOnReward(ScriptedAssistant):
+    def answer(self, question: str, history: Any = None, filters: Any = None) -> Answer:
+        if "奖励" in question:
+            raise KeyError("lost")
+        return super().answer(question, history, filters)
+
+
+def test_an_answer_that_raises_fails_its_item_and_the_run_goes_on(tmp_path: Path) -> None:
+    gold = load_gold(write_jsonl(tmp_path / "g.jsonl", QUESTIONS[:2]))
+    [res] = run(BrokenOnReward(), [gold])
+    rows = {r["id"]: r for r in res.rows}
+    assert rows["q1"]["pass"] and "error" not in rows["q1"]
+    assert not rows["q2"]["pass"] and rows["q2"]["error"] == "KeyError: 'lost'" and "latency_ms" not in rows["q2"]
+    s = res.summary()["zhice"]
+    assert s["errors"] == ["q2"] and s["latency_ms"]["n"] == 1
+    assert "answers that raised" in to_markdown(report_json([res], {}))
