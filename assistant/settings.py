@@ -12,9 +12,10 @@ from pathlib import Path
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant import resources
 from assistant.errors import ConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = resources.CHECKOUT_ROOT  # the repository in a checkout; site-packages when installed
 # Shorter keys fall to guessing even under the back-off on wrong keys (16 random characters are
 # about 95 bits; the red team's 300 guesses in 0.6 s would need longer than the universe).
 MIN_KEY_CHARS = 16
@@ -98,7 +99,8 @@ class Settings(BaseSettings):
     embed_url: str = Field("", description="Base URL of an OpenAI-compatible /v1/embeddings endpoint (embedder=openai).")
     embed_model: str = Field("", description="Model name at that endpoint (embedder=openai).")
     sample_corpus: Path = Field(
-        PROJECT_ROOT / "corpus", description="Folder ingested by `zhice ingest` without paths and on first start."
+        default_factory=resources.sample_corpus,
+        description="Folder ingested by `zhice ingest` without paths and on first start (default: the built-in sample).",
     )
     max_file_mb: float = Field(50.0, description="Files larger than this are skipped by ingest and refused on upload.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunk sizes.")
@@ -113,7 +115,9 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("", description="Alias of llm.api_key.")
     llm_model: str = Field("", description="Alias of llm.model.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM endpoint.")
-    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Folder of prompt files.")
+    prompts_dir: Path = Field(
+        default_factory=resources.prompts_dir, description="Folder of prompt files (default: the built-in prompts)."
+    )
     programmes_dir: Path | None = Field(
         None, description="Folder of programme YAML files for eligibility checks; empty uses the built-in set."
     )
