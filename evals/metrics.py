@@ -159,8 +159,11 @@ def summarise(rows: Sequence[Row], latencies_ms: Sequence[float] = ()) -> Row:
     kinds = sorted({r["kind"] for r in rows})
     english = [r for r in rows if r.get("english")]
     ood = [r for r in rows if r["kind"] == "out_of_domain"]
+    rest = [r for r in rows if r["kind"] != "eligibility"]
     return {
         "overall": aggregate(rows),
+        # issue 8 sets its pass targets without eligibility questions (they belong to another issue)
+        "without_eligibility": {"n": len(rest), "pass": _mean(rest, "pass")},
         "by_kind": {k: aggregate([r for r in rows if r["kind"] == k]) for k in kinds},
         "false_refusals": [r["id"] for r in rows if r.get("false_refusal")],
         "answerable": sum(1 for r in rows if r["kind"] in ANSWERABLE),

@@ -23,7 +23,7 @@ def _refusals(z: dict[str, Any]) -> str:
 
 def summary_table(sets: list[dict[str, Any]]) -> list[str]:
     """One line per gold set (and half): pass, hit@1/5 beside the plain recipe, refusals, English, latency."""
-    head = ("| gold set | n | pass | hit@1 | plain hit@1 | hit@5 | plain hit@5 | false refusals | "
+    head = ("| gold set | n | pass | pass w/o eligibility | hit@1 | plain hit@1 | hit@5 | plain hit@5 | false refusals | "
             "out_of_domain refused | English passed | p50 ms | p95 ms |")
     out = [head, "|" + "---|" * head.count(" | ") + "---|"]
 
@@ -35,7 +35,8 @@ def summary_table(sets: list[dict[str, Any]]) -> list[str]:
             c = s["conversations"]
             passed = f"{_f(c['pass'])} of {c['conversations']} conversations ({_f(o['pass'])} of turns)"
         tr, en, lat = z["true_refusals"], z["english"], z["latency_ms"]
-        return (f"| {name} | {o['n']} | {_f(passed)} | {_f(o['hit@1'])} | {_f(bo.get('hit@1'))} | {_f(o['hit@5'])} | "
+        we = z["without_eligibility"]
+        return (f"| {name} | {o['n']} | {_f(passed)} | {_f(we['pass'])} ({we['n']}) | {_f(o['hit@1'])} | {_f(bo.get('hit@1'))} | {_f(o['hit@5'])} | "
                 f"{_f(bo.get('hit@5'))} | {len(z['false_refusals'])}/{z['answerable']} | {tr['refused']}/{tr['n']} | "
                 f"{en['pass']}/{en['n']} | {lat['p50']} | {lat['p95']} |")
 

@@ -189,6 +189,9 @@ def test_summarise() -> None:
     assert s["english"] == {"pass": 1, "n": 2}
     assert s["by_kind"]["fact"]["pass"] == 0.5 and set(s["by_kind"]) == {"fact", "drafting", "out_of_domain"}
     assert s["latency_ms"] == {"p50": 200.0, "p95": 300.0, "n": 3}
+    assert s["without_eligibility"] == {"n": 5, "pass": 0.6}
+    s = summarise([*rows(), {"id": "f", "kind": "eligibility", "pass": False}])
+    assert s["without_eligibility"] == {"n": 5, "pass": 0.6} and s["overall"]["pass"] == 0.5
 
 
 def test_summarise_conversations() -> None:
