@@ -8,7 +8,10 @@ What fails (exit status 1):
   * a line that is not a conversation: ``{"id", "turns": [{"question", ...}, ...]}``, ids unique;
   * a judged turn (one with a ``kind``) without the fields its kind needs (answerable kinds:
     evidence or evidence_all, and expect_all; unanswerable / out_of_domain: neither);
-  * an evidence alternative shorter than 8 or longer than 40 characters, or occurring in no document.
+  * an evidence alternative shorter than 8 or longer than 40 characters, or occurring in no document;
+  * a `half` that does not follow from the documents (evals/dev2_split.json): `check` when any
+    evidence string is in a check-half document, else `build` (the shared corpus counts as build).
+    Stricter than dev2's first-passage rule, so that tuning on the build half never sees a check document.
 
 Reported, not failed: evidence alternatives found in more than one document.
 
@@ -71,9 +74,24 @@ def _turn_problems(where: str, turn: dict[str, Any]) -> list[str]:
     return out
 
 
+def half_of(conv: dict[str, Any], texts: dict[str, str], norm: Any, check_documents: set[str]) -> str:
+    """`check` when an evidence string of the conversation is in a check-half document, else `build`."""
+    for alt in (a for t in conv.get("turns", []) for g in _groups(t) for a in g):
+        if any(norm(alt) in text and Path(label).name in check_documents for label, text in texts.items()):
+            return "check"
+    return "build"
+
+
+def _groups(turn: dict[str, Any]) -> list[list[str]]:
+    return turn.get("evidence_all") or ([turn["evidence"]] if turn.get("evidence") else [])
+
+
 def check(conversations: list[dict[str, Any]], texts: dict[str, str],
-          norm: Any) -> tuple[list[str], list[str]]:
-    """(failures, notes) for the conversations against the documents' normalised texts."""
+          norm: Any, check_documents: set[str] | None = None) -> tuple[list[str], list[str]]:
+    """(failures, notes) for the conversations against the documents' normalised texts.
+
+    With `check_documents` (file names of the split's check half) each conversation's `half` is checked too.
+    """
     fails: list[str] = []
     notes: list[str] = []
     seen: set[str] = set()
@@ -90,11 +108,12 @@ def check(conversations: list[dict[str, Any]], texts: dict[str, str],
             continue
         if not any("kind" in t for t in turns):
             fails.append(f"{cid}: no judged turn")
+        if check_documents is not None and conv.get("half") != (want := half_of(conv, texts, norm, check_documents)):
+            fails.append(f"{cid}: half is {conv.get('half')!r}; its documents put it in {want!r}")
         for i, turn in enumerate(turns, 1):
             where = f"{cid} turn {i}"
             fails += _turn_problems(where, turn)
-            groups = turn.get("evidence_all") or ([turn["evidence"]] if turn.get("evidence") else [])
-            for alt in (a for g in groups for a in g):
+            for alt in (a for g in _groups(turn) for a in g):
                 fails += _evidence_problems(where, alt, texts, norm, notes)
     return fails, notes
 
@@ -115,16 +134,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gold", type=Path, default=HERE / "multiturn.jsonl")
     ap.add_argument("--shared", type=Path, default=SHARED)
+    ap.add_argument("--split", type=Path, default=HERE / "dev2_split.json")
     args = ap.parse_args(argv)
     conversations = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
     checker = load_checker(args.shared)
-    fails, notes = check(conversations, load_texts(args.shared), checker.norm)
+    check_documents = set(json.loads(args.split.read_text(encoding="utf-8"))["check_documents"])
+    fails, notes = check(conversations, load_texts(args.shared), checker.norm, check_documents)
     for line in notes + fails:
         print(line)
     turns = sum(len(c.get("turns", [])) for c in conversations)
     judged = sum(1 for c in conversations for t in c.get("turns", []) if "kind" in t)
-    print(f"{'ALL PASS' if not fails else f'{len(fails)} FAILED'}: {len(conversations)} conversations, "
-          f"{turns} turns, {judged} judged")
+    halves = {h: sum(1 for c in conversations if c.get("half") == h) for h in ("build", "check")}
+    print(f"{'ALL PASS' if not fails else f'{len(fails)} FAILED'}: {len(conversations)} conversations "
+          f"(build {halves['build']}, check {halves['check']}), {turns} turns, {judged} judged")
     return 1 if fails else 0
 
 

@@ -91,10 +91,15 @@ def load_split(path: Path) -> dict[str, set[str]]:
 
 
 def load_gold(path: Path, split: dict[str, set[str]] | None = None, half: str | None = None) -> GoldSet:
-    """A gold file; a file whose ids are in `split` is cut to `half`, or keeps both halves for the report."""
+    """A gold file; a file whose ids are in `split` is cut to `half`, or keeps both halves for the report.
+
+    Items that name their own `half` (the conversations) are split by it, whenever a split is given.
+    """
     items = load_jsonl(path)
     multiturn = bool(items) and all("turns" in it for it in items)
     ids = {str(it["id"]) for it in items}
+    if split and items and all("half" in it for it in items):  # conversations carry their half (check_multiturn)
+        split = {h: {str(it["id"]) for it in items if it["half"] == h} for h in split}
     in_split = bool(split) and bool(ids) and ids <= set().union(*(split or {}).values())
     name, halves = path.stem, {}
     if in_split and half:

@@ -209,3 +209,21 @@ def test_an_answer_that_raises_fails_its_item_and_the_run_goes_on(tmp_path: Path
     s = res.summary()["zhice"]
     assert s["errors"] == ["q2"] and s["latency_ms"]["n"] == 1
     assert "answers that raised" in to_markdown(report_json([res], {}))
+
+
+def test_conversations_are_split_by_their_own_half(tmp_path: Path) -> None:
+    texts = {"corpus-dev2/build.md": norm(PASSAGES["公示"]), "corpus-dev2/check.md": norm(PASSAGES["奖励"])}
+    convs = [{"id": f"c{i}", "half": "check" if i % 2 else "build", "turns": [
+        {"question": "公示期？", "kind": "fact", "evidence": ["公示期为7个工作日"], "expect_all": [["7个"]]},
+        {"question": "那奖励呢？", "kind": "fact", "evidence": ["一次性奖励50万元"] if i % 2 else ["公示期为7个工作日"],
+         "expect_all": [["50万"]]}]} for i in range(20)]
+    assert check(convs, texts, norm, {"check.md"})[0] == []
+    convs[0]["half"] = "check"
+    assert check(convs, texts, norm, {"check.md"})[0] == ["c0: half is 'check'; its documents put it in 'build'"]
+
+    split = {"build": {"dev2-01"}, "check": {"dev2-02"}}
+    path = write_jsonl(tmp_path / "mt.jsonl", convs)
+    assert [c["id"] for c in load_gold(path, split, "build").items] == ["c2", "c4", "c6", "c8", "c10", "c12", "c14",
+                                                                         "c16", "c18"]
+    assert load_gold(path, split).halves["check"] == {f"c{i}" for i in range(0, 20) if i % 2 or i == 0}
+    assert not load_gold(path).halves  # no split given: one set
