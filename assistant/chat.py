@@ -6,7 +6,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -15,6 +15,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import guard
+from assistant.answer import rows as rows_mod
 from assistant.answer.scope import scope_for
 from assistant.answer.understand import Question, understand
 from assistant.citations import format_evidence, verify
@@ -40,6 +41,7 @@ class Assistant:
     prompts: Prompts
     llm: BaseChatModel | None = None
     hooks: tuple[Hook, ...] = ()
+    _titles_of: tuple[object, dict[str, str]] = field(default=(None, {}), init=False, repr=False)  # per snapshot
 
     # ------------------------------------------------------------------ public
     def search(self, query: str, k: int = 8, filters: dict[str, Any] | None = None) -> list[SearchHit]:
@@ -112,8 +114,8 @@ class Assistant:
         parts = sub_questions(standalone)
         prefer = None
         if q.scope is not None and not flt.region and not flt.regions:
-            scope = scope_for(q.region, self.kb.indexed_regions())
-            flt = replace(flt, regions=scope.regions)
+            scope = scope_for(q.region, self.kb.indexed_regions(), self._titles())
+            flt = replace(flt, regions=scope.regions, doc_ids=tuple(sorted(scope.docs)))
             prefer = scope.prefer()
         if len(regions) >= 2:
             hits = retrieve_per_region(self.kb, standalone, regions, max(2, k // len(regions)), flt)
@@ -129,13 +131,23 @@ class Assistant:
             hits = retrieve(self.kb, standalone, k, flt, compare=compare, prefer=prefer)
         return [h.chunk for h in hits], compare
 
+    def _titles(self) -> dict[str, str]:
+        """doc id → its title and the names of its parts (the sheets of a workbook: one per province)."""
+        snap = self.kb.snapshot
+        if self._titles_of[0] is not snap:
+            named = {d: " ".join(dict.fromkeys([cs[0].doc.title, *(c.section.split(" > ")[0] for c in cs
+                                                                   if c.record and c.doc.kind == "case_list")]))
+                     for d, cs in snap.by_doc.items()}
+            self._titles_of = (snap, named)
+        return self._titles_of[1]
+
     def _no_local_documents(self, q: Question, flt: Filters) -> Answer | None:
         """A question about a place the index has no documents of (nor of its province or cities):
         say so instead of quoting another place's rules."""
         if q.scope is None or q.national or flt.region or flt.regions or q.compared:
             return None
-        scope = scope_for(q.region, self.kb.indexed_regions())
-        if scope.applies:
+        scope = scope_for(q.region, self.kb.indexed_regions(), self._titles())
+        if scope.applies or (scope.docs and rows_mod.wants_list(q.text)):
             return None
         name = q.scope.name
         if scope.inner:  # only its cities' own rules: those are not the place's, and may be asked by name

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.answer import rows as rows_mod
+from assistant.answer.calculate import apply, asked_base, explain, parse_rule
 from assistant.answer.understand import understand
 from assistant.citations import source_label
 from assistant.domain import Chunk
@@ -118,13 +120,18 @@ class Composer:
         # score sentences against the corpus's own terms too (English words, typos, synonyms), the
         # added terms counting half: they say what the asker may mean, the words say what they asked
         own = self._weights(question)
-        question = expand_query(question)
-        weights = {t: w if t in own else w * EXPANSION_WEIGHT for t, w in self._weights(question).items()
+        expanded = expand_query(question)
+        weights = {t: w if t in own else w * EXPANSION_WEIGHT for t, w in self._weights(expanded).items()
                    if not (english and t.isascii() and t.isalpha())}  # English words never match Chinese text
+        # what was asked is checked on the asker's own words; an English question has only its glossary terms
+        question = expanded if english else question
         sents = self._sentences(evidence, weights, kind, question)
         listing = bool(_LIST.search(question.lower())) and not kind
         if compare:
             return self._compare(question, evidence, sents, weights, kind, english)
+        selected = self._selected_rows(question, evidence, english)
+        if selected is not None:
+            return selected
         row_sents = [x for x in sents if evidence[x.idx].record]
         if listing and row_sents and row_sents[0].score >= ROWS_SHARE * sents[0].score:  # rows answer: list them
             rows = self._rows(question, evidence, weights)
@@ -236,7 +243,18 @@ class Composer:
         if _PROCESS.search(question):  # a procedure: the clauses of its chapter, step by step
             chosen = self._steps(evidence[best.idx]) or chosen
         chosen += self._list_after_colon(chosen, evidence)
-        return self._render(chosen, evidence, english)
+        base = asked_base(question) if kind in ("amount", "ratio") else None
+        rule_sent = _rule_sentence(sents, question) if base is not None else None
+        if rule_sent is None:
+            return self._render(chosen, evidence, english)
+        if rule_sent not in chosen:
+            chosen = [rule_sent, *chosen][:limit + 1]
+        comp = self._render(chosen, evidence, english)
+        rule = parse_rule(rule_sent.text)
+        assert rule is not None and base is not None
+        cited = rule_sent.row or evidence[rule_sent.idx]
+        n = next(i for i, c in enumerate(comp.chunks, start=1) if c.chunk_id == cited.chunk_id)
+        return Composition(comp.text + "\n" + explain(rule, apply(rule, base), f"[{n}]", english), comp.chunks)
 
     def _steps(self, chunk: Chunk) -> list[_Sent]:
         """Every clause under the chunk's parent heading (e.g. 第三章 认定程序 → 第十二条 … 第十五条)."""
@@ -379,6 +397,35 @@ class Composer:
         return Composition("\n".join(lines), chunks)
 
     # ------------------------------------------------------------------ rows of case lists
+    def _selected_rows(self, question: str, evidence: Sequence[Chunk], english: bool) -> Composition | None:
+        """A case-list question ("2025年宁波有哪几家评上了数字化车间？"): the table's rows that meet every
+        constraint the question states, counted, each row cited."""
+        if not rows_mod.wants_list(question):
+            return None
+        docs = list(dict.fromkeys(c.doc.doc_id for c in evidence if c.record and c.doc.kind == "case_list"))
+        for doc in docs:
+            rows = [r for r in self._doc_chunks(doc) if r.record]
+            sel = rows_mod.select(question, rows, understand(question).places)
+            if sel is None or not sel.rows or len(sel.rows) > MAX_ROWS:
+                continue
+            show = rows_mod.display_columns(sel.rows, rows)
+            items = []
+            for n, r in enumerate(sel.rows, start=1):
+                cells = [r.record[c] for c in show if r.record.get(c)]
+                items.append(f"{cells[0] if cells else r.text}"
+                             + (f"（{'；'.join(cells[1:])}）" if cells[1:] else "") + f"[{n}]")
+            title = sel.rows[0].doc.title
+            where = "，".join(sel.constraints)
+            if english:
+                text = f"According to 《{title}》 ({where}): {len(sel.rows)} match — " + "; ".join(items) + "."
+            else:
+                text = f"根据《{title}》，符合条件（{where}）的共{len(sel.rows)}家/项：" + "；".join(items) + "。"
+            note = sel.rows[0].doc.completeness
+            if note:
+                text += f"\n（说明：该名单{note[:60]}，结果可能不全。）"
+            return Composition(text, list(sel.rows))
+        return None
+
     def _rows(self, question: str, evidence: Sequence[Chunk], weights: dict[str, float]) -> Composition | None:
         docs = list(dict.fromkeys(c.doc.doc_id for c in evidence if c.record))
         rows = [r for d in docs for r in self._doc_chunks(d) if r.record]
@@ -413,6 +460,14 @@ class Composer:
         if note:
             text += f"\n（说明：该名单{note[:60]}，结果可能不全。）"
         return Composition(text, chunks)
+
+
+def _rule_sentence(sents: list[_Sent], question: str) -> _Sent | None:
+    """The best-scored sentence that states a rate, about the question's title or project when it names one."""
+    asked = _subjects(normalize_for_match(question))
+    rules = [x for x in sents if parse_rule(x.text) is not None]
+    fitting = [x for x in rules if not asked or asked & _subjects(normalize_for_match(x.text))]
+    return (fitting or rules or [None])[0]
 
 
 def _subjects(normed: str) -> frozenset[str]:

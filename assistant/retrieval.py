@@ -30,6 +30,7 @@ class Filters:
     doc_id: str = ""
     authority: str = ""
     regions: tuple[str, ...] = ()  # any of these regions (a place's scope: itself, its province, its cities)
+    doc_ids: tuple[str, ...] = ()  # ... or any of these documents (their titles name a place of the scope)
     # current | expired | superseded | not_yet_in_force: resolved on each snapshot load (ingest.validity),
     # so it is matched on the snapshot's chunks, never in the store's `where`
     status: str = ""
@@ -39,7 +40,7 @@ class Filters:
         """Validated filters; unknown keys or values raise BadInput naming them."""
         if not d:
             return Filters()
-        allowed = {f.name for f in fields(Filters)} - {"regions"}  # regions is set by question analysis
+        allowed = {f.name for f in fields(Filters)} - {"regions", "doc_ids"}  # set by question analysis
         unknown = set(d) - allowed
         if unknown:
             raise BadInput(f"unknown filter(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -63,7 +64,9 @@ class Filters:
             {k: v} for k, v in (("kind", self.kind), ("region", self.region), ("level", self.level),
                                 ("year", self.year), ("doc_id", self.doc_id), ("authority", self.authority)) if v
         ]
-        if self.regions:
+        if self.regions and self.doc_ids:
+            conds.append({"$or": [{"region": {"$in": list(self.regions)}}, {"doc_id": {"$in": list(self.doc_ids)}}]})
+        elif self.regions:
             conds.append({"region": {"$in": list(self.regions)}})
         if not conds:
             return None
@@ -74,7 +77,7 @@ class Filters:
         return all((
             not self.kind or d.kind == self.kind,
             not self.region or d.region == self.region,
-            not self.regions or d.region in self.regions,
+            not self.regions or d.region in self.regions or d.doc_id in self.doc_ids,
             not self.level or d.level == self.level,
             not self.year or d.year == self.year,
             not self.doc_id or d.doc_id == self.doc_id,

@@ -7,8 +7,9 @@ A place with no document of its own, of its province or of its cities has nothin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.core import gazetteer
 from assistant.core.gazetteer import NATIONAL
@@ -26,9 +27,10 @@ class Scope:
     """The regions a place-scoped question may draw on."""
 
     place: str  # the asked region (short form)
-    own: frozenset[str]  # the place itself
+    own: frozenset[str]  # the place itself (region values)
     covering: frozenset[str]  # the province (or city) the place belongs to: its rules apply to the place
     inner: frozenset[str]  # the place's cities and counties: their rules are theirs, not the place's
+    docs: frozenset[str] = frozenset()  # documents of other regions whose titles name the place (a list of two provinces)
 
     @property
     def related(self) -> frozenset[str]:
@@ -51,7 +53,7 @@ class Scope:
 
     def prefer(self) -> Callable[[Chunk], float]:
         def factor(c: Chunk) -> float:
-            if c.doc.region in self.own:
+            if c.doc.region in self.own or c.doc.doc_id in self.docs:
                 return OWN_PLACE
             if c.doc.region in self.related:
                 return RELATED_PLACE
@@ -60,8 +62,9 @@ class Scope:
         return factor
 
 
-def scope_for(place: str, indexed_regions: Iterable[str]) -> Scope:
-    """The scope of `place` over the regions that have documents in the index."""
+def scope_for(place: str, indexed_regions: Iterable[str], titles: Mapping[str, str] | None = None) -> Scope:
+    """The scope of `place` over the regions that have documents in the index (and, given the documents'
+    titles by id, the documents whose titles name it)."""
     own, covering, inner = set(), set(), set()
     for r in indexed_regions:
         if not r or r == NATIONAL:
@@ -72,4 +75,20 @@ def scope_for(place: str, indexed_regions: Iterable[str]) -> Scope:
             covering.add(r)
         elif gazetteer.covers(place, r):
             inner.add(r)
-    return Scope(place, frozenset(own), frozenset(covering), frozenset(inner))
+    return Scope(place, frozenset(own), frozenset(covering), frozenset(inner), titled_for(place, titles or {}))
+
+
+def titled_for(place: str, titles: Mapping[str, str]) -> frozenset[str]:
+    """The documents (id → title) whose title names the place, a place it belongs to, or one of its parts."""
+    out = set()
+    for doc_id, title in titles.items():
+        for p in _title_places(title):
+            if p == place or gazetteer.covers(p, place) or gazetteer.covers(place, p):
+                out.add(doc_id)
+                break
+    return frozenset(out)
+
+
+@lru_cache(maxsize=100_000)
+def _title_places(title: str) -> tuple[str, ...]:
+    return tuple(p.short for p in gazetteer.places_in(title))

@@ -1,0 +1,108 @@
+"""Case lists filtered and counted: the rows of a table that meet every constraint the question states.
+
+Constraints are read from the question against the table itself, not from word lists: a place (from
+the gazetteer; a province covers its cities, so 浙江 matches 宁波市北仑区), a year, and any value of a
+categorical column (a column with few distinct values, such as 等级 or 行业) that the question names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.core import gazetteer
+from assistant.core.text import normalize_for_match
+from assistant.domain import Chunk
+
+MIN_VALUE_CHARS = 2  # a one-character value ("是") is too common in questions to be a constraint
+MIN_NAME_CHARS = 4  # a value of a column of unique values (企业名称) named in the question picks its row
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+_COUNT_Q = re.compile(r"几家|多少家|几个|多少个|几项|多少项|多少条|数量|\bhow many\b", re.I)
+# a question about who is on a list: the entities asked for, or the list itself
+_LIST_Q = re.compile(r"哪些企业|哪几家|哪些公司|哪些单位|哪家|名单里|名单中|入选|评上|上榜|是哪一年|什么等级|评的是什么"
+                     r"|\bwhich (?:compan|enterprise|firm)|\blisted\b", re.I)
+
+
+@dataclass(frozen=True)
+class Selection:
+    rows: list[Chunk]
+    constraints: list[str]  # what was filtered on, for the answer's lead (地区：宁波；等级：数字化车间)
+    by_name: bool = False  # a row was picked by a unique value the question names (a company's name)
+
+
+def select(question: str, rows: Sequence[Chunk], places: Sequence[gazetteer.Place]) -> Selection | None:
+    """The rows meeting every constraint found; None when the question states no constraint on this table."""
+    if not rows:
+        return None
+    q = normalize_for_match(question)
+    constraints: list[str] = []
+    by_name = False
+    keep = list(rows)
+    place = _innermost(places)
+    if place is not None:
+        matched = [r for r in keep if _row_in_place(r, place)]
+        if matched:
+            keep, constraints = matched, constraints + [f"地区：{place.short}"]
+    for year in dict.fromkeys(_YEAR.findall(q)):
+        matched = [r for r in keep if any(v.strip() == year or v.strip().startswith(year + "-") for v in r.record.values())]
+        if matched:
+            keep, constraints = matched, constraints + [f"年份：{year}"]
+    for column, values in _columns(rows).items():
+        unique = len(values) == sum(1 for r in rows if r.record.get(column, "").strip())
+        shortest = MIN_NAME_CHARS if unique else MIN_VALUE_CHARS
+        named = [v for v in values if len(v) >= shortest and not _YEAR.fullmatch(v) and normalize_for_match(v) in q]
+        named = [v for v in named if not any(v != o and v in o for o in named)]  # the longest value named
+        if named:
+            matched = [r for r in keep if r.record.get(column, "").strip() in named]
+            if matched:
+                keep, constraints = matched, constraints + [f"{column}：{'、'.join(named)}"]
+                by_name = by_name or unique
+    return Selection(keep, constraints, by_name) if constraints else None
+
+
+def wants_count(question: str) -> bool:
+    return bool(_COUNT_Q.search(question))
+
+
+def wants_list(question: str) -> bool:
+    """Does the question ask who is on a list (or how many)?"""
+    return bool(_LIST_Q.search(question)) or wants_count(question)
+
+
+def _innermost(places: Sequence[gazetteer.Place]) -> gazetteer.Place | None:
+    depth = {"province": 0, "city": 1, "county": 2}
+    return max(places, key=lambda p: depth[p.level]) if places else None
+
+
+def _row_in_place(row: Chunk, place: gazetteer.Place) -> bool:
+    """A cell (or the sheet the row is on) names the place or a place inside it."""
+    texts = [*row.record.values(), row.section.split(" > ")[0]]
+    for t in texts:
+        for p in gazetteer.places_in(t):
+            if p == place or gazetteer.covers(place.short, p.short) or p.short == place.short:
+                return True
+    return False
+
+
+def _columns(rows: Sequence[Chunk]) -> dict[str, list[str]]:
+    """Every column with its distinct values."""
+    columns: dict[str, list[str]] = {}
+    for r in rows:
+        for k, v in r.record.items():
+            columns.setdefault(k, []).append(v.strip())
+    return {k: list(dict.fromkeys(v for v in vals if v)) for k, vals in columns.items()}
+
+
+_NEVER_SHOWN = re.compile(r"url|链接|网址|note|备注|序号|^#$|^no\.?$", re.IGNORECASE)
+
+
+def display_columns(selected: Sequence[Chunk], table: Sequence[Chunk]) -> list[str]:
+    """The columns to show for the selected rows: not links, notes or serial numbers, not a column every
+    selected row shares (the answer's lead states it), a column of unique values (the name) first."""
+    cols = [c for c in dict.fromkeys(k for r in selected for k in r.record) if not _NEVER_SHOWN.search(c)]
+    if len(selected) > 1:
+        cols = [c for c in cols if len({r.record.get(c, "") for r in selected}) > 1] or cols
+    values = _columns(table)
+    filled = {c: sum(1 for r in table if r.record.get(c, "").strip()) for c in cols}
+    return sorted(cols, key=lambda c: -(len(values.get(c, ())) == filled[c] and filled[c] > 1))
