@@ -12,14 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.eligibility import (
-    CITY_PROVINCE,
-    INDUSTRY_MAP,
-    PROFILE_FIELDS,
-    PROVINCES,
-    Profile,
-    describe,
-)
+from assistant.core import gazetteer
+from assistant.eligibility import INDUSTRY_MAP, PROFILE_FIELDS, Profile, describe
+from assistant.eligibility.vocabulary import canonical_title
 
 __all__ = ["cn_number", "held_title_spans", "parse_profile"]
 
@@ -81,20 +76,21 @@ _HELD = re.compile(
     r"(已经?|获评|获得|荣获|被?认定为|被?评为|拥有|建有|入选|承担过|有(?:一|1|两|2)?个|是)[^，。,；;？?]{0,8}$"
 )
 _WANTS = re.compile(r"申报|申请|争创|创建|想|要|准备|能否|能不能|可以|可否|是否")
-# title pattern → (title if the province is 黑龙江, title elsewhere); None = no such title there
-_TITLE_PATTERNS: list[tuple[re.Pattern[str], str | None, str | None]] = [
-    (re.compile(r"数字化[（(]智能[)）]示范车间"), "黑龙江省数字化（智能）示范车间", None),
-    (re.compile(r"先进级数字化车间"), "黑龙江省先进级数字化车间", "省级数字化车间"),
-    (re.compile(r"基础级数字化车间"), "黑龙江省基础级数字化车间", None),
-    (re.compile(r"省级数字化车间"), "黑龙江省先进级数字化车间", "省级数字化车间"),
-    (re.compile(r"基础级智能工厂"), "基础级智能工厂", "基础级智能工厂"),
-    (re.compile(r"先进级智能工厂"), "先进级智能工厂", "先进级智能工厂"),
-    (re.compile(r"卓越级智能工厂"), "卓越级智能工厂", "卓越级智能工厂"),
-    (re.compile(r"领航级智能工厂"), "领航级智能工厂", "领航级智能工厂"),
-    (re.compile(r"省级智能工厂"), "黑龙江省智能工厂", "省级智能工厂"),
-    (re.compile(r"示范工厂(?:揭榜单位|揭榜任务)?"), "国家级智能制造示范工厂", "国家级智能制造示范工厂"),
-    (re.compile(r"优秀场景"), "国家级智能制造优秀场景", "国家级智能制造优秀场景"),
-    (re.compile(r"链主企业|链主"), "产业链链主企业", "产业链链主企业"),
+# Title shapes people name (general words of the field, no place): pattern → the title as written
+# ("" keeps the words matched). A place in the title is left to the rule it is checked against
+# (engine.same_title: a 黑龙江 company's 先进级数字化车间 is 黑龙江省先进级数字化车间).
+_TITLE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"数字化[（(]智能[)）]示范车间"), "数字化（智能）示范车间"),
+    (re.compile(r"(?<=省级)(?:基础级|先进级)数字化车间|(?:基础级|先进级)数字化车间"), ""),
+    (re.compile(r"省级数字化车间"), ""),
+    (re.compile(r"(?:基础级|先进级|卓越级|领航级)智能工厂"), ""),
+    (re.compile(r"省级智能工厂"), ""),
+    (re.compile(r"示范工厂(?:揭榜单位|揭榜任务)?"), "国家级智能制造示范工厂"),
+    (re.compile(r"优秀场景"), "国家级智能制造优秀场景"),
+    (re.compile(r"链主企业|链主"), "产业链链主企业"),
+    (re.compile(r"(?:国家级)?专精特新[“\"]?小巨人[”\"]?(?:企业)?"), "国家级专精特新“小巨人”企业"),
+    (re.compile(r"省级专精特新(?:中小企业|企业)?|专精特新中小企业"), "省级专精特新中小企业"),
+    (re.compile(r"高新技术企业|高企"), "高新技术企业"),
 ]
 _PROJECT = re.compile(
     r"(?:建设?|新建|打造|改造|做|上|投资)(?:了|一个|一条|个|条)?(?P<a>数字化车间|生产线|智能工厂|未来工厂)"
@@ -135,21 +131,22 @@ def parse_profile(text: str) -> tuple[Profile, list[str]]:
 
 
 def _region(r: _Reader) -> None:
-    provinces = [p for p in PROVINCES if p in r.text]
-    provinces.sort(key=r.text.index)
-    cities = sorted((c for c in CITY_PROVINCE if c in r.text), key=r.text.index)
+    """The first province and city the text names (gazetteer); a city fills in its province."""
+    places = gazetteer.places_in(r.text)
+    provinces = [p.short for p in places if p.level == "province"]
+    cities = [p for p in places if p.level != "province"]
     if provinces:
         r.put("province", provinces[0])
-        if len(provinces) > 1:
-            r.notes.append(f"提到多个省份（{'、'.join(provinces)}），按第一个“{provinces[0]}”理解")
+        if len(set(provinces)) > 1:
+            r.notes.append(f"提到多个省份（{'、'.join(dict.fromkeys(provinces))}），按第一个“{provinces[0]}”理解")
     if cities:
         city = cities[0]
-        if provinces and CITY_PROVINCE[city] != provinces[0]:
-            r.notes.append(f"“{city}”不在{provinces[0]}，未作为企业所在城市")
+        if provinces and city.province != provinces[0]:
+            r.notes.append(f"“{city.short}”不在{provinces[0]}，未作为企业所在城市")
             return
-        r.put("city", city)
+        r.put("city", city.region, city.short)
         if not provinces:
-            r.put("province", CITY_PROVINCE[city], city)
+            r.put("province", city.province, city.short)
 
 
 def _years(r: _Reader) -> None:
@@ -260,16 +257,19 @@ def _investment(r: _Reader) -> None:
     r.put("investment_wan", n * (10_000 if m.group("unit") == "亿" else 1), m.group(0))
 
 
-def held_title_spans(text: str, province: str | None) -> list[tuple[int, int, str | None]]:
-    """(start, end, canonical title or None) of every title the text says is already held."""
+def held_title_spans(text: str, province: str | None = None) -> list[tuple[int, int, str | None]]:
+    """(start, end, title) of every title the text says is already held.
+
+    `province` is accepted for callers that pass it; titles are read the same everywhere.
+    """
     spans: list[tuple[int, int, str | None]] = []
-    for pattern, in_hlj, elsewhere in _TITLE_PATTERNS:
+    for pattern, title in _TITLE_PATTERNS:
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e, _ in spans):
                 continue  # inside a longer title already found ("先进级数字化车间" ⊃ "数字化车间")
             before = _clause_before(text, m.start(), 10)
             if _HELD.search(before) and not _WANTS.search(before):
-                spans.append((m.start(), m.end(), in_hlj if province == "黑龙江" else elsewhere))
+                spans.append((m.start(), m.end(), canonical_title(title or m.group(0))))
     return spans
 
 
@@ -277,11 +277,8 @@ def _titles(r: _Reader) -> None:
     if none := _NO_TITLES.search(r.text):
         r.put("titles", (), none.group(0))
         return
-    spans = held_title_spans(r.text, r.values.get("province"))
+    spans = held_title_spans(r.text)
     titles = tuple(dict.fromkeys(t for _, _, t in spans if t))
-    for s, e, t in spans:
-        if t is None:
-            r.notes.append(f"“{r.text[s:e]}”不是本地区认定的称号，未计入")
     if titles:
         r.put("titles", titles)
 

@@ -333,7 +333,7 @@ def test_profile_from_dict(data: dict[str, Any], expected: dict[str, Any]) -> No
     ({"sme_digital_level": "高"}, r"sme_digital_level.*数字"),
     ({"above_scale": "maybe"}, r"above_scale.*true/false"),
     ({"titles": "先进级智能工厂"}, r"titles.*列表"),
-    ({"titles": ["金牌工厂"]}, r"金牌工厂.*可选值.*先进级智能工厂"),
+    ({"titles": [""]}, r"titles.*称号名称"),  # titles are open (any title a document names), not nameless
     ({"project_kind": "厂房"}, r"project_kind.*设备更新"),
     ({"city": "大连", "province": "吉林"}, r"city=大连 属于 辽宁.*province=吉林"),
     ({"independent_legal_entity": False, "legal_entity_years": 3}, r"legal_entity_years 应为 0"),
@@ -346,8 +346,10 @@ def test_profile_from_dict_rejects(data: dict[str, Any], message: str) -> None:
 
 
 def test_every_profile_field_is_described() -> None:
-    assert set(PROFILE_FIELDS) == set(Profile.__dataclass_fields__)
-    assert all(spec.meaning and spec.ask for spec in PROFILE_FIELDS.values())
+    assert all(spec.meaning and spec.ask and spec.label for spec in PROFILE_FIELDS.values())
+    empty = Profile.from_dict({})
+    assert all(getattr(empty, name) is None for name in PROFILE_FIELDS)
+    assert set(empty.to_dict()) == set(PROFILE_FIELDS)
 
 
 # ----------------------------------------------------------------------------- YAML validation
@@ -389,8 +391,8 @@ def test_valid_yaml_loads(tmp_path: Path) -> None:
     ("rule: {min: 2}", "rule: {min: 两}", r"（demo_years）：规则 min 的参数须为数字"),
     ("fields: [legal_entity_years]\n    rule: {min: 2}", "fields: [province]\n    rule: {equals: 火星}",
      r"（demo_years）：\['火星'\] 不在字段 province 的可选值中"),
-    ("fields: [legal_entity_years]\n    rule: {min: 2}", "fields: [titles]\n    rule: {has_title: [金牌]}",
-     r"（demo_years）：\['金牌'\] 不在字段 titles 的可选值中"),
+    ("fields: [legal_entity_years]\n    rule: {min: 2}", "fields: [titles]\n    rule: {has_title: [3]}",
+     r"（demo_years）：规则 has_title 的参数须为称号名称"),
     ("    fields: [legal_entity_years]\n", "", r"（demo_years）：规则 min 须恰好读取一个 profile 字段"),
     ("rule: {min: 2}", "rule: manual", r"（demo_years）：manual 规则不读取 profile 字段"),
     ("quote: 具有2年以上独立法人资格", "quote: 两年", r"（demo_years）\.source：quote 应为 10–40 字"),
@@ -510,3 +512,28 @@ def test_a_city_of_another_province_is_not_met_without_a_city(programmes: list[P
     assert city.status == "not_met" and "辽宁" in city.reason
     same = evaluate(Profile.from_dict({"province": "辽宁"}), programmes, only=["dalian_city_subsidy"])
     assert next(r for r in same[0].results if r.fields == ("city",)).status == "unknown"
+
+
+@pytest.mark.parametrize(("held", "named", "home", "same"), [
+    ("先进级数字化车间", "黑龙江省先进级数字化车间", "黑龙江", True),  # the place left off: the applicant's own
+    ("先进级数字化车间", "黑龙江省先进级数字化车间", "哈尔滨", True),  # a city of that province
+    ("先进级数字化车间", "黑龙江省先进级数字化车间", "浙江", False),  # another province's title
+    ("浙江省数字化车间", "浙江数字化车间", "", True),  # two spellings of one place
+    ("浙江省数字化车间", "省级数字化车间", "浙江", False),  # a named title is not the generic one
+    ("链主企业", "产业链链主企业", "", True),  # aliases folded
+])
+def test_same_title(held: str, named: str, home: str, same: bool) -> None:
+    from assistant.eligibility.engine import same_title
+
+    assert same_title(held, named, home) is same
+
+
+def test_title_implications_come_from_programme_files(programmes: list[Programme]) -> None:
+    """A 黑龙江 company holding the old 示范车间 title counts as holding 先进级 (附件1 第十八条), declared in
+    the programme file, not in code; and an unknown title is accepted as held (titles are open)."""
+    from assistant.eligibility.engine import title_implications
+
+    implied = title_implications(programmes)
+    assert any("先进级数字化车间" in t for held, ts in implied.items() if "示范车间" in held for t in ts)
+    profile = Profile.from_dict({"province": "黑龙江", "titles": ["金牌工厂"]})
+    assert profile.titles == ("金牌工厂",)

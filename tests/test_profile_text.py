@@ -54,7 +54,8 @@ def test_cn_number(text: str, value: float | None) -> None:
     ("软硬件投入三百万元", {"investment_wan": 300.0}),
     ("总投资1.2亿", {"investment_wan": 12_000.0}),
     ("我们是分公司", {"independent_legal_entity": False, "legal_entity_years": 0.0}),
-    ("我们在黑龙江，已有一个省级先进级数字化车间", {"titles": ["黑龙江省先进级数字化车间"]}),
+    # titles are read as said; the engine takes 先进级数字化车间 for the rule's 黑龙江省先进级数字化车间
+    ("我们在黑龙江，已有一个省级先进级数字化车间", {"titles": ["先进级数字化车间"]}),
     ("辽宁企业，已经是基础级智能工厂", {"titles": ["基础级智能工厂"]}),
     ("我们已获评先进级智能工厂，也是链主企业", {"titles": ["先进级智能工厂", "产业链链主企业"]}),
     ("还没有任何称号", {"titles": []}),

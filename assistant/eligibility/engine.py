@@ -3,17 +3,72 @@ not eligible / needs information, with reward estimates; the most relevant progr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
-from assistant.eligibility.model import Criterion, EstimateRule, Programme
+from assistant.core import gazetteer
+from assistant.eligibility.model import Condition, Criterion, EstimateRule, Programme
 from assistant.eligibility.profile import PROFILE_FIELDS, FieldSpec, Profile, format_number, show_value
 from assistant.eligibility.results import CriterionResult, EstimateResult, ProgrammeVerdict
-from assistant.eligibility.vocabulary import CITY_PROVINCE, NATIONAL, industry_tags
+from assistant.eligibility.vocabulary import NATIONAL, canonical_title, industry_tags, province_of
 from assistant.errors import BadInput
 
-__all__ = ["evaluate"]
+__all__ = ["all_fields", "evaluate", "same_title", "title_implications"]
+
+
+def all_fields(programmes: Sequence[Programme]) -> dict[str, FieldSpec]:
+    """The base profile fields and those the programmes declare."""
+    out = dict(PROFILE_FIELDS)
+    for prog in programmes:
+        out.update({f.name: f for f in prog.fields})
+    return out
+
+
+def title_implications(programmes: Sequence[Programme]) -> dict[str, tuple[str, ...]]:
+    """Title → the titles it counts as, as the programme files declare (with their clause)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for prog in programmes:
+        for title, counts_as, _src in prog.title_implies:
+            out[title] = tuple(dict.fromkeys(out.get(title, ()) + counts_as))
+    # a chain (示范车间 → 先进级 → 省级) counts all the way
+    for title in list(out):
+        seen, todo = set(out[title]), list(out[title])
+        while todo:
+            for nxt in out.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        out[title] = tuple(seen)
+    return out
+
+
+def _bare(title: str) -> str:
+    """A title without the place it starts with (浙江省数字化车间 → 数字化车间)."""
+    t = canonical_title(title)
+    found = gazetteer.mentions(t)
+    if found and found[0].start == 0 and len(t) - found[0].end >= 2:
+        return t[found[0].end:]
+    return t
+
+
+def same_title(held: str, named: str, home: str = "") -> bool:
+    """Does a title held count as the title a rule names? The same name (aliases folded); or the
+    same title with the place left off by the holder when the rule's place is the applicant's own
+    (a 黑龙江 company's "先进级数字化车间" is a rule's "黑龙江省先进级数字化车间")."""
+    held, named = canonical_title(held), canonical_title(named)
+    if held == named:
+        return True
+    bare = _bare(held)
+    if bare != _bare(named):
+        return False
+    held_place, named_place = held[: len(held) - len(bare)], named[: len(named) - len(bare)]
+    if held_place and named_place:  # two spellings of one place (浙江 / 浙江省)
+        a, b = gazetteer.lookup(held_place), gazetteer.lookup(named_place)
+        return a is not None and a == b
+    if held_place:  # the rule names no place: a title of a place is not the generic one
+        return False
+    return not home or province_of(named_place) == province_of(home)
 
 
 def evaluate(
@@ -41,7 +96,16 @@ def evaluate(
             raise BadInput(f"未知的项目 id {missing}；可选：{', '.join(known)}")
         programmes = [p for p in programmes if p.id in set(only)]
     ranked = sorted(programmes, key=lambda p: _relevance(profile, p))  # stable: file order within a group
-    return [_verdict(profile, p) for p in ranked]
+    ctx = _Context(all_fields(programmes), title_implications(programmes))
+    return [_verdict(profile, p, ctx) for p in ranked]
+
+
+class _Context:
+    """What every check needs besides the profile: field specs and title equivalences."""
+
+    def __init__(self, specs: Mapping[str, FieldSpec], implies: Mapping[str, tuple[str, ...]]) -> None:
+        self.specs = specs
+        self.implies = implies
 
 
 def _relevance(profile: Profile, prog: Programme) -> int:
@@ -56,18 +120,18 @@ def _relevance(profile: Profile, prog: Programme) -> int:
         return 0
     if profile.province is not None and (
         prog.region == profile.province
-        or (profile.city is None and CITY_PROVINCE.get(prog.region) == profile.province)
+        or (profile.city is None and province_of(prog.region) == profile.province)
     ):
         return 1
     return 3
 
 
-def _verdict(profile: Profile, prog: Programme) -> ProgrammeVerdict:
-    results = tuple(_criterion_result(profile, c) for c in prog.criteria)
+def _verdict(profile: Profile, prog: Programme, ctx: _Context) -> ProgrammeVerdict:
+    results = tuple(_criterion_result(profile, c, ctx) for c in prog.criteria)
     status = _combine(r.status for r in results)
     estimates: tuple[EstimateResult, ...] = ()
     if status != "not_eligible":
-        estimates = tuple(_estimate(profile, e) for e in prog.estimates)
+        estimates = tuple(_estimate(profile, e, ctx) for e in prog.estimates)
     summary = _summary(status, results)
     if prog.requires_estimate and status != "not_eligible":
         status, summary = _reward_status(status, summary, estimates)
@@ -107,30 +171,30 @@ def _reward_status(status: str, summary: str, estimates: tuple[EstimateResult, .
 _ALTERNATIVE_PROVIDE = "请提供满足上述例外的依据，或向主管部门确认"
 
 
-def _criterion_result(profile: Profile, crit: Criterion) -> CriterionResult:
+def _criterion_result(profile: Profile, crit: Criterion, ctx: _Context) -> CriterionResult:
     def result(status: str, reason: str, provide: str = "") -> CriterionResult:
         return CriterionResult(crit.id, crit.statement, status, reason, provide, crit.source, crit.fields,
                                crit.rule == "manual")
 
     if crit.rule == "manual":
         return result("unknown", "需企业提供材料自证", crit.provide or f"请准备材料证明：{crit.statement}")
-    status, reason = _check(profile, crit.fields[0], crit.rule, crit.args)
+    status, reason = _check(profile, crit.fields[0], crit.rule, crit.args, ctx)
     if status == "unknown":
-        return result(status, reason, crit.provide or PROFILE_FIELDS[crit.fields[0]].ask)
+        return result(status, reason, crit.provide or ctx.specs[crit.fields[0]].ask)
     if status == "not_met" and crit.alternative:
         return result("unknown", f"{reason}；但{crit.alternative}", _ALTERNATIVE_PROVIDE)
     return result(status, reason)
 
 
-def _check(profile: Profile, name: str, rule: str, args: tuple[Any, ...]) -> tuple[str, str]:
+def _check(profile: Profile, name: str, rule: str, args: tuple[Any, ...], ctx: _Context) -> tuple[str, str]:
     """(met | not_met | unknown, reason in Chinese) for one typed rule."""
-    spec = PROFILE_FIELDS[name]
+    spec = ctx.specs[name]
     if rule in ("has_title", "lacks_title"):
-        return _check_titles(profile, rule, args)
+        return _check_titles(profile, rule, args, ctx)
     value = profile.value(name)
     if value is None and name == "city" and rule == "equals" and profile.province:
         # no city given, but a province: a city of another province cannot be it
-        home = CITY_PROVINCE.get(args[0])
+        home = province_of(args[0])
         if home and home != profile.province:
             return "not_met", f"注册地（省级）为{profile.province}，{args[0]}属于{home}"
     if value is None:
@@ -145,11 +209,16 @@ def _check(profile: Profile, name: str, rule: str, args: tuple[Any, ...]) -> tup
     return _COMPARE[rule](spec, value, args)
 
 
-def _check_titles(profile: Profile, rule: str, args: tuple[Any, ...]) -> tuple[str, str]:
-    held = profile.titles_held()
-    if held is None:
+def _check_titles(profile: Profile, rule: str, args: tuple[Any, ...], ctx: _Context) -> tuple[str, str]:
+    if profile.titles is None:
         return "unknown", "未提供已获称号"
-    hit = [t for t in args if t in held]
+    home = profile.city or profile.province or ""
+    held = set(profile.titles)
+    for title in list(held):  # what a title counts as, also when held under its name without the place
+        for key, counts_as in ctx.implies.items():
+            if same_title(title, key, home):
+                held.update(counts_as)
+    hit = [t for t in args if any(same_title(h, t, home) for h in held)]
     if rule == "has_title":
         return ("met", f"已获{'、'.join(hit)}") if hit else ("not_met", f"尚未获得{'或'.join(args)}")
     return ("not_met", f"已获{'、'.join(hit)}") if hit else ("met", f"未获{'、'.join(args)}")
@@ -185,33 +254,43 @@ def _cmp_max(spec: FieldSpec, value: Any, args: tuple[Any, ...]) -> tuple[str, s
 _COMPARE = {"equals": _cmp_equals, "in": _cmp_in, "min": _cmp_min, "max": _cmp_max}
 
 
-def _estimate(profile: Profile, rule: EstimateRule) -> EstimateResult:
-    status, reason = "applies", ""
-    if rule.when is not None:
-        if rule.when.rule == "manual":
-            status, reason = "conditional", f"须满足：{rule.when.statement}"
-        else:
-            cond, why = _check(profile, rule.when.fields[0], rule.when.rule, rule.when.args)
-            status = {"met": "applies", "unknown": "conditional", "not_met": "not_applicable"}[cond]
-            reason = why if cond != "unknown" else f"须满足：{rule.when.statement}（{why}）"
-    base = EstimateResult(rule.id, rule.label, status, _formula(rule), reason, rule.source)
+def _condition(profile: Profile, when: Condition, ctx: _Context) -> tuple[str, str]:
+    """(applies | conditional | not_applicable, reason) of one estimate condition."""
+    if when.rule == "manual":
+        return "conditional", f"须满足：{when.statement}"
+    cond, why = _check(profile, when.fields[0], when.rule, when.args, ctx)
+    status = {"met": "applies", "unknown": "conditional", "not_met": "not_applicable"}[cond]
+    return status, (why if cond != "unknown" else f"须满足：{when.statement}（{why}）")
+
+
+def _estimate(profile: Profile, rule: EstimateRule, ctx: _Context) -> EstimateResult:
+    status, reasons = "applies", []
+    for when in ((rule.when,) if rule.when else ()) + rule.also:
+        s, why = _condition(profile, when, ctx)
+        reasons.append(why)
+        if s == "not_applicable" or (s == "conditional" and status == "applies"):
+            status = s
+        if s == "not_applicable":
+            break
+    reason = "；".join(reasons)
+    base = EstimateResult(rule.id, rule.label, status, _formula(rule, ctx), reason, rule.source)
     if status == "not_applicable":
         return base
     if rule.amount is not None:
         return _replace(base, amount_wan=rule.amount)
     if rule.range is not None:
         return _replace(base, low_wan=rule.range[0], high_wan=rule.range[1])
-    return _rate_estimate(profile, rule, base)
+    return _rate_estimate(profile, rule, base, ctx)
 
 
-def _formula(rule: EstimateRule) -> str:
+def _formula(rule: EstimateRule, ctx: _Context) -> str:
     """The rule in words, before any profile value is put in."""
     if rule.amount is not None:
         return f"定额 {format_number(rule.amount)} 万元"
     if rule.range is not None:
         return f"{format_number(rule.range[0])}–{format_number(rule.range[1])} 万元"
     assert rule.rate is not None
-    label = PROFILE_FIELDS[rule.base].label
+    label = ctx.specs[rule.base].label
     bounds = "".join([
         f"，{label}不低于{format_number(rule.min_base)}万元" if rule.min_base is not None else "",
         f"，不高于{format_number(rule.max_base)}万元" if rule.max_base is not None else "",
@@ -220,9 +299,9 @@ def _formula(rule: EstimateRule) -> str:
     return f"{label} × {format_number(rule.rate * 100)}%{bounds}"
 
 
-def _rate_estimate(profile: Profile, rule: EstimateRule, base: EstimateResult) -> EstimateResult:
+def _rate_estimate(profile: Profile, rule: EstimateRule, base: EstimateResult, ctx: _Context) -> EstimateResult:
     assert rule.rate is not None
-    spec = PROFILE_FIELDS[rule.base]
+    spec = ctx.specs[rule.base]
     value = profile.value(rule.base)
     if value is None:
         return _replace(base, reason="；".join(filter(None, [base.reason, f"提供{spec.label}即可估算"])))

@@ -12,7 +12,9 @@ from typing import Any
 
 import yaml
 
+from assistant.core.text import normalize_for_match
 from assistant.domain import AUTHORITIES
+from assistant.eligibility.fields import FieldSpec, parse_field_spec
 from assistant.eligibility.model import (
     RULE_KINDS,
     RULES,
@@ -24,10 +26,9 @@ from assistant.eligibility.model import (
     Route,
     Source,
 )
-from assistant.eligibility.profile import PROFILE_FIELDS, FieldSpec
-from assistant.eligibility.vocabulary import CITY_PROVINCE, INDUSTRY_TAGS, NATIONAL, PROVINCES, TITLES
+from assistant.eligibility.profile import PROFILE_FIELDS
+from assistant.eligibility.vocabulary import INDUSTRY_TAGS, is_region
 from assistant.errors import ConfigError
-from ingest.cleaning import normalize_for_match
 
 __all__ = ["PROGRAMMES_DIR", "load_programmes"]
 
@@ -74,12 +75,17 @@ def _load_file(path: Path) -> Programme:
 
 
 _PROG_KEYS = {"id", "name", "region", "level", "kind", "doc", "criteria"}
-_PROG_OPTIONAL = {"doc_no", "url", "keywords", "estimates", "requires_estimate", "route", "notes"}
+_PROG_OPTIONAL = {"doc_no", "url", "keywords", "estimates", "requires_estimate", "route", "notes", "draft", "fields",
+                  "materials", "deadline", "validity", "title_implies"}
 _CRIT_KEYS, _CRIT_OPTIONAL = {"id", "statement", "rule", "source"}, {"fields", "provide", "alternative"}
 _SOURCE_KEYS = {"doc", "clause", "region", "quote"}
 _SOURCE_OPTIONAL = {"doc_no", "authority", "quoted_in", "url"}
 _EST_KEYS = {"id", "label", "source"}
 _EST_OPTIONAL = {"when", "amount", "range", "rate", "base", "min_base", "max_base", "cap"}
+# A reviewed quote is 10–40 characters (after removing whitespace): enough to find again, short
+# enough to read. A draft's quote is one clause piece as the document words it, which may be shorter.
+QUOTE_MIN, QUOTE_MAX = 10, 40
+DRAFT_QUOTE_MIN = 4
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _LEVELS = ("national", "province", "city")
 _KINDS = ("recommendation", "recognition", "reward")
@@ -95,6 +101,8 @@ class _Loader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.fields: dict[str, FieldSpec] = dict(PROFILE_FIELDS)
+        self.draft = False
 
     def fail(self, where: str, msg: str) -> ConfigError:
         return ConfigError(f"{self.path.name}：{where}：{msg}")
@@ -117,14 +125,20 @@ class _Loader:
 
     def programme(self, data: Any) -> Programme:
         d = self.keys(data, "顶层", _PROG_KEYS, _PROG_OPTIONAL)
+        self.draft = self.flag(d, "draft")
+        for i, spec in enumerate(self.items(d, "fields")):  # fields this programme declares for itself
+            parsed = parse_field_spec(spec, f"{self.path.name}：fields[{i}]")
+            if parsed.name in PROFILE_FIELDS:
+                raise self.fail(f"fields[{i}]", f"字段 {parsed.name} 已是通用字段；请改名或删去")
+            self.fields[parsed.name] = parsed
         ident = self.text(d, "id", "顶层")
         if ident != self.path.stem or not _ID.fullmatch(ident):
             raise self.fail(
                 "顶层", f"id {ident!r} 须与文件名 {self.path.stem!r} 相同，且只含小写字母、数字和下划线"
             )
         region, level, kind = (self.text(d, k, "顶层") for k in ("region", "level", "kind"))
-        if region != NATIONAL and region not in PROVINCES and region not in CITY_PROVINCE:
-            raise self.fail("顶层", f"region {region!r} 应为 全国、省级简称或 CITY_PROVINCE 中的城市")
+        if not is_region(region):
+            raise self.fail("顶层", f"region {region!r} 应为 全国，或地名库中的省份、城市（如 浙江、宁波）")
         if level not in _LEVELS or kind not in _KINDS:
             raise self.fail("顶层", f"level 应为 {'/'.join(_LEVELS)}，kind 应为 {'/'.join(_KINDS)}")
         criteria = d["criteria"]
@@ -140,8 +154,30 @@ class _Loader:
             requires_estimate=self.flag(d, "requires_estimate"),
             route=self.route(d.get("route")),
             notes=tuple(self.note(n, i) for i, n in enumerate(self.items(d, "notes"))),
-            path=str(self.path),
+            path=str(self.path), draft=self.draft, **self.extras(d),
+            fields=tuple(v for k, v in self.fields.items() if k not in PROFILE_FIELDS),
         )
+
+    def extras(self, d: dict[str, Any]) -> dict[str, Any]:
+        """The checklist, deadline, validity and title equivalences, each with its clause."""
+        out: dict[str, Any] = {}
+        if "materials" in d:
+            m = self.keys(d["materials"], "materials", {"items"}, {"source"})
+            out["materials"] = tuple(self.strings(m["items"], "materials.items"))
+            out["materials_source"] = self.source(m["source"], "materials.source") if "source" in m else None
+        for key, value_key in (("deadline", "date"), ("validity", "text")):
+            if key in d:
+                m = self.keys(d[key], key, {value_key, "source"}, set())
+                out[key] = self.text(m, value_key, key)
+                out[f"{key}_source"] = self.source(m["source"], f"{key}.source")
+        implies = []
+        for i, item in enumerate(self.items(d, "title_implies")):
+            where = f"title_implies[{i}]"
+            m = self.keys(item, where, {"title", "counts_as", "source"}, set())
+            implies.append((self.text(m, "title", where), tuple(self.strings(m["counts_as"], where)),
+                            self.source(m["source"], f"{where}.source")))
+        out["title_implies"] = tuple(implies)
+        return out
 
     def items(self, d: dict[str, Any], key: str) -> list[Any]:
         value = d.get(key, [])
@@ -185,9 +221,9 @@ class _Loader:
         if len(names) != 1:
             raise self.fail(where, f"规则 {rule} 须恰好读取一个 profile 字段（fields: [..]）")
         name = names[0]
-        if name not in PROFILE_FIELDS:
-            raise self.fail(where, f"未知的 profile 字段 {name!r}；可用：{', '.join(PROFILE_FIELDS)}")
-        self.check_args(PROFILE_FIELDS[name], rule, args, where)
+        if name not in self.fields:
+            raise self.fail(where, f"未知的 profile 字段 {name!r}；可用：{', '.join(self.fields)}（或在 fields 中声明）")
+        self.check_args(self.fields[name], rule, args, where)
         return Condition(self.text(d, "statement", where), names, rule, args)
 
     def rule(self, raw: Any, where: str) -> tuple[str, tuple[Any, ...]]:
@@ -215,8 +251,11 @@ class _Loader:
             if not all(isinstance(a, int | float) and not isinstance(a, bool) for a in args):
                 raise self.fail(where, f"规则 {rule} 的参数须为数字")
             return
-        vocabularies = {"has_title": TITLES, "lacks_title": TITLES, "industry_in": INDUSTRY_TAGS}
-        vocabulary = vocabularies.get(rule, spec.allowed)
+        if rule in ("has_title", "lacks_title"):  # titles are open: any non-empty name
+            if not all(isinstance(a, str) and a.strip() for a in args):
+                raise self.fail(where, f"规则 {rule} 的参数须为称号名称")
+            return
+        vocabulary = INDUSTRY_TAGS if rule == "industry_in" else spec.allowed
         if vocabulary and any(a not in vocabulary for a in args):
             bad = [a for a in args if a not in vocabulary]
             raise self.fail(where, f"{bad} 不在字段 {spec.name} 的可选值中：{'、'.join(vocabulary)}")
@@ -229,9 +268,10 @@ class _Loader:
         if authority not in AUTHORITIES:
             raise self.fail(where, f"authority 应为 {' / '.join(AUTHORITIES)}")
         quote = self.text(d, "quote", where)
-        if not 10 <= len(normalize_for_match(quote)) <= 40:
+        low = DRAFT_QUOTE_MIN if self.draft else QUOTE_MIN
+        if not low <= len(normalize_for_match(quote)) <= QUOTE_MAX:
             size = len(normalize_for_match(quote))
-            raise self.fail(where, f"quote 应为 10–40 字的原文片段（去空白后计），现为 {size} 字")
+            raise self.fail(where, f"quote 应为 {low}–{QUOTE_MAX} 字的原文片段（去空白后计），现为 {size} 字")
         if authority == "summary" and not d.get("quoted_in"):
             raise self.fail(where, "authority: summary 的依据须用 quoted_in 写明摘要所在的语料文件标题")
         return Source(
@@ -254,12 +294,15 @@ class _Loader:
                 isinstance(x, int | float) and not isinstance(x, bool) for x in span) and span[0] <= span[1]):
             raise self.fail(where, "range 应为 [下限, 上限]（万元）")
         base = self.text(d, "base", where, "")
-        if "rate" in d and (base not in PROFILE_FIELDS or PROFILE_FIELDS[base].kind != "number"):
+        if "rate" in d and (base not in self.fields or self.fields[base].kind != "number"):
             raise self.fail(where, f"rate 须配 base（数值型 profile 字段，如 investment_wan），收到 {base!r}")
+        conditions = d.get("when")
+        conditions = [] if conditions is None else (conditions if isinstance(conditions, list) else [conditions])
+        whens = [self.condition(c, f"{where}.when[{j}]") for j, c in enumerate(conditions)]
         return EstimateRule(
             id=self.text(d, "id", where), label=self.text(d, "label", where),
             source=self.source(d["source"], f"{where}.source"),
-            when=self.condition(d["when"], f"{where}.when") if "when" in d else None,
+            when=whens[0] if whens else None, also=tuple(whens[1:]),
             range=(float(span[0]), float(span[1])) if span else None, base=base, **nums,
         )
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.domain import Citation
+from assistant.eligibility.fields import FieldSpec
 
 __all__ = [
     "RULES", "RULE_KINDS", "Condition", "Criterion", "EstimateRule", "Note", "Programme", "Route", "Source",
@@ -85,6 +86,7 @@ class EstimateRule:
     label: str
     source: Source
     when: Condition | None = None
+    also: tuple[Condition, ...] = ()  # further conditions, all of which must hold too
     amount: float | None = None
     range: tuple[float, float] | None = None
     rate: float | None = None
@@ -129,4 +131,13 @@ class Programme:
     route: Route = Route(())
     notes: tuple[Note, ...] = ()
     path: str = ""
+    draft: bool = False  # drafted from a document, not yet reviewed (shown as 自动提取·未审核)
+    materials: tuple[str, ...] = ()  # the 申报材料 checklist, as the document lists it
+    materials_source: Source | None = None
+    deadline: str = ""  # YYYY-MM-DD[ HH:MM] when the notice states one
+    deadline_source: Source | None = None
+    validity: str = ""  # how long the title or the policy holds (认定有效期为三年)
+    validity_source: Source | None = None
+    title_implies: tuple[tuple[str, tuple[str, ...], Source], ...] = ()  # (title, counts as, clause saying so)
+    fields: tuple[FieldSpec, ...] = ()  # profile fields this programme declares for itself
 
