@@ -1,4 +1,5 @@
-"""PDF files: one cleaned page per page with text, running headers and footers removed."""
+"""PDF files: one cleaned page per page with text, running headers and footers removed; pages without a
+text layer (scans) recognised by OCR (`ingest.ocr`) and marked as such."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from assistant.settings import ReaderLimits
 from ingest.bounds import over_limit
 from ingest.cleaning import clean_text, looks_hard_wrapped, remove_running_lines
 from ingest.loaded import LoadedFile, Page
+from ingest.ocr import OcrUnavailable, needs_ocr, recognise_pages
 
 __all__ = ["load_pdf"]
 
@@ -55,9 +57,11 @@ def load_pdf(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
         except Exception as e:  # one damaged page must not cost the whole document
             log.warning("%s: page %d is unreadable (%s: %s)", path.name, number, type(e).__name__, e)
             texts.append("")
+    recognised = _ocr(path, texts, limits)
+    texts = [recognised.get(n, t) for n, t in enumerate(texts, start=1)]
     texts = remove_running_lines(texts)
     reflow = looks_hard_wrapped("\n".join(texts))
-    cleaned = [Page(n, clean_text(t, reflow=reflow)) for n, t in enumerate(texts, start=1)]
+    cleaned = [Page(n, clean_text(t, reflow=reflow), ocr=n in recognised) for n, t in enumerate(texts, start=1)]
     header: dict[str, str] = {}
     try:
         title = reader.metadata.title if reader.metadata is not None else None
@@ -67,3 +71,23 @@ def load_pdf(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
     if isinstance(title, str) and title.strip():
         header["title"] = title.strip()
     return LoadedFile(path, "pdf", [p for p in cleaned if p.text], header)
+
+
+def _ocr(path: Path, texts: list[str], limits: ReaderLimits) -> dict[int, str]:
+    """Recognised text of the pages without a text layer (1-based page → text); {} when OCR is off or
+    not installed (the file is then reported as having no extractable text)."""
+    numbers = [n for n, t in enumerate(texts, start=1) if needs_ocr(t)]
+    if not numbers or not limits.ocr:
+        return {}
+    if len(numbers) > limits.max_ocr_pages:
+        raise over_limit(path.name, "需要识别的扫描页数", len(numbers), limits.max_ocr_pages,
+                         "ZHICE_READERS__MAX_OCR_PAGES")
+    try:
+        recognised = recognise_pages(path, numbers)
+    except OcrUnavailable as e:
+        log.warning("%s: %d pages have no text layer and OCR is not installed (%s)", path.name, len(numbers), e)
+        return {}
+    except Exception as e:  # pdfium or the OCR model failing on one file must not stop the ingest
+        log.warning("%s: OCR failed (%s: %s)", path.name, type(e).__name__, e)
+        return {}
+    return {n: t for n, t in recognised.items() if t.strip()}

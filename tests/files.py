@@ -414,3 +414,29 @@ def make_docx_with_tables(path: Path, blocks: Sequence[str | Sequence[Sequence[s
         document.core_properties.title = title
     document.save(str(path))
     return path
+
+
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # Debian fonts-wqy-microhei (`make browser`)
+
+
+def make_scanned_pdf(path: Path, pages: Sequence[str], line_chars: int = 30, dpi: int = 144) -> Path:
+    """Write an image-only PDF: each page's text rendered into a picture (like a scan), no text layer.
+
+    Needs a CJK font (`CJK_FONT`). Paragraphs are separated by "\\n" and wrapped at `line_chars`.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(CJK_FONT), size=dpi * 16 // 72)  # 16 pt, the size of 公文 body text
+    width, height = dpi * 595 // 72, dpi * 842 // 72  # A4
+    images = []
+    for text in pages:
+        image = Image.new("L", (width, height), 255)
+        draw = ImageDraw.Draw(image)
+        y = dpi
+        for paragraph in (p.strip() for p in text.split("\n")):
+            for line in _wrap(paragraph, line_chars, 0):
+                draw.text((dpi * 60 // 72, y), line, font=font, fill=0)
+                y += int(font.size * 1.8)
+        images.append(image.convert("RGB"))
+    images[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+    return path

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from corpus_paths import CORPUS, NATIONAL_TEXT
 from files import (
+    CJK_FONT,
     SAMPLE_MD_BODY,
     SAMPLE_MD_HEADER,
     SAMPLE_PDF_PAGES,
@@ -23,6 +24,7 @@ from files import (
     make_gbk_txt,
     make_html,
     make_md,
+    make_scanned_pdf,
     make_unknown_file,
     make_wide_xlsx,
     make_xlsx,
@@ -646,3 +648,29 @@ def test_too_many_chunks_is_refused(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, readers=ReaderLimits(max_chunks=10))  # type: ignore[call-arg]
     with pytest.raises(FileTooLarge, match="ZHICE_READERS__MAX_CHUNKS"):
         build_chunks(load_file(path, MAX), "d", str(path), settings)
+
+
+# ---------------------------------------------------------------- OCR of scanned pages
+
+needs_cjk_font = pytest.mark.skipif(not CJK_FONT.exists(), reason=f"needs {CJK_FONT} (`make browser` installs it)")
+
+
+@pytest.mark.slow
+@needs_cjk_font
+def test_a_scanned_pdf_is_read_by_ocr_with_its_pages(tmp_path: Path) -> None:
+    path = make_scanned_pdf(tmp_path / "扫描件.pdf", SAMPLE_PDF_PAGES)
+    loaded = load_file(path, MAX)
+    assert [(p.number, p.ocr) for p in loaded.pages] == [(1, True), (2, True)]
+    text = normalize_for_match("".join(p.text for p in loaded.pages))
+    for clause in ("给予一次性奖励80万元", "第二条本办法所称智能工厂", "复核通过的延续称号"):
+        assert clause in text
+    assert "第三条" in loaded.pages[1].text and "第三条" not in loaded.pages[0].text
+
+
+@needs_cjk_font
+def test_without_ocr_a_scan_has_no_text(tmp_path: Path) -> None:
+    path = make_scanned_pdf(tmp_path / "扫描件.pdf", SAMPLE_PDF_PAGES[:1])
+    with pytest.raises(CorruptFile, match="no extractable text"):
+        load_file(path, MAX, ReaderLimits(ocr=False))
+    with pytest.raises(FileTooLarge, match="ZHICE_READERS__MAX_OCR_PAGES"):
+        load_file(path, MAX, ReaderLimits(max_ocr_pages=0))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import make_settings
 from files import (
+    CJK_FONT,
     SAMPLE_MD_BODY,
     SAMPLE_MD_HEADER,
     SAMPLE_PDF_PAGES,
@@ -20,6 +21,7 @@ from files import (
     make_gbk_txt,
     make_html,
     make_md,
+    make_scanned_pdf,
     make_unknown_file,
     make_xlsx,
     make_xlsx_dimension_bomb,
@@ -250,3 +252,16 @@ def test_a_revision_supersedes_the_rules_it_repeals(tmp_path: Path, embedder: Em
     assert any("100万元" in h.chunk.text for h in retrieve(kb, "示范车间最多奖励多少", 5))  # still retrievable
     kb.delete_document(new_id)
     assert [r["status"] for r in kb.list_documents()] == ["current"]
+
+
+@pytest.mark.skipif(not CJK_FONT.exists(), reason=f"needs {CJK_FONT} (`make browser` installs it)")
+def test_a_scanned_pdf_is_searchable_with_its_page(tmp_path: Path, embedder: Embeddings) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    make_scanned_pdf(folder / "扫描件.pdf", SAMPLE_PDF_PAGES)
+    kb = kb_for(tmp_path / "data", embedder)
+    report = kb.ingest([folder])
+    assert len(report.added) == 1 and not report.skipped, report
+    [hit, *_] = retrieve(kb, "新认定的数字化车间奖励多少", 3)
+    assert "30万元" in hit.chunk.text and hit.chunk.page == 2
+    assert hit.chunk.doc.ocr_pages == "1,2"
