@@ -17,10 +17,12 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from assistant import guard
 from assistant.answer import rows as rows_mod
 from assistant.answer.scope import scope_for
+from assistant.answer.terms import learn as learn_names
+from assistant.answer.terms import named
 from assistant.answer.understand import Question, understand
 from assistant.citations import format_evidence, verify
-from assistant.compose import Composer, join_compositions
-from assistant.condense import condense, terms_of
+from assistant.compose import Composer, Composition, join_compositions
+from assistant.condense import condense
 from assistant.domain import Answer, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
@@ -42,6 +44,7 @@ class Assistant:
     llm: BaseChatModel | None = None
     hooks: tuple[Hook, ...] = ()
     _titles_of: tuple[object, dict[str, str]] = field(default=(None, {}), init=False, repr=False)  # per snapshot
+    _names_of: tuple[object, frozenset[str]] = field(default=(None, frozenset()), init=False, repr=False)
 
     # ------------------------------------------------------------------ public
     def search(self, query: str, k: int = 8, filters: dict[str, Any] | None = None) -> list[SearchHit]:
@@ -87,11 +90,11 @@ class Assistant:
             yield from _pieces(hooked.answer)
             answer = hooked
         else:
-            answer = yield from self._compose(question, standalone, evidence, compare)
+            answer = yield from self._compose(question, standalone, evidence, compare, flt)
         t3 = time.perf_counter()
         timings = {"condense_ms": _ms(t0, t1), "retrieve_ms": _ms(t1, t2), "compose_ms": _ms(t2, t3),
                    "total_ms": _ms(t0, t3)}
-        yield replace(answer, question=question, evidence=tuple(evidence), timings=timings)
+        yield replace(answer, question=question, evidence=answer.evidence or tuple(evidence), timings=timings)
 
     # ------------------------------------------------------------------ steps
     def _refusal(self, question: str, history: History | None) -> Answer | None:
@@ -111,7 +114,6 @@ class Assistant:
             regions = self.kb.local_regions()  # "各地…有什么不同": every place the index has rules for
         compare = q.compare or len(regions) >= 2
         k = self.kb.settings.retrieval.k + (2 if compare else 0)
-        parts = sub_questions(standalone)
         prefer = None
         if q.scope is not None and not flt.region and not flt.regions:
             scope = scope_for(q.region, self.kb.indexed_regions(), self._titles())
@@ -119,14 +121,6 @@ class Assistant:
             prefer = scope.prefer()
         if len(regions) >= 2:
             hits = retrieve_per_region(self.kb, standalone, regions, max(2, k // len(regions)), flt)
-        elif len(parts) >= 2:  # "…哪个平台？这个平台是哪家单位的？": evidence for each part, interleaved
-            lists: list[list[SearchHit]] = []
-            for p in parts:
-                # "这个平台" names what the previous part's best passage found: search for that
-                found = lists[-1][0].chunk.text if lists and lists[-1] else ""
-                lists.append(retrieve(self.kb, resolve_reference(p, found), max(2, k // len(parts) + 1), flt,
-                                      prefer=prefer))
-            hits = _interleave(lists, k)
         else:
             hits = retrieve(self.kb, standalone, k, flt, compare=compare, prefer=prefer)
         return [h.chunk for h in hits], compare
@@ -166,21 +160,48 @@ class Assistant:
         return Answer(text, refused=False, mode="extractive")
 
     def _compose(self, question: str, standalone: str, evidence: list[Chunk],
-                 compare: bool) -> Generator[str, None, Answer]:
+                 compare: bool, flt: Filters) -> Generator[str, None, Answer]:
         """The LLM's answer when one is configured and its citations hold; else the extractive one."""
         if self.llm is not None and evidence:
             answer = yield from self._llm_answer(standalone, evidence)
             if answer is not None:
                 return answer
         composer, english = self._composer(), guard.is_english(question)
-        parts = [] if compare else sub_questions(standalone)
-        if len(parts) >= 2:  # answer each part, then one list of citations
-            comp = join_compositions([composer.compose(p, evidence, english=english) for p in parts])
+        parts = [] if compare else sub_questions(standalone, self._names())
+        used: tuple[Chunk, ...] = ()
+        if len(parts) >= 2:  # answer each part with evidence of its own, then one list of citations
+            comp, found = self._answer_parts(parts, flt, english)
+            used = tuple(found)
         else:
             comp = composer.compose(standalone, evidence, english=english, compare=compare)
         text, cites = verify(comp.text, comp.chunks)
         yield from _pieces(text)
-        return Answer(text, citations=tuple(cites), mode="extractive")
+        return Answer(text, citations=tuple(cites), mode="extractive", evidence=used)
+
+    def _answer_parts(self, parts: list[str], flt: Filters, english: bool) -> tuple[Composition, list[Chunk]]:
+        """"…评的是什么？按宁波细则它最多能拿多少？": each part retrieved and answered in turn; what an
+        earlier part found in a list (the row's 等级) goes with the later parts, so "它" has its title."""
+        composer = self._composer()
+        comps: list[Composition] = []
+        evidence: list[Chunk] = []
+        facts: list[str] = []
+        previous = ""
+        for p in parts:
+            text = resolve_reference(" ".join([*(f for f in facts if f not in p), p]), previous)
+            ev, _ = self._evidence(understand(text), flt)
+            comp = composer.compose(text, ev, english=english)
+            comps.append(comp)
+            evidence += [c for c in ev if c.chunk_id not in {e.chunk_id for e in evidence}]
+            facts += row_facts(comp.chunks)
+            previous = ev[0].text if ev else ""
+        return join_compositions(comps), evidence
+
+    def _names(self) -> frozenset[str]:
+        """Title and project names learned from the indexed text (per snapshot)."""
+        snap = self.kb.snapshot
+        if self._names_of[0] is not snap:
+            self._names_of = (snap, learn_names(f"{c.doc.title} {c.section} {c.text}" for c in snap.chunks.values()))
+        return self._names_of[1]
 
     def _check(self, question: str) -> str:
         q = (question or "").strip()
@@ -236,14 +257,29 @@ class Assistant:
         return Answer(text.strip(), citations=tuple(cites), mode="llm")
 
 
-def sub_questions(question: str) -> list[str]:
+def sub_questions(question: str, names: frozenset[str] = frozenset()) -> list[str]:
     """The parts of a question that asks two things ("…？…？"); each later part carries the earlier
-    parts' place and programme terms, so "这个平台是哪家单位的" still knows what it is about."""
+    part's places and title names (learned from the index), so "这个平台是哪家单位的" still knows what
+    it is about."""
     parts = [p.strip() for p in re.split(r"[？?]", question) if len(p.strip()) >= 4]
     if len(parts) < 2:
         return [question]
-    context = " ".join(dict.fromkeys(t for _, t, _ in terms_of(parts[0])))
+    first = understand(parts[0])
+    context = " ".join(dict.fromkeys([*(p.short for p in first.places), *named(parts[0], names)]))
     return [parts[0]] + [f"{context} {p}".strip() for p in parts[1:]]
+
+
+def row_facts(chunks: Sequence[Chunk]) -> list[str]:
+    """What cited list rows say in their categorical cells (等级：智能工厂), to carry to a later part."""
+    out: list[str] = []
+    for c in chunks:
+        if c.record and c.doc.kind == "case_list":
+            out += [v for k, v in c.record.items()
+                    if v and not _FACT_SKIP.search(k) and not re.fullmatch(r"[\d\-—年月日./]+", v) and len(v) <= 12]
+    return list(dict.fromkeys(out))
+
+
+_FACT_SKIP = re.compile(r"名称|企业|公司|单位|地区|地址|url|网址|备注|note|序号|行业", re.IGNORECASE)
 
 
 _REFERENCE = re.compile(r"(?:这个|这些|该|此|上述)([\u4e00-\u9fa5]{1,4}?)(?=是|的|有|在|属于|由|为|叫|[，。？?]|$)")
@@ -258,17 +294,6 @@ def resolve_reference(part: str, previous_passage: str) -> str:
     noun = re.escape(m.group(1))
     named = re.search(rf"[\u4e00-\u9fa5A-Za-z0-9]{{2,20}}{noun}(?:[(（][^)）]{{1,40}}[)）])?", previous_passage)
     return f"{named.group(0)} {part}" if named else part
-
-
-def _interleave(lists: list[list[SearchHit]], k: int) -> list[SearchHit]:
-    out: list[SearchHit] = []
-    seen: set[str] = set()
-    for i in range(max((len(x) for x in lists), default=0)):
-        for lst in lists:
-            if i < len(lst) and lst[i].chunk.chunk_id not in seen:
-                seen.add(lst[i].chunk.chunk_id)
-                out.append(lst[i])
-    return out[:k]
 
 
 def _pieces(text: str) -> Iterator[str]:
