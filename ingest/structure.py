@@ -42,9 +42,18 @@ class Unit:
         return " > ".join(self.path)
 
 
+def _unbold(line: str) -> str:
+    """A line wholly in Markdown bold ("**四、申报材料**") is read as its words: bold headings are headings."""
+    s = line.strip()
+    for mark in ("**", "__"):
+        if len(s) > 2 * len(mark) and s.startswith(mark) and s.endswith(mark) and mark not in s[2:-2]:
+            return s[len(mark):-len(mark)].strip()
+    return line
+
+
 def heading_type(line: str) -> str | None:
     """The heading type a line starts with, or None for body text."""
-    s = line.lstrip()
+    s = _unbold(line).lstrip()
     for name, pat in _HEADINGS:
         if pat.match(s):
             return name
@@ -53,7 +62,7 @@ def heading_type(line: str) -> str | None:
 
 def heading_label(line: str, htype: str) -> str:
     """The short label a heading contributes to the section path."""
-    s = line.strip()
+    s = _unbold(line).strip()
     if htype == "md":
         return s.lstrip("#").strip()
     m = next(p for n, p in _HEADINGS if n == htype).match(s)

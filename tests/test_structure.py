@@ -90,3 +90,11 @@ def test_oversize_clause_split_on_sentences_with_overlap() -> None:
 @pytest.mark.parametrize(("text", "n"), [("一句。二句！三句？", 3), ("没有句号", 1), ("", 0), ("甲；乙；", 2)])
 def test_split_sentences(text: str, n: int) -> None:
     assert len(split_sentences(text)) == n
+
+
+def test_a_bold_line_is_a_heading():
+    from ingest.structure import heading_label, heading_type
+
+    assert heading_type("**四、申报材料**") == "cn"
+    assert heading_label("**四、申报材料**", "cn") == "四、申报材料"
+    assert heading_type("**注意**：本条不是标题") is None
