@@ -16,7 +16,7 @@ from assistant.errors import ZhiceError
 from assistant.settings import Settings
 
 # the subcommand modules of this package, in the order `zhice --help` lists them
-SUBCOMMANDS = ("ingest", "reindex", "search", "ask", "check", "eval", "bench", "serve")
+SUBCOMMANDS = ("ingest", "reindex", "search", "ask", "check", "programmes", "eval", "bench", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

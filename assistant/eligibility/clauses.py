@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ingest.structure import Unit, parse_units
 
-__all__ = ["Sentence", "clause_label", "read_sentences", "strip_marker"]
+__all__ = ["Sentence", "clause_label", "read_sentences", "sentences_of_sections", "strip_marker"]
 
 CN = "一二三四五六七八九十百零〇两"
 # the enumerator a heading or list item starts with
@@ -101,6 +101,21 @@ def read_sentences(pages: Iterable[tuple[int, str]]) -> list[Sentence]:
     leads: dict[tuple[str, ...], str] = {}  # a section path → the lead sentence its items follow
     for unit in units:
         out.extend(_unit_sentences(unit, leads))
+    return out
+
+
+def sentences_of_sections(sections: Iterable[tuple[str, str]]) -> list[Sentence]:
+    """Sentences from stored pieces of a document ("第二章 认定条件 > 第五条", text), in order; a sentence
+    repeated by overlapping pieces is kept once. For documents whose file is no longer at hand."""
+    out: list[Sentence] = []
+    seen: set[str] = set()
+    leads: dict[tuple[str, ...], str] = {}
+    for section, text in sections:
+        path = tuple(p for p in section.split(" > ") if p)
+        for s in _unit_sentences(Unit(path, _unbold(text), 0), leads):
+            if s.text not in seen:
+                seen.add(s.text)
+                out.append(s)
     return out
 
 

@@ -19,13 +19,16 @@ from typing import Any
 
 from assistant.core import gazetteer
 from assistant.core.text import normalize_for_match
-from assistant.eligibility.clauses import Sentence, read_sentences, strip_marker
+from assistant.eligibility.clauses import Sentence, read_sentences, sentences_of_sections, strip_marker
 from assistant.eligibility.conditions import Drafted, Home, fit_quote, quote_around, type_sentence
 from assistant.eligibility.fields import FieldSpec, base_fields
 from assistant.eligibility.rewards import Reward, read_rewards
 from assistant.eligibility.subjects import Subjects, declared, label_subject, path_subject
 
-__all__ = ["DocInfo", "DraftProgramme", "doc_info", "draft_document", "draft_file", "flat_view"]
+__all__ = [
+    "DocInfo", "DraftProgramme", "doc_info", "draft_document", "draft_file", "draft_sentences", "flat_view",
+    "statement_of", "to_programme_data",
+]
 
 # Sections whose sentences are never conditions of eligibility: what happens after recognition,
 # what to hand in, how the procedure runs, who to call.
@@ -245,20 +248,28 @@ def _raise_titles(text: str) -> list[Drafted]:
 
 
 def _list_items(sentences: Sequence[Sentence], pattern: re.Pattern[str]) -> tuple[list[str], str]:
-    """Items of the first list whose heading or lead matches `pattern` (materials, steps)."""
-    chosen: list[Sentence] = []
+    """Items of the first list whose lead (申报企业应提交以下材料：) or heading (四、申报材料) matches
+    `pattern` — materials, steps; a section with no numbered items gives its sentences."""
+    items: list[str] = []
+    loose: list[str] = []
+    clause = ""
+    parent: tuple[str, ...] | None = None  # the section holding the numbered items
     for s in sentences:
-        where = " ".join(s.path[-2:]) + " " + s.lead
-        if pattern.search(where) and not s.cells:
-            if chosen and chosen[-1].path[:-1] != s.path[:-1] and chosen[-1].path != s.path:
-                if len(chosen[-1].path) == len(s.path):
-                    break
-            chosen.append(s)
-    listed = [s for s in chosen if s.enumerated and not s.heading and not s.text.rstrip().endswith(("：", ":"))]
-    items = [strip_marker(s.text).rstrip("；;。") for s in (listed or [s for s in chosen if not s.heading])]
-    items = [i for i in items if len(i) >= 2 and not i.endswith(("：", ":"))]
-    clause = chosen[0].clause if chosen else ""
-    return items, clause
+        where = s.lead if s.lead else " ".join(s.path[-2:])
+        if s.cells or not pattern.search(where):
+            if items or loose:
+                break
+            continue
+        if items and parent is not None and (s.path[: len(parent)] != parent or (not s.enumerated and not s.lead)):
+            break  # the numbered list is over (a new article or paragraph follows)
+        clause = clause or s.clause
+        if s.heading or s.text.rstrip().endswith(("：", ":")):
+            continue
+        text = strip_marker(s.text).rstrip("；;。")
+        if s.enumerated and parent is None:
+            parent = s.path[:-1]
+        (items if s.enumerated else loose).append(text)
+    return [i for i in (items or loose) if len(i) >= 2], clause
 
 
 def _deadline(sentences: Sequence[Sentence]) -> dict[str, str] | None:
@@ -388,10 +399,29 @@ def draft_file(path: Path, max_bytes: int = 50 << 20) -> list[DraftProgramme]:
     return draft_document(read_sentences(pages), info)
 
 
+def draft_sentences(sections: Sequence[tuple[str, str]], info: DocInfo) -> list[DraftProgramme]:
+    """Draft from stored pieces of a document: (section path "A > B", text), in order."""
+    return draft_document(sentences_of_sections(sections), info)
+
+
 # ----------------------------------------------------------------------------- views
+def statement_of(c: Drafted, specs: Mapping[str, FieldSpec] | None = None) -> str:
+    """A condition in words (独立法人年限不低于3年); a qualitative one in the document's own words."""
+    spec = (specs or base_fields()).get(c.field or "")
+    if spec is None or c.op == "qualitative":
+        return c.quote
+    value = "、".join(map(str, c.value)) if isinstance(c.value, list | tuple) else str(c.value)
+    return {
+        "min": f"{spec.label}不低于{value}{c.unit}", "max": f"{spec.label}不超过{value}{c.unit}",
+        "equals": f"{spec.label}为{value}", "in": f"{spec.label}为{value}",
+        "is_true": spec.yes or spec.label, "is_false": spec.no or f"无{spec.label}",
+        "has_title": f"已获{value.replace('、', '或')}",
+    }.get(c.op, c.quote)
+
+
 def _criterion_view(c: Drafted, clause: str, ident: str) -> dict[str, Any]:
-    return {"id": ident, "statement": c.quote, "field": c.field, "op": c.op, "value": c.value, "unit": c.unit,
-            "quote": c.quote, "clause": clause}
+    return {"id": ident, "statement": statement_of(c), "field": c.field, "op": c.op, "value": c.value,
+            "unit": c.unit, "quote": c.quote, "clause": clause}
 
 
 def _reward_view(r: Reward, clause: str, when: list[Drafted]) -> dict[str, Any]:
@@ -419,3 +449,85 @@ def flat_view(drafts: Sequence[DraftProgramme]) -> dict[str, Any]:
             "deadline": p.deadline, "validity": p.validity,
         })
     return {"programmes": out}
+
+
+# ----------------------------------------------------------------------------- programme files
+_RULE_OPS = ("min", "max", "equals", "in", "has_title")
+_MONEY_BASE_DEFAULT = "investment_wan"  # 按…投入/投资额的X%: the base most reward rules name
+
+
+def _base_field(words: str, specs: Mapping[str, FieldSpec]) -> str:
+    """The number field a rate's base names (设备投资额 → investment_wan), by the longest term it contains."""
+    hits = [(len(t), spec.name) for spec in specs.values() if spec.kind == "number" and spec.unit == "万元"
+            for t in spec.terms if t in words]
+    return max(hits)[1] if hits else _MONEY_BASE_DEFAULT
+
+
+def _source(p: DraftProgramme, clause: str, quote: str) -> dict[str, str]:
+    return {"doc": _short_title(p.doc.title), "doc_no": p.doc.doc_no, "clause": clause or "全文",
+            "region": p.region or "全国", "quote": quote}
+
+
+def _rule(c: Drafted) -> Any:
+    if c.op in _RULE_OPS:
+        return {c.op: list(c.value) if isinstance(c.value, list | tuple) else c.value}
+    return c.op
+
+
+def _criterion_data(p: DraftProgramme, c: Drafted, clause: str, ident: str) -> dict[str, Any]:
+    if c.op == "qualitative" or c.field is None:
+        return {"id": ident, "statement": c.quote, "rule": "manual", "provide": f"请提供材料证明：{c.quote}",
+                "source": _source(p, clause, c.quote)}
+    return {"id": ident, "statement": statement_of(c), "fields": [c.field], "rule": _rule(c),
+            "source": _source(p, clause, c.quote)}
+
+
+def _estimate_data(p: DraftProgramme, r: Reward, clause: str, when: list[Drafted], ident: str,
+                   specs: Mapping[str, FieldSpec]) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": ident, "label": f"{p.title}：{r.quote}", "source": _source(p, clause, r.quote)}
+    conds = [{"statement": statement_of(c), "fields": [c.field], "rule": _rule(c)} if c.field and c.op != "qualitative"
+             else {"statement": c.quote, "rule": "manual"} for c in when]
+    if conds:
+        out["when"] = conds
+    if r.amount_wan is not None:
+        out["amount"] = r.amount_wan
+    else:
+        out.update(rate=r.rate, base=_base_field(r.base, specs))
+        if r.cap_wan is not None:
+            out["cap"] = r.cap_wan
+    return out
+
+
+def to_programme_data(p: DraftProgramme, specs: Mapping[str, FieldSpec] | None = None) -> dict[str, Any]:
+    """A draft as a programme file (the YAML schema of assistant/programmes, `draft: true`)."""
+    specs = specs or base_fields()
+    criteria = [_criterion_data(p, c, clause, f"{p.id}_c{i}") for i, (c, clause) in enumerate(p.criteria, 1)]
+    estimates = [_estimate_data(p, r, clause, when, f"{p.id}_r{i}", specs)
+                 for i, (r, clause, when) in enumerate(p.rewards, 1) if r.kind in ("rate", "amount")]
+    if not criteria:  # the loader wants at least one criterion: the place the document is for
+        criteria = [{"id": f"{p.id}_c0", "statement": f"{p.region}的企业", "rule": "manual",
+                     "source": _source(p, "", _short_title(p.doc.title)[:40])}]
+    data: dict[str, Any] = {
+        "id": p.id, "name": p.name, "region": p.region or "全国", "level": p.level or "national", "kind": p.kind,
+        "doc": _short_title(p.doc.title), "doc_no": p.doc.doc_no, "draft": True,
+        "keywords": list(dict.fromkeys([p.title, p.title.removeprefix(p.region)])),
+        "criteria": criteria,
+    }
+    if estimates:
+        data["estimates"] = estimates
+        data["requires_estimate"] = p.kind == "reward"
+    if p.steps:
+        data["route"] = {"steps": p.steps}
+    notes = [{"text": {"exclusion": "不重复享受", "balance": "差额规则", "lowered": "门槛放宽",
+                       "enterprise_cap": "单个企业年度（累计）上限"}.get(k, k) + "：" + q,
+              "source": _source(p, clause, q)} for k, q, clause in p.notes]
+    if notes:
+        data["notes"] = notes
+    if p.materials:
+        data["materials"] = {"items": p.materials}
+    if p.deadline:
+        data["deadline"] = {"date": p.deadline["date"], "source": _source(p, p.deadline["clause"], p.deadline["quote"])}
+    if p.validity:
+        data["validity"] = {"text": p.validity["text"],
+                            "source": _source(p, p.validity["clause"], p.validity["quote"])}
+    return data

@@ -1,0 +1,78 @@
+"""`zhice programmes draft FILE_OR_DOC_ID [--out DIR] [--json]`: programmes drafted from a 认定办法 /
+奖补办法 / 申报通知, as programme files (`draft: true`) or a flat JSON view."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import BadInput
+from assistant.settings import Settings
+
+
+def register(sub: Any) -> None:
+    s = sub.add_parser("programmes", help="programme tools: draft programmes from a policy document")
+    s.add_argument("action", choices=["draft"], help="draft: one programme per title or level the document names")
+    s.add_argument("source", help="a policy file (PDF, DOCX, TXT, MD, HTML) or the doc_id of an indexed document")
+    s.add_argument("--out", help="write one programme YAML file per draft into this folder")
+    s.add_argument("--json", action="store_true", help="print the flat JSON view instead of a summary")
+    s.set_defaults(func=cmd_programmes)
+
+
+def cmd_programmes(args: argparse.Namespace, settings: Settings) -> int:
+    """Draft the programmes of one document; write them (--out), print them (--json) or summarise."""
+    from assistant.eligibility.draft import draft_file, flat_view
+
+    path = Path(args.source)
+    if path.is_file():
+        drafts = draft_file(path, settings.max_file_bytes)
+    else:
+        drafts = _draft_indexed(args.source, settings)
+    if args.out:
+        _write(drafts, Path(args.out))
+    view = flat_view(drafts)
+    if args.json:
+        print(json.dumps(view, ensure_ascii=False, indent=1))
+        return 0
+    for p in view["programmes"]:
+        typed = sum(1 for c in p["criteria"] if c["op"] != "qualitative")
+        reward = p["reward"]
+        money = "" if reward is None else (
+            f"，奖励 {reward['amount_wan']:g} 万元" if reward["amount_wan"] is not None
+            else f"，按 {reward['rate'] * 100:g}%" + (f" 最高 {reward['cap_wan']:g} 万元" if reward["cap_wan"] else ""))
+        print(f"{p['id']}  {p['title']}：{len(p['criteria'])} 项条件（{typed} 项可核对）{money}")
+    if not view["programmes"]:
+        print("未从该文件中识别出认定或奖补条件")
+    return 0
+
+
+def _draft_indexed(doc_id: str, settings: Settings) -> list[Any]:
+    """An indexed document: its source file when it is still there, else its stored chunks."""
+    from assistant.eligibility.draft import doc_info, draft_sentences
+    from assistant.wiring import build_knowledge_base
+
+    kb = build_knowledge_base(settings)
+    chunks = sorted(kb.snapshot.by_doc.get(doc_id, []), key=lambda c: c.ord)
+    if not chunks:
+        raise BadInput(f"{doc_id} 既不是文件，也不是已入库文档的 doc_id；请用 `zhice sources` 查看 doc_id")
+    source = Path(chunks[0].doc.source)
+    if source.is_file():
+        from assistant.eligibility.draft import draft_file
+
+        return draft_file(source, settings.max_file_bytes)
+    info = doc_info(chunks[0].doc.title, chunks[0].doc.doc_no, doc_id)
+    return draft_sentences([(c.section, c.text) for c in chunks], info)
+
+
+def _write(drafts: list[Any], out: Path) -> None:
+    import yaml
+
+    from assistant.eligibility.draft import to_programme_data
+
+    out.mkdir(parents=True, exist_ok=True)
+    for p in drafts:
+        text = yaml.safe_dump(to_programme_data(p), allow_unicode=True, sort_keys=False, width=120)
+        (out / f"{p.id}.yaml").write_text("# 自动提取·未审核：请核对每条条件及其原文后，删去 draft: true\n" + text,
+                                          encoding="utf-8")
