@@ -5,7 +5,7 @@ from __future__ import annotations
 from assistant.backends import build_chat_model, build_embedder, build_store, embedder_name
 from assistant.chat import Assistant
 from assistant.eligibility import load_programmes
-from assistant.eligibility_hook import EligibilityHook
+from assistant.eligibility.hook import EligibilityHook
 from assistant.knowledge import KnowledgeBase
 from assistant.prompts import load_prompts
 from assistant.settings import Settings

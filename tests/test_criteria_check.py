@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from corpus_paths import CORPUS
 
-from assistant.criteria_check import check_sources, iter_sources
 from assistant.eligibility import Programme, Route, Source, load_programmes
+from assistant.eligibility.criteria_check import check_sources, iter_sources
 
 _TITLE = re.compile(r"^- 标题[:：]\s*(.*)$", re.M)
 _DOC_NO = re.compile(r"^- 文号[:：]\s*(.*)$", re.M)

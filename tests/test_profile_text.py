@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from assistant.eligibility import Programme, load_programmes
-from assistant.profile_text import (
+from assistant.eligibility.free_text import (
     answer_eligibility,
     answer_from_verdicts,
     cn_number,

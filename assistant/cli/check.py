@@ -50,7 +50,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_criteria(args: argparse.Namespace, settings: Settings) -> int:
     """Every criterion's source must resolve to an indexed chunk that contains its quote."""
-    from assistant.criteria_check import check_sources
+    from assistant.eligibility.criteria_check import check_sources
     from assistant.eligibility import load_programmes
     from assistant.wiring import build_knowledge_base
 

@@ -8,13 +8,20 @@ the route to apply. See docs/eligibility.md for the profile fields and how to ad
 
 Modules, in the order data flows through them:
 
-- `vocabulary` — closed word sets: provinces and cities, sectors, titles, the industry mapping
+- `vocabulary` — places (gazetteer), sectors, title aliases, the industry mapping
 - `profile` — `Profile`, its field specs (`PROFILE_FIELDS`) and how values are parsed and read
 - `model` — `Programme`, `Criterion`, `EstimateRule`, `Route`, `Note`, `Source` and the rule set
 - `loader` — `load_programmes`: YAML files → validated programmes
 - `results` — `CriterionResult`, `EstimateResult`, `ProgrammeVerdict`
 - `engine` — `evaluate`: the rule checks, verdicts, estimates and relevance order
 - `export` — `to_markdown`, `to_dict`
+
+Around them (import them by module; this package root stays framework-free and light):
+
+- `fields` (+ fields.yaml), `vocabulary` (+ vocabulary.yaml) — the field specs and words, as data
+- `extract`, `intent`, `answer`, `free_text` — free Chinese text → profile, programmes, cited answer
+- `hook` — the chat hook; `criteria_check` — every criterion's quote found in the index
+- `clauses`, `subjects`, `conditions`, `rewards`, `draft` — programmes drafted from a document
 """
 
 from assistant.eligibility.engine import evaluate

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from assistant.domain import Answer, Chunk, Citation
 from assistant.eligibility import Programme, Source
+from assistant.eligibility.free_text import answer_eligibility, parse_profile, wants_eligibility
 from assistant.knowledge import KnowledgeBase, Snapshot
-from assistant.profile_text import answer_eligibility, parse_profile, wants_eligibility
 from ingest.cleaning import normalize_for_match
 
 _FIRST_PERSON = re.compile(r"我们|我司|我厂|我公司|本企业|本公司|本厂|咱们|\b(?:we|our|us)\b", re.I)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.eligibility import Profile, Programme
-from assistant.profile_extract import held_title_spans, parse_profile
+from assistant.eligibility.extract import held_title_spans, parse_profile
 
 __all__ = ["match_programmes", "regional_programmes", "wants_eligibility"]
 

@@ -3,8 +3,8 @@
 "我们是黑龙江注册一年的规上企业，能申请数字化车间吗？" is read as province 黑龙江, one year as a
 legal entity, 规上, an enterprise, asking about 数字化车间; the engine then answers with the clause
 that decides it. This module is the public entry and runs the whole path (`answer_eligibility`);
-the steps live in `assistant.profile_extract` (text → Profile + notes), `assistant.profile_intent`
-(is it an eligibility question, which programmes) and `assistant.profile_answer` (verdicts → cited
+the steps live in `assistant.eligibility.extract` (text → Profile + notes), `assistant.eligibility.intent`
+(is it an eligibility question, which programmes) and `assistant.eligibility.answer` (verdicts → cited
 text). Import any of them from here.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.eligibility import Programme, ProgrammeVerdict, Source, evaluate
-from assistant.profile_answer import NO_PROGRAMME_REPLY, answer_from_verdicts
-from assistant.profile_extract import cn_number, held_title_spans, parse_profile
-from assistant.profile_intent import match_programmes, regional_programmes, wants_eligibility
+from assistant.eligibility.answer import NO_PROGRAMME_REPLY, answer_from_verdicts
+from assistant.eligibility.extract import cn_number, held_title_spans, parse_profile
+from assistant.eligibility.intent import match_programmes, regional_programmes, wants_eligibility
 
 __all__ = [
     "answer_eligibility", "answer_from_verdicts", "cn_number", "held_title_spans", "match_programmes",
