@@ -12,6 +12,7 @@ from ingest.bounds import over_limit
 from ingest.cleaning import clean_text, looks_hard_wrapped, remove_running_lines
 from ingest.loaded import LoadedFile, Page
 from ingest.ocr import OcrUnavailable, needs_ocr, recognise_pages
+from ingest.pdf_tables import MIN_ROWS, mark_tables
 
 __all__ = ["load_pdf"]
 
@@ -53,7 +54,7 @@ def load_pdf(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
     texts = []
     for number, page in enumerate(pages, start=1):
         try:
-            texts.append(page.extract_text() or "")
+            texts.append(_with_tables(page.extract_text() or "", page))
         except Exception as e:  # one damaged page must not cost the whole document
             log.warning("%s: page %d is unreadable (%s: %s)", path.name, number, type(e).__name__, e)
             texts.append("")
@@ -91,3 +92,11 @@ def _ocr(path: Path, texts: list[str], limits: ReaderLimits) -> dict[int, str]:
         log.warning("%s: OCR failed (%s: %s)", path.name, type(e).__name__, e)
         return {}
     return {n: t for n, t in recognised.items() if t.strip()}
+
+
+def _with_tables(plain: str, page: object) -> str:
+    """The page's text with its tables as Markdown rows; the layout pass runs only on pages where at
+    least MIN_ROWS lines hold a space (plain extraction joins a row's cells with spaces; 公文 prose has none)."""
+    if sum(1 for line in plain.split("\n") if " " in line.strip()) < MIN_ROWS:
+        return plain
+    return mark_tables(plain, page)

@@ -440,3 +440,24 @@ def make_scanned_pdf(path: Path, pages: Sequence[str], line_chars: int = 30, dpi
         images.append(image.convert("RGB"))
     images[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
     return path
+
+
+def make_pdf_with_table(path: Path, before: str, rows: Sequence[Sequence[str]], after: str) -> Path:
+    """Write a PDF (fpdf2, the CJK font embedded) with a paragraph, a ruled table and a paragraph."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("cjk", "", str(CJK_FONT))
+    pdf.set_font("cjk", size=11)
+    pdf.multi_cell(0, 8, before)
+    widths = [30] + [max(30, 150 // max(1, len(rows[0]) - 1))] * (len(rows[0]) - 1)
+    with pdf.table(col_widths=tuple(widths), headings_style=FontFace(emphasis="")) as table:
+        for r in rows:
+            row = table.row()
+            for cell in r:
+                row.cell(cell)
+    pdf.multi_cell(0, 8, after)
+    pdf.output(str(path))
+    return path

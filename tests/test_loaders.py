@@ -24,6 +24,7 @@ from files import (
     make_gbk_txt,
     make_html,
     make_md,
+    make_pdf_with_table,
     make_scanned_pdf,
     make_unknown_file,
     make_wide_xlsx,
@@ -676,3 +677,29 @@ def test_without_ocr_a_scan_has_no_text(tmp_path: Path) -> None:
         load_file(path, MAX, ReaderLimits(ocr=False))
     with pytest.raises(FileTooLarge, match="ZHICE_READERS__MAX_OCR_PAGES"):
         load_file(path, MAX, ReaderLimits(max_ocr_pages=0))
+
+
+@needs_cjk_font
+def test_a_pdf_table_becomes_records_row_by_row(tmp_path: Path) -> None:
+    from assistant.settings import Settings
+    from ingest.pipeline import build_chunks
+
+    rows = [["等级", "条件", "奖励金额"], ["基础级", "投资不低于500万元", "20万元"],
+            ["先进级", "投资不低于2000万元", "100万元"], ["卓越级", "入选国家级名单", "300万元"]]
+    path = make_pdf_with_table(tmp_path / "奖励.pdf", "第六条 奖励标准见下表。", rows, "第七条 同一企业不重复享受。")
+    loaded = load_file(path, MAX)
+    chunks = build_chunks(loaded, "d", str(path), Settings(_env_file=None))  # type: ignore[call-arg]
+    records = [c for c in chunks if c.record]
+    assert [c.record for c in records] == [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert all(c.page == 1 and c.section.startswith("第六条 > ") for c in records)
+    assert any(c.text.startswith("第七条 同一企业不重复享受。") for c in chunks)
+
+
+def test_prose_with_spaces_is_not_a_table() -> None:
+    from ingest.pdf_tables import table_rows
+
+    layout = "第一条   为推动智能工厂建设，\n制定本办法。\n江苏省工业和信息化厅        江苏省财政厅\n2025年4月8日"
+    assert table_rows(layout) == []
+    aligned = "等级     条件         金额\n\n基础级    投资500万元    20万元\n\n先进级    投资2000万元   100万元"
+    assert table_rows(aligned) == [[["等级", "条件", "金额"], ["基础级", "投资500万元", "20万元"],
+                                    ["先进级", "投资2000万元", "100万元"]]]
