@@ -41,10 +41,13 @@ from typing import Any
 
 import psutil
 
+from assistant import resources
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.wiring import build_knowledge_base
 
-DEFAULT_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
+SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
+# the shared corpus beside a checkout; installed (no checkout), the built-in sample
+DEFAULT_CORPUS = SHARED_CORPUS if SHARED_CORPUS.is_dir() else resources.sample_corpus()
 NUMS = "一 二 三 四 五 六 七 八 九 十 十一 十二".split()
 PROVINCES = "河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 山东 河南 湖北 湖南 广东 四川 陕西".split()
 CITIES = "大连 沈阳 长春 哈尔滨 苏州 无锡 宁波 合肥 厦门 青岛 郑州 武汉 长沙 成都 西安 常州".split()
@@ -260,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; 0, or 1 when a warm ingest embedded anything or a generated file was skipped."""
     ap = argparse.ArgumentParser(prog="python -m benchmarks.ingest_bench", description="Ingest benchmark.")
     ap.add_argument("--docs", type=int, default=2000, help="generated documents (default 2000)")
-    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the shared corpus folder")
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the corpus folder (default: ../shared/corpus beside a checkout, else the built-in sample)")
     ap.add_argument("--out", type=Path, default=Path("reports/ingest-bench.json"), help="JSON report")
     ap.add_argument("--workdir", type=Path, default=None, help="keep files and indexes here (default: temp)")
     args = ap.parse_args(argv)

@@ -30,10 +30,14 @@ from typing import Any
 import httpx
 import psutil
 
+from assistant import resources
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
-GOLD = PROJECT_ROOT.parent / "shared" / "evals" / "dev.jsonl"
-REPORT = PROJECT_ROOT / "reports" / "load-bench.json"
+SHARED = PROJECT_ROOT.parent / "shared"
+# the shared corpus beside a checkout; installed (no checkout), the built-in sample
+CORPUS = SHARED / "corpus" if (SHARED / "corpus").is_dir() else resources.sample_corpus()
+GOLD = SHARED / "evals" / "dev.jsonl"  # questions; the built-in FALLBACK_QUESTIONS without it
+REPORT = Path("reports") / "load-bench.json"  # under the folder it runs from
 NO_LIMIT = 100_000_000  # requests per minute: the limiter stays in the path but never refuses
 FALLBACK_QUESTIONS = [
     "智能制造示范工厂的建设期是多长时间？",
@@ -219,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.load_bench", description=__doc__.split("\n")[0])
     p.add_argument("--seconds", type=float, default=60.0, help="how long the clients run (default 60)")
     p.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
-    p.add_argument("--corpus", default=str(CORPUS), help="folder to index (default ../shared/corpus)")
+    p.add_argument("--corpus", default=str(CORPUS), help="folder to index (default: ../shared/corpus beside a checkout, else the built-in sample)")
     p.add_argument("--out", default=str(REPORT), help="where the JSON figures go")
     p.add_argument("--ready-timeout", type=float, default=900.0, help="seconds to wait for indexing + start")
     p.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # the server child process

@@ -50,13 +50,14 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_criteria(args: argparse.Namespace, settings: Settings) -> int:
     """Every criterion's source must resolve to an indexed chunk that contains its quote."""
-    from assistant.eligibility.criteria_check import check_sources
     from assistant.eligibility import load_programmes
+    from assistant.eligibility.criteria_check import check_sources
     from assistant.wiring import build_knowledge_base
 
     kb = build_knowledge_base(settings)
     if kb.is_empty():
-        print("zhice: the index is empty; run `zhice ingest ../shared/corpus` first", file=sys.stderr)
+        print("zhice: the index is empty; run `zhice ingest <folder>` (or `zhice ingest` for the built-in sample) first",
+              file=sys.stderr)
         return 2
     programmes = load_programmes(settings.programmes_dir)
     chunks = [(c.doc.title, c.doc.doc_no, c.text) for c in kb.snapshot.chunks.values()]
