@@ -19,6 +19,7 @@ from assistant.answer import rows as rows_mod
 from assistant.answer.scope import scope_for
 from assistant.answer.terms import learn as learn_names
 from assistant.answer.terms import named
+from assistant.answer.typos import Homophones
 from assistant.answer.understand import Question, understand
 from assistant.citations import format_evidence, verify
 from assistant.compose import Composer, Composition, join_compositions
@@ -26,6 +27,7 @@ from assistant.condense import condense
 from assistant.domain import Answer, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
+from assistant.lexical import tokenize
 from assistant.prompts import Prompts
 from assistant.retrieval import Filters, retrieve, retrieve_per_region
 
@@ -45,6 +47,7 @@ class Assistant:
     hooks: tuple[Hook, ...] = ()
     _titles_of: tuple[object, dict[str, str]] = field(default=(None, {}), init=False, repr=False)  # per snapshot
     _names_of: tuple[object, frozenset[str]] = field(default=(None, frozenset()), init=False, repr=False)
+    _sounds_of: tuple[object, Homophones] = field(default=(None, Homophones({})), init=False, repr=False)
 
     # ------------------------------------------------------------------ public
     def search(self, query: str, k: int = 8, filters: dict[str, Any] | None = None) -> list[SearchHit]:
@@ -76,6 +79,7 @@ class Assistant:
             yield refusal
             return
         standalone = self._condense(question, history or ())
+        standalone = self._homophones().correct(standalone, tokenize(standalone), self.kb.snapshot.bm25.knows)
         q = understand(standalone)
         missing = self._no_local_documents(q, flt)
         if missing is not None:
@@ -195,6 +199,13 @@ class Assistant:
             facts += row_facts(comp.chunks)
             previous = ev[0].text if ev else ""
         return join_compositions(comps), evidence
+
+    def _homophones(self) -> Homophones:
+        """Sounds of the indexed words, for typos such as 公式期 (per snapshot)."""
+        snap = self.kb.snapshot
+        if self._sounds_of[0] is not snap:
+            self._sounds_of = (snap, Homophones.learn(snap.bm25.vocabulary()))
+        return self._sounds_of[1]
 
     def _names(self) -> frozenset[str]:
         """Title and project names learned from the indexed text (per snapshot)."""

@@ -95,6 +95,44 @@ def _renumber(text: str, index: dict[int, int]) -> str:
 
 
 @dataclass(frozen=True)
+class _Asked:
+    """What a question asks, as the sentence scorer needs it."""
+
+    kind: str | None  # the figure asked for
+    conditions: bool  # asks for conditions
+    steps: bool  # asks for a procedure
+    subjects: frozenset[str]  # titles and projects it names
+
+
+def _coverage(weights: dict[str, float], ns: str, lead: str, context: str) -> tuple[float, frozenset[str]]:
+    """Share of the question's weight a sentence covers: in itself, in its clause's lead, in its headings."""
+    total = sum(weights.values()) or 1.0
+    covered = frozenset(t for t in weights if t in ns)
+    in_lead = frozenset(t for t in weights if t in lead) - covered
+    in_ctx = frozenset(t for t in weights if t in context) - covered - in_lead
+    score = (sum(weights[t] for t in covered) + LEAD_WEIGHT * sum(weights[t] for t in in_lead)
+             + 0.5 * sum(weights[t] for t in in_ctx)) / total
+    return score, covered | in_lead | in_ctx
+
+
+def _adjustment(ask: _Asked, s: str, ns: str, lead: str, c: Chunk, row: Chunk | None) -> float:
+    """Bonuses and penalties for what the sentence is, beyond the words it shares with the question."""
+    delta = 0.0
+    said = _subjects(ns + lead + _last_heading(c.section))
+    if ask.subjects and said and not (said & ask.subjects):
+        delta -= SUBJECT_MISMATCH  # the clause is about another title or project than the one asked
+    if ask.kind and has_figure(ask.kind, s, row or c):
+        delta += 0.25
+    if ask.conditions and _CONDITION_S.search(s):
+        delta += 0.2 if ("条件" in s and s.rstrip().endswith(("：", ":"))) else 0.1
+    if ask.steps and _PROCESS.search(c.section):
+        delta += 0.2  # "认定流程" is answered under 第三章 认定程序
+    if _is_heading(ns):
+        delta -= 0.1  # a bare heading says little on its own
+    return delta
+
+
+@dataclass(frozen=True)
 class _Sent:
     text: str
     idx: int  # evidence index
@@ -150,11 +188,9 @@ class Composer:
 
     def _sentences(self, evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None,
                    question: str = "") -> list[_Sent]:
-        total = sum(weights.values()) or 1.0
-        wants_conditions = bool(_CONDITION_Q.search(question.lower()))
-        wants_steps = bool(_PROCESS.search(question))
+        ask = _Asked(kind, bool(_CONDITION_Q.search(question.lower())), bool(_PROCESS.search(question)),
+                     _subjects(normalize_for_match(question)))
         out = []
-        asked_subjects = _subjects(normalize_for_match(question))
         for i, c in enumerate(evidence):
             context = normalize_for_match(c.doc.title + c.section)
             # a table row is one statement; its cells are not sentences
@@ -165,29 +201,14 @@ class Composer:
                 ns = normalize_for_match(s)
                 if ns.endswith(("：", ":")):
                     lead = ns
-                if len(ns) < 4:
-                    continue
-                covered = frozenset(t for t in weights if t in ns)
-                in_lead = frozenset(t for t in weights if t in lead) - covered
-                in_ctx = frozenset(t for t in weights if t in context) - covered - in_lead
-                score = (sum(weights[t] for t in covered) + LEAD_WEIGHT * sum(weights[t] for t in in_lead)
-                         + 0.5 * sum(weights[t] for t in in_ctx)) / total
-                in_ctx = in_ctx | in_lead
+                row = rows.get(s)
+                if len(ns) < 4 or (not row and _only_names(ns, c)):
+                    continue  # too short, or only the document's title, issuer or a notice line: answers nothing
+                score, covered = _coverage(weights, ns, lead, context)
                 score += 0.08 / (i + 1)
                 score -= LENGTH_PENALTY * len(ns) / 100  # at equal coverage, the sentence that says less else
-                row = rows.get(s)
-                said = _subjects(ns + lead + _last_heading(c.section))
-                if asked_subjects and said and not (said & asked_subjects):
-                    score -= SUBJECT_MISMATCH  # the clause is about another title or project than the one asked
-                if kind and has_figure(kind, s, row or c):
-                    score += 0.25
-                if wants_conditions and _CONDITION_S.search(s):
-                    score += 0.2 if ("条件" in s and s.rstrip().endswith(("：", ":"))) else 0.1
-                if wants_steps and _PROCESS.search(c.section):
-                    score += 0.2  # "认定流程" is answered under 第三章 认定程序
-                if _is_heading(ns):
-                    score -= 0.1  # a bare heading says little on its own
-                out.append(_Sent(s.strip(), i, score, covered | in_ctx, row))
+                score += _adjustment(ask, s, ns, lead, c, row)
+                out.append(_Sent(s.strip(), i, score, covered, row))
         return sorted(out, key=lambda x: -x.score)
 
     def _focus(self, question: str) -> list[str]:
@@ -246,6 +267,12 @@ class Composer:
         base = asked_base(question) if kind in ("amount", "ratio") else None
         rule_sent = _rule_sentence(sents, question) if base is not None else None
         if rule_sent is None:
+            deferred = _DEFERS.search(normalize_for_match(best.text))
+            if deferred:  # "具体优惠幅度由各企业自主确定": the document leaves it open, and says so
+                lead = (f"The documents do not fix this (文件未明确规定，{deferred.group(0)}):" if english
+                        else f"文件未明确规定具体标准（{deferred.group(0)}）。相关条款如下：")
+                comp = self._render(chosen, evidence, english, lead)
+                return Composition(comp.text, comp.chunks, True)
             return self._render(chosen, evidence, english)
         if rule_sent not in chosen:
             chosen = [rule_sent, *chosen][:limit + 1]
@@ -521,6 +548,21 @@ def _states_money(text: str) -> bool:
     """An amount or a percentage: what a "not specified" answer must never quote."""
     t = normalize_for_match(text)
     return bool(FIGURES["amount"].search(t) or FIGURES["ratio"].search(t))
+
+
+_BARE = re.compile(r"[\W_]+")
+# a clause that leaves the matter to someone else or to a later text (the grammar of deferral)
+_DEFERS = re.compile(r"具体[^。;；]{0,12}?(?:由[^。;；]{1,20}?(?:自主|自行|另行)?(?:确定|制定|规定|决定|明确)"
+                     r"|另行(?:通知|公布|发布|制定|规定|明确)|以[^。;；]{1,20}?为准)|(?:时间|日期|安排)另行(?:通知|公布|发布)")
+
+
+def _only_names(normed: str, c: Chunk) -> bool:
+    """Does the sentence say nothing but the document's title, issuer or headings (a title line, a signature)?"""
+    bare = _BARE.sub("", normed)
+    if not bare:
+        return True
+    names = _BARE.sub("", normalize_for_match(" ".join([c.doc.title, c.doc.issuer, c.section])))
+    return bare in names or (len(bare) <= len(names) and names in bare)
 
 
 def _is_heading(normed: str) -> bool:

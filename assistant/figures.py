@@ -26,10 +26,11 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("level", re.compile(r"几级|哪一?级|什么级别|多少级|\bwhat level\b|\bwhich level\b")),
     ("doc_no", re.compile(r"文号|发文字号|发文号|\bdocument number\b")),
     ("date", re.compile(r"哪一?年|哪一?天|何时|什么时候|截止|日期|\bwhich year\b|\bwhen\b|\bdeadline\b")),
-    ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几个月|\bhow long\b|\bhow often\b|\bperiod\b"
+    ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几天|几个月|几个工作日|多少个工作日|\bhow long\b|\bhow often\b|\bperiod\b"
                             r"|\bhow many (?:years|months|days)\b")),
     ("count", re.compile(r"多少个|(?<!哪)几个|多少家|几家|多少项|几项|多少批|\bhow many\b|\bnumber of\b")),
 ]
+_VALID_UNTIL = re.compile(r"有效期|截至|截止|期满|届满|有效至")
 _NUMERIC_CELL = re.compile(r"约?[0-9][0-9.,，]*\s*(?:万|亿)?\s*(?:余|多)?\s*(?:个|家|项|元|万元|%)?")
 _ROW_FIGURE_SKIP = re.compile(r"year|date|序号|年份|日期|url|note|备注", re.IGNORECASE)
 
@@ -44,8 +45,8 @@ def has_figure(kind: str, sentence: str, chunk: Chunk) -> bool:
     """Does the sentence (or, for a table row, one of its numeric cells) state a figure of this kind?"""
     if FIGURES[kind].search(normalize_for_match(sentence)):
         return True
-    if kind == "duration" and FIGURES["date"].search(normalize_for_match(sentence)):
-        return True  # "how long is it valid" is answered by "有效期截至2027年12月31日"
+    if kind == "duration" and FIGURES["date"].search(normalize_for_match(sentence)) and _VALID_UNTIL.search(sentence):
+        return True  # "how long is it valid" is answered by "有效期截至2027年12月31日" (not by "10月15日前完成初审")
     if chunk.record and kind in ("count", "amount", "ratio", "duration"):
         # in a table the number and its unit sit in different columns (count：110；unit：家)
         return any(_NUMERIC_CELL.fullmatch(v.strip()) for k, v in chunk.record.items()

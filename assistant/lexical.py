@@ -96,6 +96,10 @@ class BM25Index:
         """Whether the token occurs in any indexed chunk."""
         return token in self._df
 
+    def vocabulary(self) -> list[tuple[str, int]]:
+        """Every indexed token with the number of chunks containing it."""
+        return list(self._df.items())
+
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over the indexed chunks (unseen tokens score high)."""
         n = max(1, len(self.ids))

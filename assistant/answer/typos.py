@@ -1,0 +1,48 @@
+"""Homophone typos corrected against the index's own vocabulary: 公式期 → 公示期, 智能公厂 → 智能工厂.
+
+Chinese input methods produce words that sound like the intended one. A word of the question that
+no indexed passage contains, whose pinyin is that of a word the passages do contain, is read as
+that word (the most frequent one when several sound alike). Nothing is corrected towards a word the
+documents do not use, and known words are never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+_CJK_WORD = re.compile(r"^[\u4e00-\u9fa5]{2,4}$")
+
+
+@dataclass(frozen=True)
+class Homophones:
+    """pinyin → the indexed word with that sound that occurs in most passages."""
+
+    by_sound: dict[str, str]
+
+    @staticmethod
+    def learn(vocabulary: Iterable[tuple[str, int]]) -> Homophones:
+        """From (word, passages containing it) pairs of the index."""
+        best: dict[str, tuple[int, str]] = {}
+        for word, df in vocabulary:
+            if _CJK_WORD.match(word):
+                key = _sound(word)
+                if df > best.get(key, (0, ""))[0]:
+                    best[key] = (df, word)
+        return Homophones({k: w for k, (_, w) in best.items()})
+
+    def correct(self, text: str, words: Iterable[str], known: Callable[[str], bool]) -> str:
+        """`text` with each unknown word among `words` (its tokens) replaced by its indexed homophone."""
+        for w in dict.fromkeys(words):
+            if _CJK_WORD.match(w) and not known(w):
+                fix = self.by_sound.get(_sound(w))
+                if fix and fix != w:
+                    text = text.replace(w, fix)
+        return text
+
+
+def _sound(word: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(word))
