@@ -54,6 +54,13 @@ def test_cn_number(text: str, value: float | None) -> None:
     ("软硬件投入三百万元", {"investment_wan": 300.0}),
     ("总投资1.2亿", {"investment_wan": 12_000.0}),
     ("我们是分公司", {"independent_legal_entity": False, "legal_entity_years": 0.0}),
+    # figures for any number field of fields.yaml, by its terms and the figure's unit
+    ("宁波的规上企业，营收8000万，研发占比3.5%", {"revenue_wan": 8000, "rd_ratio_pct": 3.5}),
+    ("去年营收1.5个亿，在本市纳税500来万", {"revenue_wan": 15000, "local_tax_wan": 500}),
+    ("关键工序数控化率78%，联网率72%", {"nc_rate_pct": 78, "network_rate_pct": 72}),
+    ("接入5G的终端有150个，做了4个5G场景", {"terminals_5g": 150, "scenarios_5g": 4}),
+    ("搞了个600万的数字化改造", {"investment_wan": 600}),
+    ("无锡一家国家级专精特新小巨人", {"titles": ["国家级专精特新“小巨人”企业"]}),  # 无锡 is no negation
     # titles are read as said; the engine takes 先进级数字化车间 for the rule's 黑龙江省先进级数字化车间
     ("我们在黑龙江，已有一个省级先进级数字化车间", {"titles": ["先进级数字化车间"]}),
     ("辽宁企业，已经是基础级智能工厂", {"titles": ["基础级智能工厂"]}),

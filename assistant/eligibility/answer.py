@@ -75,6 +75,9 @@ def _paragraph(group: list[ProgrammeVerdict], cited: list[Source], money_first: 
     if v.status == "not_eligible" and not any(r.status == "not_met" for r in v.results):
         head += v.summary + "。"
     failing = [_sentence_failed(r, cited) for r in v.results if r.status == "not_met"]
+    # a threshold the text lowers for this applicant decides the verdict: say so, with its clause
+    failing += [f"{_cite(r.source, cited)}，贵企业{r.reason}，符合。" for r in v.results
+                if r.status == "met" and r.lowered]
     data = [r for r in v.results if r.status == "unknown" and not r.manual]
     manual = [r for r in v.results if r.status == "unknown" and r.manual]
     parts = [head, *failing]

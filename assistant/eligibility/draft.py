@@ -22,7 +22,7 @@ from assistant.core.text import normalize_for_match
 from assistant.eligibility.clauses import Sentence, read_sentences, sentences_of_sections, strip_marker
 from assistant.eligibility.conditions import Drafted, Home, fit_quote, quote_around, type_sentence
 from assistant.eligibility.fields import FieldSpec, base_fields
-from assistant.eligibility.rewards import Reward, read_rewards
+from assistant.eligibility.rewards import LOWERED_FOR, Reward, read_rewards
 from assistant.eligibility.subjects import Subjects, declared, label_subject, path_subject
 
 __all__ = [
@@ -77,6 +77,7 @@ class DraftProgramme:
     kind: str
     doc: DocInfo
     criteria: list[tuple[Drafted, str]] = field(default_factory=list)  # (condition, clause)
+    lowered: dict[int, tuple[str, float, str, str]] = field(default_factory=dict)  # criterion → (who, 万元, quote, clause)
     rewards: list[tuple[Reward, str, list[Drafted]]] = field(default_factory=list)  # (rule, clause, when)
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, quote, clause)
     materials: list[str] = field(default_factory=list)
@@ -112,6 +113,7 @@ class _Collected:
     own: dict[str, list[tuple[Drafted, str]]] = field(default_factory=dict)
     rewards: dict[str, list[tuple[Reward, str, list[Drafted]]]] = field(default_factory=dict)
     raises: list[tuple[Reward, str, list[Drafted], list[str]]] = field(default_factory=list)
+    lowered: list[tuple[str, float, str, str, str]] = field(default_factory=list)  # (who, 万元, words, quote, clause)
     notes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -199,6 +201,10 @@ def _read(sentences: Sequence[Sentence], subjects: Subjects, specs: Mapping[str,
         keys = _subject_of(subjects, s, title)
         money = read_rewards(" ".join(_cells(s)[2]) if s.cells else s.text)
         got.notes += [(kind, quote, clause) for kind, quote in money.notes]
+        if (low := LOWERED_FOR.search(s.text)) is not None:
+            n = float(low.group("n"))
+            got.lowered.append((low.group("who"), int(n) if n.is_integer() else n, s.text,
+                                quote_around(s.text, low.start(), low.end()), clause))
         if money.enterprise_cap:
             got.notes.append(("enterprise_cap", money.enterprise_cap[1], clause))
         raises = [r for r in money.rules if r.kind == "raise"]
@@ -351,7 +357,22 @@ def draft_document(sentences: Sequence[Sentence], info: DocInfo,
                 seen.add(key)
                 prog.criteria.append((cond, clause))
         prog.rewards = _rewards_for(k, got)
+        prog.lowered = _lowered_for(prog, got, specs)
         out.append(prog)
+    return out
+
+
+def _lowered_for(prog: DraftProgramme, got: _Collected,
+                 specs: Mapping[str, FieldSpec]) -> dict[int, tuple[str, float, str, str]]:
+    """Thresholds the text lowers for some applicants, by the criterion they lower: a money `min`
+    above the lower value whose field the sentence names (投入门槛 → investment_wan)."""
+    out: dict[int, tuple[str, float, str, str]] = {}
+    for who, value, words, quote, clause in got.lowered:
+        for i, (c, _) in enumerate(prog.criteria):
+            spec = specs.get(c.field or "")
+            if c.op == "min" and c.unit == "万元" and spec is not None and isinstance(c.value, int | float) \
+                    and c.value > value and any(t in words for t in spec.terms):
+                out[i] = (who, value, quote, clause)
     return out
 
 
@@ -370,16 +391,17 @@ def _rewards_for(k: str, got: _Collected) -> list[tuple[Reward, str, list[Drafte
             when = [Drafted("titles", "has_title", [cap.who], "", cap.quote)] if cap.who else []
             rules.append((Reward("rate", cap.quote, rate=base.rate, base=base.base, cap_wan=cap.cap_wan),
                           clause, when))
+    raised: list[tuple[Reward, str, list[Drafted]]] = []
     for raise_rule, clause, when, targets in got.raises:
         if targets and k not in targets:
             continue
-        main = next((r for r, _, _ in rules if r.kind == "rate"), None)
-        if main is None or main.rate is None:
-            continue
-        rate = raise_rule.rate if raise_rule.rate is not None else main.rate + (raise_rule.delta or 0)
-        rules.append((Reward("rate", raise_rule.quote, rate=round(rate, 4), base=main.base, cap_wan=main.cap_wan),
-                      clause, when))
-    return rules
+        for rule, _, tier in rules:  # the raise holds for every rate rule, each tier keeping its cap
+            if rule.kind != "rate" or rule.rate is None:
+                continue
+            rate = raise_rule.rate if raise_rule.rate is not None else rule.rate + (raise_rule.delta or 0)
+            raised.append((Reward("rate", raise_rule.quote, rate=round(rate, 4), base=rule.base,
+                                  cap_wan=rule.cap_wan), clause, tier + when))
+    return rules + raised
 
 
 def _short_title(title: str) -> str:
@@ -440,9 +462,12 @@ def flat_view(drafts: Sequence[DraftProgramme]) -> dict[str, Any]:
         floor = next((c.value for c, _ in p.criteria if c.field == "investment_wan" and c.op == "min"), None)
         if main is not None and main["rate"] is not None and floor is not None:
             main = {**main, "floor_wan": floor}
+        criteria = [_criterion_view(c, clause, f"{p.id}_c{i}") for i, (c, clause) in enumerate(p.criteria, 1)]
+        for i, (who, value, quote, clause) in p.lowered.items():
+            criteria[i]["lowered"] = {"for": who, "value": value, "quote": quote, "clause": clause}
         out.append({
             "id": p.id, "title": p.name, "region": p.region, "doc": p.doc.title, "doc_no": p.doc.doc_no,
-            "criteria": [_criterion_view(c, clause, f"{p.id}_c{i}") for i, (c, clause) in enumerate(p.criteria, 1)],
+            "criteria": criteria,
             "reward": main, "rewards": rewards,
             "notes": [{"kind": k, "quote": q, "clause": c} for k, q, c in p.notes],
             "materials": p.materials, "steps": p.steps,
@@ -502,6 +527,10 @@ def to_programme_data(p: DraftProgramme, specs: Mapping[str, FieldSpec] | None =
     """A draft as a programme file (the YAML schema of assistant/programmes, `draft: true`)."""
     specs = specs or base_fields()
     criteria = [_criterion_data(p, c, clause, f"{p.id}_c{i}") for i, (c, clause) in enumerate(p.criteria, 1)]
+    for i, (who, value, quote, clause) in p.lowered.items():
+        criteria[i]["lowered"] = {"when": {"statement": f"为{who}", "fields": ["titles"],
+                                           "rule": {"has_title": [who]}},
+                                  "value": value, "source": _source(p, clause, quote)}
     estimates = [_estimate_data(p, r, clause, when, f"{p.id}_r{i}", specs)
                  for i, (r, clause, when) in enumerate(p.rewards, 1) if r.kind in ("rate", "amount")]
     if not criteria:  # the loader wants at least one criterion: the place the document is for

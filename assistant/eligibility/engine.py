@@ -52,6 +52,9 @@ def _bare(title: str) -> str:
     return t
 
 
+_OWN_LEVEL = ("省级", "市级")
+
+
 def same_title(held: str, named: str, home: str = "") -> bool:
     """Does a title held count as the title a rule names? The same name (aliases folded); or the
     same title with the place left off by the holder when the rule's place is the applicant's own
@@ -59,6 +62,13 @@ def same_title(held: str, named: str, home: str = "") -> bool:
     held, named = canonical_title(held), canonical_title(named)
     if held == named:
         return True
+    if held.startswith(_OWN_LEVEL) and home:
+        # 省级/市级 said by the applicant means its own province or city (省级专精特新 of a 合肥 company
+        # is 安徽省专精特新); a rule naming 省级 itself compares as written
+        rest = held[2:]
+        if not named.startswith(_OWN_LEVEL) and _bare(named) == rest:
+            place = named[: len(named) - len(rest)]
+            return province_of(place) == province_of(home)
     bare = _bare(held)
     if bare != _bare(named):
         return False
@@ -176,6 +186,11 @@ def _criterion_result(profile: Profile, crit: Criterion, ctx: _Context) -> Crite
         return CriterionResult(crit.id, crit.statement, status, reason, provide, crit.source, crit.fields,
                                crit.rule == "manual")
 
+    if crit.lowered is not None:
+        relaxed = _lowered_result(profile, crit, ctx)
+        if relaxed is not None:
+            return relaxed
+
     if crit.rule == "manual":
         return result("unknown", "需企业提供材料自证", crit.provide or f"请准备材料证明：{crit.statement}")
     status, reason = _check(profile, crit.fields[0], crit.rule, crit.args, ctx)
@@ -184,6 +199,36 @@ def _criterion_result(profile: Profile, crit: Criterion, ctx: _Context) -> Crite
     if status == "not_met" and crit.alternative:
         return result("unknown", f"{reason}；但{crit.alternative}", _ALTERNATIVE_PROVIDE)
     return result(status, reason)
+
+
+def _lowered_result(profile: Profile, crit: Criterion, ctx: _Context) -> CriterionResult | None:
+    """A `min` rule the text lowers for some applicants: judged at the lower threshold when the
+    applicant is one of them (citing the clause that lowers it), unknown when that is not known."""
+    low = crit.lowered
+    assert low is not None
+    status, _ = _check(profile, crit.fields[0], crit.rule, crit.args, ctx)
+    if status != "not_met":
+        return None
+    at_low, reason = _check(profile, crit.fields[0], "min", (low.value,), ctx)
+    if at_low != "met":
+        return None
+    who, why = _check(profile, low.when.fields[0], low.when.rule, low.when.args, ctx) if low.when.fields \
+        else ("unknown", low.when.statement)
+    if who == "not_met":
+        return None
+    base = CriterionResult(crit.id, crit.statement, "met", f"{reason}（{low.when.statement}，门槛为"
+                           f"{show_value(ctx.specs[crit.fields[0]], low.value)}）", "", low.source, crit.fields,
+                           False, lowered=True)
+    if who == "met":
+        return base
+    return _replace_result(base, status="unknown",
+                           reason=f"{reason}，低于一般门槛；如{low.when.statement}，门槛降至"
+                                  f"{show_value(ctx.specs[crit.fields[0]], low.value)}",
+                           provide=f"请确认是否{low.when.statement}")
+
+
+def _replace_result(result: CriterionResult, **changes: Any) -> CriterionResult:
+    return CriterionResult(**{**{f.name: getattr(result, f.name) for f in fields(result)}, **changes})
 
 
 def _check(profile: Profile, name: str, rule: str, args: tuple[Any, ...], ctx: _Context) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.core import gazetteer
 from assistant.eligibility import INDUSTRY_MAP, PROFILE_FIELDS, Profile, describe
+from assistant.eligibility.measures import read_measures
 from assistant.eligibility.vocabulary import canonical_title
 
 __all__ = ["cn_number", "held_title_spans", "parse_profile"]
@@ -124,7 +125,7 @@ def parse_profile(text: str) -> tuple[Profile, list[str]]:
     """
     reader = _Reader(text)
     steps = (_region, _years, _scale, _applicant, _industry, _levels, _credit, _incident, _investment,
-             _titles, _project)
+             _titles, _project, _figures)
     for step in steps:
         step(reader)
     return Profile.from_dict(reader.values), reader.notes
@@ -273,12 +274,39 @@ def held_title_spans(text: str, province: str | None = None) -> list[tuple[int, 
     return spans
 
 
+# Titles that say what the enterprise is (高新技术企业, 小巨人): named as the asker's own, they are held
+# even without 已获/是 before them ("我们是宁波的规上企业，高新技术企业，…").
+_IDENTITY = ("国家级专精特新“小巨人”企业", "省级专精特新中小企业", "高新技术企业")
+
+
+def _identity_titles(text: str, taken: list[tuple[int, int, str | None]]) -> list[str]:
+    out = []
+    for pattern, title in _TITLE_PATTERNS:
+        if title not in _IDENTITY:
+            continue
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e for s, e, _ in taken):
+                continue
+            before = _without_places(_clause_before(text, m.start(), 10))
+            if not _WANTS.search(before) and not _NEGATION.search(before):
+                out.append(title)
+                break
+    return out
+
+
+def _without_places(text: str) -> str:
+    """Place names blanked out, so 无锡 is not read as 无 (a negation)."""
+    for m in reversed(gazetteer.mentions(text)):
+        text = text[: m.start] + "　" * (m.end - m.start) + text[m.end:]
+    return text
+
+
 def _titles(r: _Reader) -> None:
     if none := _NO_TITLES.search(r.text):
         r.put("titles", (), none.group(0))
         return
     spans = held_title_spans(r.text)
-    titles = tuple(dict.fromkeys(t for _, _, t in spans if t))
+    titles = tuple(dict.fromkeys([t for _, _, t in spans if t] + _identity_titles(r.text, spans)))
     if titles:
         r.put("titles", titles)
 
@@ -290,6 +318,17 @@ def _project(r: _Reader) -> None:
         r.put("project_kind", "技术改造", m.group(0))
     elif m := _PROJECT.search(r.text):
         r.put("project_kind", m.group("a") or m.group("b"), m.group(0))
+
+
+# fields other steps read with their own grammar (注册N年, 成熟度N级); investment too (投资N万), but a
+# figure before its words ("600万的数字化改造") is left to the generic reader
+_READ_ELSEWHERE = {"legal_entity_years", "maturity_level", "sme_digital_level"}
+
+
+def _figures(r: _Reader) -> None:
+    """Any other figure the text states for a field of fields.yaml (营收8000万, 数控化率70%)."""
+    for m in read_measures(r.text, PROFILE_FIELDS, skip=_READ_ELSEWHERE | set(r.values)):
+        r.put(m.field, m.value, m.words)
 
 
 def _shown(value: float) -> str:

@@ -21,6 +21,7 @@ from assistant.eligibility.model import (
     Condition,
     Criterion,
     EstimateRule,
+    Lowered,
     Note,
     Programme,
     Route,
@@ -77,7 +78,7 @@ def _load_file(path: Path) -> Programme:
 _PROG_KEYS = {"id", "name", "region", "level", "kind", "doc", "criteria"}
 _PROG_OPTIONAL = {"doc_no", "url", "keywords", "estimates", "requires_estimate", "route", "notes", "draft", "fields",
                   "materials", "deadline", "validity", "title_implies"}
-_CRIT_KEYS, _CRIT_OPTIONAL = {"id", "statement", "rule", "source"}, {"fields", "provide", "alternative"}
+_CRIT_KEYS, _CRIT_OPTIONAL = {"id", "statement", "rule", "source"}, {"fields", "provide", "alternative", "lowered"}
 _SOURCE_KEYS = {"doc", "clause", "region", "quote"}
 _SOURCE_OPTIONAL = {"doc_no", "authority", "quoted_in", "url"}
 _EST_KEYS = {"id", "label", "source"}
@@ -208,7 +209,17 @@ class _Loader:
             id=ident, statement=cond.statement, fields=cond.fields, rule=cond.rule, args=cond.args,
             source=self.source(d["source"], f"{where}.source"),
             provide=self.text(d, "provide", where, ""), alternative=self.text(d, "alternative", where, ""),
+            lowered=self.lowered(d.get("lowered"), cond, f"{where}.lowered"),
         )
+
+    def lowered(self, data: Any, cond: Condition, where: str) -> Lowered | None:
+        if data is None:
+            return None
+        if cond.rule != "min":
+            raise self.fail(where, "lowered 只用于 min 规则（门槛降低）")
+        d = self.keys(data, where, {"when", "value", "source"}, set())
+        return Lowered(self.condition(d["when"], f"{where}.when"), self.number(d, "value", where),
+                       self.source(d["source"], f"{where}.source"))
 
     def condition(self, data: Any, where: str) -> Condition:
         d = self.keys(data, where, {"statement", "rule"}, {"fields"})

@@ -55,6 +55,15 @@ RULE_KINDS = {  # rule → field kinds it may read
 
 
 @dataclass(frozen=True)
+class Lowered:
+    """A threshold the text lowers for some applicants (对省级专精特新中小企业，投入门槛可降至1000万元)."""
+
+    when: Condition
+    value: float
+    source: Source
+
+
+@dataclass(frozen=True)
 class Criterion:
     """One condition of a programme: a typed check of one profile field, or `manual`."""
 
@@ -66,6 +75,7 @@ class Criterion:
     source: Source
     provide: str = ""  # what to show when unknown (default: the field's question / the statement)
     alternative: str = ""  # another way to satisfy it: a failed check then reads unknown, not not_met
+    lowered: Lowered | None = None  # a lower threshold of a `min` rule for applicants meeting a condition
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ def _with_title_suggestions(specs: Mapping[str, FieldSpec]) -> dict[str, FieldSp
 
 PROFILE_FIELDS: Mapping[str, FieldSpec] = _with_title_suggestions(base_fields())
 _CN_DIGITS = "零一二三四五六七八九"
+_YI = 10_000  # 万元 in one 亿元
 _TRUE = {"是", "有", "true", "yes", "y", "1"}
 _FALSE = {"否", "无", "没有", "不是", "false", "no", "n", "0"}
 
@@ -204,6 +205,8 @@ def show_value(spec: FieldSpec, value: Any) -> str:
     if spec.name in ("maturity_level", "sme_digital_level"):
         return f"{_CN_DIGITS[int(value)]}级" if value else "未达一级"
     if isinstance(value, float | int) and not isinstance(value, bool):
+        if spec.unit == "万元" and abs(value) >= _YI and value % (_YI / 10) == 0:
+            return f"{format_number(value / _YI)}亿元"  # 20000万元 reads 2亿元, as documents write it
         return f"{format_number(value)}{spec.unit}"
     return str(value)
 

@@ -26,6 +26,7 @@ class CriterionResult:
     source: Source
     fields: tuple[str, ...] = ()
     manual: bool = False
+    lowered: bool = False  # met only under a threshold the text lowers for this applicant (source: that clause)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -30,7 +30,9 @@ _PER_ENTERPRISE = re.compile(r"同一企业|每家企业|单个企业|同一申�
 _PER_YEAR = re.compile(r"同一年度|每年|年度|累计")
 _EXCLUSION = re.compile(r"不(?:得|再)?重复(?:享受|申报|计算|支持)|就高|不得再申报|不再单独")
 _BALANCE = re.compile(r"差额")
-_LOWERED = re.compile(rf"(?:降至|放宽至|降低至)(?P<n>{_MONEY})万元")
+_LOWERED = re.compile(rf"(?:降至|放宽至|降低至|放宽到|降低到)(?P<n>{_MONEY})万元")
+# 对省级专精特新中小企业，上述第六项投入门槛可降至1000万元: who, and the lower threshold
+LOWERED_FOR = re.compile(rf"对(?P<who>[^，。；]{{2,30}}?)，[^。；]*?(?:降至|放宽至|降低至|放宽到|降低到)(?P<n>{_MONEY})万元")
 
 
 @dataclass(frozen=True)
