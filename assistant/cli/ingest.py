@@ -62,8 +62,22 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
+    titles = {r["doc_id"]: r["title"] for r in rows}
     for r in rows:
         badge = "摘要" if r["authority"] == "summary" else "原文"
-        print(f"{r['doc_id']}  [{r['kind']}/{badge}] {r['region'] or '-'}  {r['title']}  {r['doc_no']}  ({r['chunks']} chunks)")
+        print(f"{r['doc_id']}  [{r['kind']}/{badge}] {r['region'] or '-'}  {r['title']}  {r['doc_no']}  ({r['chunks']} chunks)"
+              f"{_status_note(r, titles)}")
     print(f"{len(rows)} documents")
     return 0
+
+
+def _status_note(row: dict[str, Any], titles: dict[str, str]) -> str:
+    """"" for a current document; else what it is now: 已废止（现行：《…》）, 已失效（有效期至…）, 尚未施行（…起施行）."""
+    status = row.get("status", "current")
+    if status == "superseded":
+        return f"  已废止（现行：《{titles.get(row.get('superseded_by', ''), '?')}》）"
+    if status == "expired":
+        return f"  已失效（有效期至{row.get('valid_until', '')}）"
+    if status == "not_yet_in_force":
+        return f"  尚未施行（{row.get('valid_from', '')}起施行）"
+    return ""
