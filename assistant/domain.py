@@ -65,6 +65,11 @@ class Chunk:
     start: int = -1
     end: int = -1
 
+    @property
+    def ocr(self) -> bool:
+        """Was this chunk's page recognised from a scan (its wording machine-read)?"""
+        return bool(self.page) and str(self.page) in self.doc.ocr_pages.split(",")
+
     def to_metadata(self) -> dict[str, str | int]:
         meta: dict[str, str | int] = dict(self.doc.to_metadata())
         meta.update(section=self.section, page=self.page, ord=self.ord, n_chunks=self.n_chunks, sheet=self.sheet)
@@ -135,6 +140,8 @@ class Citation:
     start: int = -1
     end: int = -1
     url: str = ""
+    status: str = "current"  # the cited document's status (STATUSES) on the reference date
+    ocr: bool = False  # the passage was recognised from a scanned page: 扫描件识别，请核对原件
 
     @staticmethod
     def from_chunk(n: int, chunk: Chunk, span: tuple[int, int] | None = None) -> Citation:
@@ -155,6 +162,8 @@ class Citation:
             start=start,
             end=end,
             url=d.url,
+            status=d.status,
+            ocr=chunk.ocr,
         )
 
     def to_dict(self) -> dict[str, Any]:
