@@ -154,8 +154,8 @@ def aggregate(rows: Sequence[Row]) -> Row:
     return out
 
 
-def summarise(rows: Sequence[Row], latencies_ms: Sequence[float] = ()) -> Row:
-    """Per kind and overall; false refusals (ids), true refusals, English questions passed; latency p50/p95."""
+def summarise(rows: Sequence[Row], latencies_ms: Sequence[float] = (), cpu_ms: Sequence[float] = ()) -> Row:
+    """Per kind and overall; false refusals (ids), true refusals, English questions passed; wall and CPU p50/p95."""
     kinds = sorted({r["kind"] for r in rows})
     english = [r for r in rows if r.get("english")]
     ood = [r for r in rows if r["kind"] == "out_of_domain"]
@@ -171,6 +171,7 @@ def summarise(rows: Sequence[Row], latencies_ms: Sequence[float] = ()) -> Row:
         "english": {"pass": sum(1 for r in english if r.get("pass")), "n": len(english)},
         "latency_ms": {"p50": round(percentile(latencies_ms, 50), 1), "p95": round(percentile(latencies_ms, 95), 1),
                        "n": len(latencies_ms)},
+        "cpu_ms": {"p50": round(percentile(cpu_ms, 50), 1), "p95": round(percentile(cpu_ms, 95), 1)},
     }
 
 

@@ -24,7 +24,7 @@ def _refusals(z: dict[str, Any]) -> str:
 def summary_table(sets: list[dict[str, Any]]) -> list[str]:
     """One line per gold set (and half): pass, hit@1/5 beside the plain recipe, refusals, English, latency."""
     head = ("| gold set | n | pass | pass w/o eligibility | hit@1 | plain hit@1 | hit@5 | plain hit@5 | false refusals | "
-            "out_of_domain refused | English passed | p50 ms | p95 ms |")
+            "out_of_domain refused | English passed | p50 ms | p95 ms | CPU p95 ms |")
     out = [head, "|" + "---|" * head.count(" | ") + "---|"]
 
     def line(name: str, s: dict[str, Any]) -> str:
@@ -38,7 +38,7 @@ def summary_table(sets: list[dict[str, Any]]) -> list[str]:
         we = z["without_eligibility"]
         return (f"| {name} | {o['n']} | {_f(passed)} | {_f(we['pass'])} ({we['n']}) | {_f(o['hit@1'])} | {_f(bo.get('hit@1'))} | {_f(o['hit@5'])} | "
                 f"{_f(bo.get('hit@5'))} | {len(z['false_refusals'])}/{z['answerable']} | {tr['refused']}/{tr['n']} | "
-                f"{en['pass']}/{en['n']} | {lat['p50']} | {lat['p95']} |")
+                f"{en['pass']}/{en['n']} | {lat['p50']} | {lat['p95']} | {z['cpu_ms']['p95']} |")
 
     for s in sets:
         out.append(line(s["name"], s))
@@ -76,7 +76,9 @@ def set_section(s: dict[str, Any]) -> list[str]:
              f"- false refusals (answerable questions refused): {_refusals(z)}",
              f"- out_of_domain refused: {tr['refused']}/{tr['n']}",
              f"- English questions passed: {en['pass']}/{en['n']}",
-             f"- latency (warm, answer only): p50 {lat['p50']} ms · p95 {lat['p95']} ms over {lat['n']} answers"]
+             f"- latency (warm, answer only): p50 {lat['p50']} ms · p95 {lat['p95']} ms over {lat['n']} answers; "
+             f"CPU time p50 {z['cpu_ms']['p50']} ms · p95 {z['cpu_ms']['p95']} ms (this process, all threads: "
+             "what the answer costs when the machine is busy with other work)"]
     if z.get("errors"):
         lines.append(f"- **answers that raised** (counted as failed): {', '.join(z['errors'])}")
     if "conversations" in s:

@@ -66,7 +66,7 @@ class SetResult:
 
         rows = keep(self.rows)
         lat = [r["latency_ms"] for r in rows if "latency_ms" in r]
-        out: dict[str, Any] = {"zhice": summarise(rows, lat)}
+        out: dict[str, Any] = {"zhice": summarise(rows, lat, [r["cpu_ms"] for r in rows if "cpu_ms" in r])}
         out["zhice"]["errors"] = [r["id"] for r in rows if "error" in r]
         if self.gold.multiturn:
             out["conversations"] = summarise_conversations(rows)
@@ -134,22 +134,25 @@ class FailedAnswer:
         return f"[error] {self.error}"
 
 
-def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    """fn()'s result and its wall time in ms; an exception becomes a FailedAnswer (the run goes on)."""
-    t = time.perf_counter()
+def _timed(fn: Callable[[], Any]) -> tuple[Any, tuple[float, float]]:
+    """fn()'s result and its (wall, CPU) time in ms; an exception becomes a FailedAnswer (the run goes on).
+
+    CPU time is this process's (all its threads): on a shared machine it moves much less than wall time.
+    """
+    t, c = time.perf_counter(), time.process_time()
     try:
         out = fn()
     except Exception as e:  # noqa: BLE001 - one broken answer must not hide the figures of the others
         out = FailedAnswer(f"{type(e).__name__}: {e}")
-    return out, round((time.perf_counter() - t) * 1000, 1)
+    return out, (round((time.perf_counter() - t) * 1000, 1), round((time.process_time() - c) * 1000, 1))
 
 
-def _finish(row: Row, answer: Any, ms: float) -> Row:
+def _finish(row: Row, answer: Any, ms: tuple[float, float]) -> Row:
     row["answer"] = answer.answer
     if isinstance(answer, FailedAnswer):
         row["error"] = answer.error  # no latency: a failure's time says nothing about answering
     else:
-        row["latency_ms"] = ms
+        row["latency_ms"], row["cpu_ms"] = ms
     return row
 
 
@@ -167,7 +170,7 @@ def run_questions(assistant: AssistantLike, items: Sequence[Item]) -> list[Row]:
     rows = []
     for item in items:
         answer, ms = _timed(partial(assistant.answer, item["question"]))
-        hits, _ = _timed(partial(assistant.search, item["question"], k=SEARCH_K)) if evidence_groups(item) else ([], 0)
+        hits, _ = _timed(partial(assistant.search, item["question"], k=SEARCH_K)) if evidence_groups(item) else ([], ())
         ranked = [] if isinstance(hits, FailedAnswer) else _texts(hits)
         row = judge(item, _answer_dict(answer), ranked, [c.text for c in answer.evidence])
         rows.append(_finish(row, answer, ms))
