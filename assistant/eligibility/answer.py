@@ -8,7 +8,9 @@ from typing import Any
 
 from assistant.eligibility import PROFILE_FIELDS, CriterionResult, ProgrammeVerdict, Source
 
-__all__ = ["NO_PROGRAMME_REPLY", "answer_from_verdicts"]
+__all__ = ["DRAFT_MARK", "NO_PROGRAMME_REPLY", "answer_from_verdicts"]
+
+DRAFT_MARK = "（自动提取·未审核）"  # a programme drafted from a document, not yet reviewed
 
 NO_PROGRAMME_REPLY = (
     "请说明想申报的项目（如 示范工厂、优秀场景、先行区、数字化车间、智能工厂梯度培育、智改数转奖补）"
@@ -68,7 +70,7 @@ def _cite(src: Source, cited: list[Source]) -> str:
 
 def _paragraph(group: list[ProgrammeVerdict], cited: list[Source], money_first: bool) -> str:
     v = group[0]
-    names = "、".join(g.name for g in group)
+    names = "、".join(g.name + (DRAFT_MARK if g.draft else "") for g in group)
     head = {"not_eligible": f"【{names}】目前不能申报：暂不符合申报条件。",
             "needs_info": f"【{names}】目前还不能确定，需要补充信息。",
             "eligible": f"【{names}】按可核对的条件，贵企业符合申报条件。"}[v.status]

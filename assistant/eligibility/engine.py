@@ -146,7 +146,7 @@ def _verdict(profile: Profile, prog: Programme, ctx: _Context) -> ProgrammeVerdi
     if prog.requires_estimate and status != "not_eligible":
         status, summary = _reward_status(status, summary, estimates)
     return ProgrammeVerdict(
-        prog.id, prog.name, prog.region, status, summary, results, estimates, prog.route, prog.notes
+        prog.id, prog.name, prog.region, status, summary, results, estimates, prog.route, prog.notes, prog.draft
     )
 
 

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 
 from assistant.domain import Answer, Chunk, Citation
 from assistant.eligibility import Programme, Source
+from assistant.eligibility.answer import NO_PROGRAMME_REPLY
 from assistant.eligibility.free_text import answer_eligibility, parse_profile, wants_eligibility
+from assistant.eligibility.indexed import draft_indexed
 from assistant.knowledge import KnowledgeBase, Snapshot
 from ingest.cleaning import normalize_for_match
 
@@ -23,6 +25,14 @@ class EligibilityHook:
     def __init__(self, kb: KnowledgeBase, programmes: Sequence[Programme]) -> None:
         self.kb = kb
         self.programmes = list(programmes)
+        self._drafts: tuple[object, list[Programme]] = (None, [])  # (snapshot drafted, its drafts)
+
+    def all_programmes(self) -> list[Programme]:
+        """The reviewed programmes and the drafts of the indexed documents (redrafted when the index changes)."""
+        snap = self.kb.snapshot
+        if self._drafts[0] is not snap:
+            self._drafts = (snap, draft_indexed(snap.by_doc, self.programmes))
+        return self.programmes + self._drafts[1]
 
     def __call__(self, question: str, evidence: list[Chunk]) -> Answer | None:
         if not wants_eligibility(question):
@@ -30,9 +40,10 @@ class EligibilityHook:
         profile, _ = parse_profile(question)
         if not (_FIRST_PERSON.search(question) or set(profile.known()) - _CONTEXT_ONLY):
             return None  # nothing about the asker: a question about the rules, answered from the text
-        text, sources, verdicts = answer_eligibility(question, self.programmes)
+        text, sources, verdicts = answer_eligibility(question, self.all_programmes())
         if not verdicts:
-            return None
+            # no programme named: the text answers; a question for the asker's place is our answer
+            return None if text == NO_PROGRAMME_REPLY else Answer(text, mode="extractive")
         citations = tuple(self._citation(n, src) for n, src in enumerate(sources, start=1))
         return Answer(text, citations=citations, mode="extractive")
 

@@ -31,7 +31,7 @@ from assistant.eligibility.profile import PROFILE_FIELDS
 from assistant.eligibility.vocabulary import INDUSTRY_TAGS, is_region
 from assistant.errors import ConfigError
 
-__all__ = ["PROGRAMMES_DIR", "load_programmes"]
+__all__ = ["PROGRAMMES_DIR", "load_programmes", "programme_from_data"]
 
 # The YAML files stay in the `assistant` package (pyproject package-data "programmes/*.yaml").
 PROGRAMMES_DIR = Path(__file__).resolve().parent.parent / "programmes"
@@ -65,6 +65,16 @@ def load_programmes(directory: Path | None = None) -> list[Programme]:
                 )
             seen[ident] = Path(prog.path).name
     return programmes
+
+
+def programme_from_data(data: dict[str, Any]) -> Programme:
+    """One programme from its parsed YAML mapping (a draft made in memory), validated like a file.
+
+    Raises:
+        ConfigError: as `load_programmes` does, naming the programme id as the file.
+    """
+    ident = str(data.get("id", "programme"))
+    return _Loader(Path(f"{ident}.yaml")).programme(data)
 
 
 def _load_file(path: Path) -> Programme:

@@ -63,6 +63,7 @@ class ProgrammeVerdict:
     estimates: tuple[EstimateResult, ...] = ()
     route: Route = Route(())
     notes: tuple[Note, ...] = ()
+    draft: bool = False  # the programme was drafted from a document and not reviewed (自动提取·未审核)
 
     @property
     def status_label(self) -> str:

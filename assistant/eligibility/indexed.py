@@ -1,0 +1,75 @@
+"""Programmes drafted from the documents in the index, so a user's own 认定办法 is checkable at once.
+
+Every indexed document that reads as recognition or reward rules is drafted (from its file when it is
+still there, else from its stored pieces) and loaded by the same strict loader, marked `draft`.
+Skipped: documents a reviewed programme file already covers (same 文号 or title), documents another
+indexed document declares 废止 (…（X〔2023〕58号）同时废止), and drafts the loader refuses (logged).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from assistant.domain import Chunk
+from assistant.eligibility.draft import doc_info, draft_file, draft_sentences, to_programme_data
+from assistant.eligibility.loader import programme_from_data
+from assistant.eligibility.model import Programme
+from assistant.errors import ZhiceError
+
+__all__ = ["abolished_doc_nos", "draft_indexed"]
+
+log = logging.getLogger(__name__)
+# kinds of document that never hold application rules (lists of names, standards, catalogues)
+_NO_RULES_KINDS = {"case_list", "catalogue", "standard"}
+# titles of documents that state rules one applies under (认定办法, 奖补细则, 申报通知, 若干政策 …)
+_RULES_TITLE = re.compile(r"认定|奖|补|申报|资金|支持|培育|细则|办法|政策|标准|通知")
+_ABOLISHED = re.compile(r"[（(]([^（）()]{2,24}〔\d{4}〕\d+号)[）)][^。；]{0,6}同时废止")
+
+
+def abolished_doc_nos(by_doc: Mapping[str, Sequence[Chunk]]) -> set[str]:
+    """文号 that indexed documents declare 废止 (a revision replacing its predecessor)."""
+    out: set[str] = set()
+    for chunks in by_doc.values():
+        for c in chunks:
+            out.update(m.group(1) for m in _ABOLISHED.finditer(c.text))
+    return out
+
+
+def draft_indexed(by_doc: Mapping[str, Sequence[Chunk]], reviewed: Sequence[Programme],
+                  max_bytes: int = 50 << 20) -> list[Programme]:
+    """Draft programmes of every indexed document that reads as rules and no reviewed file covers.
+
+    Args:
+        by_doc: The index's chunks by document, in order (`Snapshot.by_doc`).
+        reviewed: The programme files already loaded (their documents are not drafted again).
+        max_bytes: Larger source files are drafted from their stored pieces instead.
+    """
+    covered_nos = {p.doc_no for p in reviewed if p.doc_no}
+    covered_titles = {p.doc for p in reviewed}
+    gone = abolished_doc_nos(by_doc)
+    out: list[Programme] = []
+    for doc_id, chunks in by_doc.items():
+        meta = chunks[0].doc
+        if meta.kind in _NO_RULES_KINDS or not _RULES_TITLE.search(meta.title):
+            continue
+        if (meta.doc_no and (meta.doc_no in covered_nos or meta.doc_no in gone)) or any(
+                t and t in meta.title for t in covered_titles):
+            continue
+        try:
+            source = Path(meta.source)
+            if source.is_file() and source.stat().st_size <= max_bytes:
+                drafts = draft_file(source, max_bytes)
+            else:
+                drafts = draft_sentences([(c.section, c.text) for c in chunks], doc_info(meta.title, meta.doc_no, doc_id))
+        except (ZhiceError, OSError) as e:
+            log.warning("cannot draft %s: %s", meta.title, e)
+            continue
+        for d in drafts:
+            try:
+                out.append(programme_from_data(to_programme_data(d)))
+            except ZhiceError as e:
+                log.warning("draft %s of %s refused: %s", d.id, meta.title, e)
+    return out
