@@ -25,6 +25,8 @@ MIN_TEXT_CHARS = 20
 # Rendering scale (72 dpi × 1.5 = 108 dpi): 公文 body text (16 pt 仿宋) is then about 24 px high, where
 # PP-OCR still reads it exactly (generated scans); 2× read the same text 1.7× slower on 2 busy cores.
 RENDER_SCALE = 1.5
+# Measured on this 2-core machine under the team's load (0.3-0.5 pages/s): for the time estimate only.
+PAGES_PER_SECOND = 0.3
 # Boxes whose vertical centres are closer than this fraction of the line height are one line.
 SAME_LINE = 0.5
 
@@ -89,6 +91,9 @@ def recognise_pages(path: Path, numbers: list[int]) -> dict[int, str]:
         import pypdfium2
     except ImportError as e:
         raise OcrUnavailable(str(e)) from e
+    # shown without -v: OCR is the one step of ingest that takes minutes for a single file
+    log.warning("%s：%d 页为扫描图像，正在识别文字（OCR，约 %d 秒）", path.name, len(numbers),
+                round(len(numbers) / PAGES_PER_SECOND))
     engine = _engine()
     out: dict[int, str] = {}
     started = time.perf_counter()
