@@ -5,9 +5,26 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.core.text import normalize_for_match
 from assistant.domain import Chunk, Citation
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
+# The evidence block of an LLM prompt sits between these (see prompts/answer.user.md); a passage
+# that contains them (an uploaded file can) gets them defused, so it cannot close the block early.
+EVIDENCE_OPEN, EVIDENCE_CLOSE = "<<<证据开始>>>", "<<<证据结束>>>"
+_DELIMITER = re.compile(r"<{3,}|>{3,}|<<<|>>>")
+# An LLM sentence is supported when this share of its character trigrams (Han characters only: figures
+# have their own check; Chinese words are 1–4 characters, so trigrams tie a sentence to wording, not
+# to single words) occurs in the passages it cites (with titles and sections) or in the question. 0.5 passes paraphrase that keeps
+# the clause's terms and fails sentences written from nowhere; chosen on test_llm's scripted answers
+# and the red team's "invented" replies.
+SUPPORT_NGRAM = 3
+MIN_SUPPORT = 0.5
+# An answer that repeats this many consecutive characters of the instructions is echoing the prompt.
+PROMPT_ECHO_CHARS = 24
+_CONTENT = re.compile(r"[\u4e00-\u9fff]+")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 
 
 def clause_ref(section: str) -> str:
@@ -58,8 +75,13 @@ def format_evidence(chunks: Sequence[Chunk]) -> str:
     for n, c in enumerate(chunks, start=1):
         where = " ".join(x for x in (c.doc.doc_no, c.section, f"第{c.page}页" if c.page else "") if x)
         note = "（摘要，非官方原文）" if c.doc.authority == "summary" else ""
-        blocks.append(f"[{n}] 《{c.doc.title}》{note} {where}\n{c.text.strip()}")
+        blocks.append(f"[{n}] 《{as_data(c.doc.title)}》{note} {as_data(where)}\n{as_data(c.text.strip())}")
     return "\n\n".join(blocks)
+
+
+def as_data(text: str) -> str:
+    """Document text made unable to close the prompt's evidence block (runs of < or > become ‹ ›)."""
+    return _DELIMITER.sub(lambda m: ("‹" if m.group()[0] == "<" else "›") * len(m.group()), text)
 
 
 def markers(text: str) -> list[int]:
@@ -102,3 +124,44 @@ def verify(answer: str, evidence: Sequence[Chunk]) -> tuple[str, list[Citation]]
     ordered = sorted(mapping.items(), key=lambda kv: kv[1])
     cites = [Citation.from_chunk(new, evidence[old - 1], passage_span(evidence[old - 1])) for old, new in ordered]
     return cleaned, cites
+
+
+def _grams(text: str) -> set[str]:
+    """Character trigrams within each run of Han characters (none across figures or punctuation)."""
+    return {run[i:i + SUPPORT_NGRAM] for run in _CONTENT.findall(normalize_for_match(text))
+            for i in range(len(run) - SUPPORT_NGRAM + 1)}
+
+
+def llm_answer_problem(answer: str, evidence: Sequence[Chunk], instructions: str = "", question: str = "") -> str:
+    """Why an LLM answer must not be shown ('' when it may): checked before `verify` renumbers it.
+
+    - it repeats the instructions (PROMPT_ECHO_CHARS in a row of `instructions`, e.g. the system prompt);
+    - a sentence with [n] markers is not supported by the passages it cites (MIN_SUPPORT of its trigrams);
+    - a sentence states a figure that is in none of the passages it cites (or, without markers, in none
+      of the evidence) nor in the question (the asker's own amounts) — unless it shows the calculation
+      (`=`), whose result is then not looked up (its terms are).
+    """
+    flat = normalize_for_match(MARKER.sub("", answer))
+    rules = normalize_for_match(instructions)
+    for i in range(0, max(0, len(rules) - PROMPT_ECHO_CHARS + 1), PROMPT_ECHO_CHARS // 2):
+        if rules[i:i + PROMPT_ECHO_CHARS] in flat:
+            return "the answer repeats the instructions"
+    everything = normalize_for_match(" ".join(c.text for c in evidence))
+    for sentence in _SENTENCE_END.split(answer):
+        ns = [n for n in markers(sentence) if 1 <= n <= len(evidence)]
+        cited = [evidence[n - 1] for n in dict.fromkeys(ns)]
+        body = MARKER.sub("", sentence)
+        source = normalize_for_match(" ".join(f"{c.doc.title} {c.section} {c.text}" for c in cited)) if cited else everything
+        given = source + normalize_for_match(question)
+        shown = normalize_for_match(body)
+        calculation = "=" in shown
+        # a calculation is worded by the answer itself: its terms are checked below instead
+        if cited and not calculation and (grams := _grams(body)):
+            support = len(grams & _grams(given)) / len(grams)
+            if support < MIN_SUPPORT:
+                return f"a sentence is not supported by its cited passage ({support:.0%}): {body.strip()[:60]}"
+        stated = shown.split("=")[0] if calculation else shown
+        for figure in _FIGURE.findall(stated):
+            if not re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d])", given):
+                return f"the figure {figure} is not in the cited text: {body.strip()[:60]}"
+    return ""
