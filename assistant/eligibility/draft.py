@@ -404,9 +404,12 @@ def _rewards_for(k: str, got: _Collected) -> list[tuple[Reward, str, list[Drafte
     return rules + raised
 
 
+_TITLE_MAX = 60  # a document title without 《》 is kept up to this many characters
+
+
 def _short_title(title: str) -> str:
     m = re.search(r"《([^》]+)》", title)
-    return (m.group(1) if m else title)[:30]
+    return (m.group(1) if m else title)[:_TITLE_MAX]
 
 
 def draft_file(path: Path, max_bytes: int = 50 << 20) -> list[DraftProgramme]:
@@ -523,6 +526,16 @@ def _estimate_data(p: DraftProgramme, r: Reward, clause: str, when: list[Drafted
     return out
 
 
+def _list_source(p: DraftProgramme, items: list[str], clause: str) -> dict[str, Any]:
+    """The clause of a list (materials, steps), quoting its longest item (verbatim, within the quote limit)."""
+    longest = max(items, key=len)
+    quote = fit_quote(longest, 0, len(longest))
+    return {"source": _source(p, clause, quote)} if len(normalize_for_match(quote)) >= _LIST_QUOTE_MIN else {}
+
+
+_LIST_QUOTE_MIN = 4  # the loader's least quote for a draft
+
+
 def to_programme_data(p: DraftProgramme, specs: Mapping[str, FieldSpec] | None = None) -> dict[str, Any]:
     """A draft as a programme file (the YAML schema of assistant/programmes, `draft: true`)."""
     specs = specs or base_fields()
@@ -546,14 +559,14 @@ def to_programme_data(p: DraftProgramme, specs: Mapping[str, FieldSpec] | None =
         data["estimates"] = estimates
         data["requires_estimate"] = p.kind == "reward"
     if p.steps:
-        data["route"] = {"steps": p.steps}
+        data["route"] = {"steps": p.steps, **_list_source(p, p.steps, p.steps_clause)}
     notes = [{"text": {"exclusion": "不重复享受", "balance": "差额规则", "lowered": "门槛放宽",
                        "enterprise_cap": "单个企业年度（累计）上限"}.get(k, k) + "：" + q,
               "source": _source(p, clause, q)} for k, q, clause in p.notes]
     if notes:
         data["notes"] = notes
     if p.materials:
-        data["materials"] = {"items": p.materials}
+        data["materials"] = {"items": p.materials, **_list_source(p, p.materials, p.materials_clause)}
     if p.deadline:
         data["deadline"] = {"date": p.deadline["date"], "source": _source(p, p.deadline["clause"], p.deadline["quote"])}
     if p.validity:

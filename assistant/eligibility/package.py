@@ -1,0 +1,100 @@
+"""For one profile, the total it may receive across programmes — like a 政策计算器, every line cited.
+
+Each programme not ruled out contributes its best applicable estimate. Programmes of one document
+whose notes say they cannot be combined (不重复享受, 就高) give only the higher of them; a document's
+cap per enterprise (同一企业同一年度…不超过N万元) caps its sum. What is still unknown is listed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.eligibility.model import Source
+from assistant.eligibility.results import EstimateResult, ProgrammeVerdict
+
+__all__ = ["Line", "Package", "package"]
+
+_EXCLUSIVE = re.compile(r"不重复享受|不再重复|就高|不得重复")
+_CAP = re.compile(r"(?:不超过|最高)(\d+(?:\.\d+)?)万元")
+_PER_ENTERPRISE = re.compile(r"同一企业|每家企业|单个企业|同一申报主体")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One programme's part of the package: what it gives (万元) and the clause that says so."""
+
+    programme: str
+    amount_wan: float
+    label: str
+    source: Source
+    note: str = ""  # why it was left out or cut ("与…不重复享受，取较高者", "本文件每企业上限…")
+
+
+@dataclass
+class Package:
+    """The package: counted lines, lines left out, caps applied, what is still missing, the total."""
+
+    lines: list[Line] = field(default_factory=list)
+    excluded: list[Line] = field(default_factory=list)
+    capped: list[Line] = field(default_factory=list)  # the cap itself (amount = the cap), with its clause
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (programme, what to provide)
+
+    @property
+    def total_wan(self) -> float:
+        return round(sum(line.amount_wan for line in self.lines), 2)
+
+
+def _best(v: ProgrammeVerdict) -> EstimateResult | None:
+    applying = [e for e in v.estimates if e.status == "applies" and (e.amount_wan is not None or e.high_wan)]
+    return max(applying, key=lambda e: e.amount_wan if e.amount_wan is not None else (e.high_wan or 0), default=None)
+
+
+def _doc_key(e: EstimateResult) -> str:
+    return e.source.doc_no or e.source.doc
+
+
+def package(verdicts: Sequence[ProgrammeVerdict]) -> Package:
+    """The package of a profile's verdicts (from `evaluate`).
+
+    Args:
+        verdicts: One per programme; not-eligible ones give nothing.
+
+    Returns:
+        The lines counted (one per programme), those left out under an exclusion, the caps applied,
+        and the programmes that need information before they can be counted.
+    """
+    out = Package()
+    by_doc: dict[str, list[tuple[ProgrammeVerdict, Line]]] = {}
+    for v in verdicts:
+        if v.status == "not_eligible":
+            continue
+        best = _best(v)
+        if best is None:
+            if v.estimates or v.status == "needs_info":
+                out.missing.append((v.name, v.summary))
+            continue
+        amount = best.amount_wan if best.amount_wan is not None else (best.high_wan or 0.0)
+        line = Line(v.name, amount, best.label, best.source)
+        if v.status == "needs_info":
+            out.missing.append((v.name, v.summary))
+        by_doc.setdefault(_doc_key(best), []).append((v, line))
+    for group in by_doc.values():
+        notes = [n for v, _ in group for n in v.notes]
+        lines = [line for _, line in group]
+        if len(lines) > 1 and any(_EXCLUSIVE.search(n.text) for n in notes):
+            lines.sort(key=lambda line: line.amount_wan, reverse=True)
+            rule = next(n for n in notes if _EXCLUSIVE.search(n.text))
+            out.excluded += [Line(x.programme, x.amount_wan, x.label, rule.source, f"与{lines[0].programme}不重复享受，取较高者")
+                             for x in lines[1:]]
+            lines = lines[:1]
+        cap = next((float(m.group(1)) for n in notes if _PER_ENTERPRISE.search(n.text)
+                    and (m := _CAP.search(n.text))), None)
+        if cap is not None and sum(x.amount_wan for x in lines) > cap:
+            rule = next(n for n in notes if _PER_ENTERPRISE.search(n.text) and _CAP.search(n.text))
+            out.capped.append(Line(lines[0].programme, cap, "每企业上限", rule.source, f"合计超过{cap:g}万元，按上限计"))
+            scale = cap / sum(x.amount_wan for x in lines)
+            lines = [Line(x.programme, round(x.amount_wan * scale, 2), x.label, x.source, "按上限折算") for x in lines]
+        out.lines += lines
+    return out
