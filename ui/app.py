@@ -294,7 +294,7 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None) -> gr.Bloc
         with gr.Column(visible=False, elem_id="zc-viewer") as viewer:
             close = gr.Button("✕ 关闭原文", size="sm", elem_id="zc-viewer-close")
             viewer_html = gr.HTML(elem_id="zc-viewer-body")
-        open_req = gr.Textbox(visible="hidden", elem_id="zc-open-req")
+        open_req = gr.Textbox(label="要打开的出处", visible="hidden", elem_id="zc-open-req")
         open_btn = gr.Button("打开原文", visible="hidden", elem_id="zc-open-btn")
 
         exports = [ask["md"], ask["docx"], ask["last"]]
@@ -347,7 +347,7 @@ def _ask_tab() -> dict[str, Any]:
     chat = gr.Chatbot(label="智策", height=560, elem_id="zc-chat", feedback_options=("Like", "Dislike"),
                       placeholder="请输入关于智能制造政策的问题，或点选下方示例。", buttons=[])
     with gr.Row():
-        box = gr.Textbox(show_label=False, placeholder="输入问题，回车提问", scale=8, elem_id="zc-question")
+        box = gr.Textbox(label="问题", show_label=False, placeholder="输入问题，回车提问", scale=8, elem_id="zc-question")
         send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="zc-send")
     with gr.Row():
         md = gr.DownloadButton("导出对话 Markdown", interactive=False, size="sm", elem_id="zc-export-md")
@@ -367,7 +367,8 @@ def _kb_tab() -> dict[str, Any]:
 
     stats = gr.Markdown(elem_id="zc-stats")
     gr.Markdown("点选表格中的一行可选中该文档，再点“删除所选文档”。")
-    table = gr.Dataframe(headers=render.DOC_COLUMNS, interactive=False, wrap=True, elem_id="zc-docs")
+    table = gr.Dataframe(headers=render.DOC_COLUMNS, interactive=False, wrap=True, elem_id="zc-docs",
+                         buttons=[])  # its copy / fullscreen buttons only have English tooltips
     refresh = gr.Button("刷新列表", size="sm")
     with gr.Row():
         with gr.Column(min_width=280):

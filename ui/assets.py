@@ -7,10 +7,19 @@ THEME_KEY = "zhice-theme"
 
 # Runs once when the page has loaded. Clicks are delegated from the document, so answers rendered
 # later (streamed, or restored from a session) need nothing of their own.
-ON_LOAD = """
+ON_LOAD = r"""
 () => {
   const dark = localStorage.getItem('__THEME_KEY__') === 'dark';
   document.body.classList.toggle('dark', dark);
+  // the conversations panel starts closed on a phone (it would cover the chat); its toggle speaks Chinese
+  const panel = () => document.querySelector('#zc-sessions-panel');
+  const settle = (tries) => {
+    const p = panel(), toggle = p && p.querySelector('.toggle-button');
+    if (!toggle) { if (tries > 0) setTimeout(() => settle(tries - 1), 200); return; }
+    toggle.setAttribute('aria-label', '展开或收起对话记录');
+    if (window.innerWidth < 700 && p.classList.contains('open')) toggle.click();
+  };
+  settle(25);
   const setBox = (id, value) => {
     const box = document.querySelector('#' + id + ' textarea, #' + id + ' input');
     if (!box) return false;
@@ -18,11 +27,18 @@ ON_LOAD = """
     box.dispatchEvent(new Event('input', {bubbles: true}));
     return true;
   };
+  // what a card or marker points at is in its classes (the chat's sanitiser drops data-* attributes):
+  // zc-r<n> on a marker, zc-c<n> and zc-src_<doc>_<start>_<end> on a card
+  const classValue = (el, pattern) => {
+    for (const c of el.classList) { const m = c.match(pattern); if (m) return m[1]; }
+    return null;
+  };
   const cardFor = (ref) => {
     // the card with the marker's number, in the same answer
+    const n = classValue(ref, /^zc-r(\d+)$/);
     let el = ref.parentElement;
-    while (el && el !== document.body) {
-      const card = el.querySelector('.zc-card[data-n="' + ref.dataset.n + '"]');
+    while (n && el && el !== document.body) {
+      const card = el.querySelector('.zc-card.zc-c' + n);
       if (card) return card;
       el = el.parentElement;
     }
@@ -50,12 +66,14 @@ ON_LOAD = """
     }
     const ref = t.closest('.zc-ref');
     const card = ref ? cardFor(ref) : t.closest('.zc-card');
-    if (!card || !card.dataset.doc) return;
-    const req = [card.dataset.doc, card.dataset.start, card.dataset.end, card.dataset.n].join('|');
+    const src = card ? classValue(card, /^zc-src_(.+)$/) : null;
+    if (!src) return;
+    const [doc, start, end] = src.split('_');
+    const req = [doc, start, end, classValue(card, /^zc-c(\d+)$/)].join('|');
     if (setBox('zc-open-req', req)) {
       setTimeout(() => document.querySelector('#zc-open-btn')?.click(), 30);
     }
-  });
+  }, true);  // capture: the chat's own click handling must not swallow it
 }
 """.replace("__THEME_KEY__", THEME_KEY)
 

@@ -4,6 +4,7 @@ on a phone) and exported as Markdown and DOCX."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -148,14 +149,21 @@ def eligibility_tab(sa: SelfAssessment) -> None:
                                   outputs=[fields["city"]], api_visibility="private")
 
 
+def field_words(text: str) -> str:
+    """A field's description with other fields named by their labels (“由 industry 推断” → “由 所属行业 推断”)."""
+    return re.sub(r"\b[a-z][a-z_]+\b", lambda m: PROFILE_FIELDS[m.group(0)].label
+                  if m.group(0) in PROFILE_FIELDS else m.group(0), text)
+
+
 def _field_input(spec: FieldSpec) -> Any:
     """One form input for a profile field, by its kind; every one can be left unknown."""
-    label, info, elem_id = spec.label, spec.meaning, f"zc-elig-{spec.name}"
+    label, info, elem_id = spec.label, field_words(spec.meaning), f"zc-elig-{spec.name}"
     if spec.kind == "bool":
         return gr.Dropdown([UNKNOWN, "是", "否"], value=UNKNOWN, label=label, info=info, elem_id=elem_id)
     if spec.kind == "choice":
         return gr.Dropdown([UNKNOWN, *spec.allowed], value=UNKNOWN, label=label, info=info, elem_id=elem_id)
-    if spec.kind == "int" and spec.lo is not None and spec.hi is not None:  # levels: 未达一级 … 五级
+    # levels (未达一级 … 五级): a small bounded range; a wide one (years, headcount) is typed in
+    if spec.kind == "int" and spec.lo is not None and spec.hi is not None and spec.hi - spec.lo < len(LEVEL_WORDS):
         levels = [(LEVEL_WORDS[i] if i < len(LEVEL_WORDS) else str(i), str(i))
                   for i in range(int(spec.lo), int(spec.hi) + 1)]
         info = f"{info.split('；')[0]}；未评则选“{UNKNOWN}”"  # the form shows 未达一级, not the API's 0

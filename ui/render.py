@@ -94,7 +94,7 @@ mark.zc-hit { background: #fde68a; color: #111827; outline: 2px solid #f59e0b; b
 .dark .zc-elig-table tr.zc-not_eligible td { background: #450a0a; color: #fee2e2; }
 .dark .zc-elig-table tr.zc-met td, .dark .zc-elig-table tr.zc-eligible td { background: #052e16; color: #dcfce7; }
 .zc-elig-quote, .zc-elig-note { font-size: 12px; color: var(--body-text-color-subdued); }
-#zc-sessions .zc-session-active { font-weight: 600; }
+#zc-theme { max-width: 130px; align-self: flex-start; }
 @media (max-width: 640px) {
   /* phone: tables become one card per row, each cell labelled */
   .zc-elig-table thead, .zc-table thead { display: none; }
@@ -192,6 +192,9 @@ def merge_duplicates(answer: Answer) -> Answer:
     return replace(answer, answer=text, citations=tuple(merged))
 
 
+_CLASS_SAFE = re.compile(r"^[A-Za-z0-9-]+$")
+
+
 def citation_card(c: Citation, question: str = "") -> str:
     """One card: [n] 《title》 badge / 文号 · section · page · region / the part of the passage that
     matched the question, terms marked. Clicking it opens the source viewer at the passage."""
@@ -200,10 +203,11 @@ def citation_card(c: Citation, question: str = "") -> str:
     meta_html = " · ".join(html.escape(m) for m in meta if m)
     passage = quote(c.text, limit=10 ** 6, known=known)
     body = marked_html(snippet(passage, question, CARD_SNIPPET_CHARS)) if question else html.escape(quote(passage))
-    opens = c.doc_id and c.start >= 0
-    attrs = f' data-doc="{html.escape(c.doc_id)}" data-start="{c.start}" data-end="{c.end}"' if opens else ""
+    opens = bool(_CLASS_SAFE.match(c.doc_id)) and c.start >= 0
+    # classes, not data-* attributes: the chat's HTML sanitiser keeps only classes (and titles)
+    source = f" zc-src_{c.doc_id}_{c.start}_{c.end}" if opens else ""
     return (
-        f'<div class="zc-card" data-n="{c.n}"{attrs}>'
+        f'<div class="zc-card zc-c{c.n}{source}">'
         f'<div class="zc-head"><span class="zc-n">[{c.n}]</span>'
         f'<span class="zc-title">《{html.escape(c.title)}》</span>{badge(c.authority)}</div>'
         + (f'<div class="zc-meta">{meta_html}</div>' if meta_html else "")
@@ -258,7 +262,7 @@ def _markers(text: str, refs: set[int], md: bool = True) -> str:
     for m in MARKER.finditer(text):
         parts.append(lit(text[pos:m.start()]))
         n = int(m.group(1))
-        parts.append(f'<span class="zc-ref" data-n="{n}" title="查看出处">[{n}]</span>' if n in refs
+        parts.append(f'<span class="zc-ref zc-r{n}" title="查看出处">[{n}]</span>' if n in refs
                      else lit(m.group(0)))
         pos = m.end()
     parts.append(lit(text[pos:]))
@@ -360,7 +364,8 @@ def chat_message(answer: Answer, question: str = "") -> str:
     merged), and the clean text the copy button takes."""
     answer = merge_duplicates(answer)
     cards = citation_cards(answer.citations, question or answer.question)
-    plain = html.escape(plain_text(answer))
+    # newlines as character references: markdown must not turn the hidden text into paragraphs
+    plain = html.escape(plain_text(answer)).replace("\n", "&#10;")
     return (answer_markdown(answer) + (f"\n\n**参考来源**\n\n{cards}" if cards else "")
             + f'\n\n<span class="zc-copy" title="复制纯文本">📋 复制纯文本</span><pre class="zc-plain">{plain}</pre>')
 
