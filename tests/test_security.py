@@ -288,3 +288,13 @@ def test_disk_full_and_store_failures_become_errors_that_say_what_to_do(tmp_path
     client.delete_collection("zhice-test")  # the collection vanished under the server
     with pytest.raises(StoreError, match="zhice reindex"):
         store.count()
+
+
+@slow
+def test_ui_events_are_rate_limited_per_client(base_settings: Settings, assistant: Assistant) -> None:
+    settings = base_settings.model_copy(update={"rate_limit_per_minute": 3})
+    with background_server(build_server(settings, assistant)) as base:
+        codes = [httpx.post(f"{base}/ui/gradio_api/upload", files={"files": ("v.md", b"x")}).status_code
+                 for _ in range(4)]
+        assert codes[:3] == [200] * 3 and codes[3] == 429, codes  # 👍/👎 and exports cannot fill the disk
+        assert httpx.get(f"{base}/ui/").status_code == 200  # reading the page is not limited

@@ -42,6 +42,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 GUARDED_PREFIX = "/v1/"
+UI_PREFIX = "/ui/"
 UI_LOGIN_PATH = "/ui/login"
 MULTIPART_SLACK = 64 * 1024  # form boundaries and headers around an uploaded file
 # A refused body is read (and dropped) up to this size before the 413 is sent, so a client still
@@ -230,15 +231,19 @@ class GuardMiddleware:
         self.max_file_mb = settings.max_file_mb
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path, method = scope.get("path", ""), scope.get("method", "")
         if scope["type"] != "http":
             await self.app(scope, receive, send)
-            return
-        if scope["path"] == UI_LOGIN_PATH and scope["method"] == "POST":
+        elif path == UI_LOGIN_PATH and method == "POST":
             await self._ui_login(scope, receive, send)
-            return
-        if not scope["path"].startswith(GUARDED_PREFIX):
+        elif path.startswith(UI_PREFIX) and method not in ("GET", "HEAD", "OPTIONS"):
+            await self._ui_event(scope, receive, send)
+        elif path.startswith(GUARDED_PREFIX):
+            await self._api(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         key = request_key(headers).encode("latin-1")  # the header's own bytes
         client = client_address(scope, headers, self.proxies)
@@ -262,6 +267,17 @@ class GuardMiddleware:
             return
         await self._run_limited(scope, receive, send, limit)
 
+    async def _ui_event(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The UI's events (answers, 👍/👎, exports, uploads) are limited per client like the API, so
+        one client cannot fill the disk with votes and exports."""
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        denied = self._rate(b"", client_address(scope, headers, self.proxies), bucket="ui")
+        if denied is not None:
+            await _drain(receive, headers)
+            await _send_error(send, denied)
+            return
+        await self.app(scope, receive, send)
+
     async def _ui_login(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Gradio answers a wrong password 400 and a right one 200: count the 400s per client."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -281,9 +297,9 @@ class GuardMiddleware:
 
         await self.app(scope, receive, watching_send)
 
-    def _rate(self, key: bytes, client: str) -> Denied | None:
+    def _rate(self, key: bytes, client: str, bucket: str = "api") -> Denied | None:
         # the bucket of a key is named by its digest, so no key sits in the table in clear
-        who = f"key:{hashlib.sha256(key).hexdigest()[:16]}" if key else f"ip:{client}"
+        who = f"{bucket}:key:{hashlib.sha256(key).hexdigest()[:16]}" if key else f"{bucket}:ip:{client}"
         wait = self.limiter.take(who)
         if not wait:
             return None
