@@ -32,7 +32,7 @@ __all__ = ["STATUSES", "DocFacts", "Validity", "find_validity", "normalise_doc_n
 # What an official document calls itself (本办法, 本细则 …): the subject of its own 施行/有效期 clause.
 _SELF = r"本(?:办法|细则|实施细则|规定|通知|方案|实施方案|意见|措施|政策|若干政策|标准|指南|指引|规则|条例|制度|决定|公告|计划|规划|文件)"
 _CN_NUM = "一二两三四五六七八九十"
-_EFFECTIVE = re.compile(r"(?:自|于|从)\s*(?P<when>[^，,。；;自于从]{2,24}?)\s*起?\s*(?:正式)?(?:施行|实施|执行|生效)")
+_EFFECTIVE = re.compile(r"(?:自|于|从)\s*(?P<when>[^，,。；;自于从]{2,24}?)\s*起?\s*(?:正式)?(?:施行|实施|执行|生效)(?=[，,。；;）)、]|$)")
 _ON_ISSUE = re.compile(r"(?:印发|发布|公布|颁布|下发|签发)之日")
 _UNTIL = re.compile(r"(?:有效期|执行期|实施期|试行期)(?:限)?\s*(?:至|到|截至|截止(?:到|至)?)")
 _YEARS = re.compile(rf"(?:有效期|执行期|实施期|试行期)(?:限)?\s*(?:为|是)?\s*(?P<n>\d+|[{_CN_NUM}]+)\s*年")

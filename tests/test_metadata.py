@@ -110,6 +110,8 @@ def test_a_standard_is_dated_by_its_number_not_by_a_cited_white_paper() -> None:
         ("第八条 示范车间称号有效期为3年。第十条 本办法自2023年7月1日起施行。", "", ("2023-07-01", "")),
         ("（一）省级5G工厂认定有效期为3年。", "2025-01-01", ("", "")),
         ("项目自2024年1月1日以来完成的投资额不低于500万元。", "", ("", "")),
+        ("对自2024年1月1日起实施的改造项目给予补贴。", "", ("", "")),  # a project's start, not the document's
+        ("本办法自2025年5月1日起施行", "", ("2025-05-01", "")),
     ],
 )
 def test_validity(body: str, issued: str, expected: tuple[str, str]) -> None:
