@@ -155,6 +155,12 @@ class Settings(BaseSettings):
         "file descriptors)."
     )
     keep_alive_seconds: int = Field(5, ge=1, description="Idle keep-alive connections are closed after this long.")
+    feedback_max_mb: float = Field(
+        20.0, gt=0, description="feedback.jsonl is rotated past this size (one older file kept)."
+    )
+    exports_max_mb: float = Field(
+        500.0, gt=0, description="Exports (conversations, 申报自评) kept in data_dir/exports; the oldest go first."
+    )
     upload_parse_seconds: float = Field(
         60.0, gt=0, description="Time an uploaded file may take to parse (in a worker process); longer → skipped."
     )
