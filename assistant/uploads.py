@@ -23,6 +23,8 @@ from ingest.pipeline import Progress
 
 _UNSAFE = re.compile(r"[^\w.\-()（）【】〔〕《》+]+")
 _CHUNK = 1024 * 1024
+WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                              *(f"LPT{i}" for i in range(1, 10))})
 _upload_locks: dict[Path, threading.Lock] = {}  # one upload at a time per uploads folder
 _locks_guard = threading.Lock()
 
@@ -35,6 +37,8 @@ def sanitise_filename(name: str) -> str:
     if not dot:
         stem, suffix = name, ""
     stem = stem.strip("._- ")[:100] or "upload"
+    if stem.split(".")[0].upper() in WINDOWS_RESERVED:
+        stem += "_"  # CON, NUL, COM1 … cannot be opened as files on Windows (a copied data directory)
     return f"{stem}.{suffix.lower()[:10]}" if suffix else stem
 
 

@@ -298,3 +298,12 @@ def test_ui_events_are_rate_limited_per_client(base_settings: Settings, assistan
                  for _ in range(4)]
         assert codes[:3] == [200] * 3 and codes[3] == 429, codes  # 👍/👎 and exports cannot fill the disk
         assert httpx.get(f"{base}/ui/").status_code == 200  # reading the page is not limited
+
+
+@pytest.mark.parametrize(("name", "safe"), [
+    ("CON.txt", "CON_.txt"), ("nul.md", "nul_.md"), ("com1.tar.csv", "com1.tar_.csv"), ("console.md", "console.md"),
+])
+def test_windows_reserved_upload_names_are_changed(name: str, safe: str) -> None:
+    from assistant.uploads import sanitise_filename
+
+    assert sanitise_filename(name) == safe
