@@ -16,7 +16,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import guard
 from assistant.answer import rows as rows_mod
-from assistant.answer.scope import scope_for
+from assistant.answer.scope import prefer_current, scope_for
 from assistant.answer.terms import learn as learn_names
 from assistant.answer.terms import named
 from assistant.answer.typos import Homophones
@@ -33,6 +33,7 @@ from assistant.retrieval import Filters, retrieve, retrieve_per_region
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]  # (user, assistant) turns
+PER_PLACE = 3  # passages per place in a comparison: its best clause and the clauses next to it
 # Given a question and its evidence, a hook may answer on its own (the eligibility engine does).
 Hook = Callable[[str, list[Chunk]], Answer | None]
 
@@ -118,13 +119,15 @@ class Assistant:
             regions = self.kb.local_regions()  # "各地…有什么不同": every place the index has rules for
         compare = q.compare or len(regions) >= 2
         k = self.kb.settings.retrieval.k + (2 if compare else 0)
-        prefer = None
+        place = None
         if q.scope is not None and not flt.region and not flt.regions:
             scope = scope_for(q.region, self.kb.indexed_regions(), self._titles())
             flt = replace(flt, regions=scope.regions, doc_ids=tuple(sorted(scope.docs)))
-            prefer = scope.prefer()
+            place = scope.prefer()
+        prefer = prefer_current(q.now, place)
         if len(regions) >= 2:
-            hits = retrieve_per_region(self.kb, standalone, regions, max(2, k // len(regions)), flt)
+            hits = retrieve_per_region(self.kb, standalone, regions, max(PER_PLACE, k // len(regions)), flt,
+                                       words_for=q.without_other_places, prefer=prefer)
         else:
             hits = retrieve(self.kb, standalone, k, flt, compare=compare, prefer=prefer)
         return [h.chunk for h in hits], compare

@@ -15,7 +15,7 @@ from assistant.answer import rows as rows_mod
 from assistant.answer.calculate import apply, asked_base, explain, parse_rule
 from assistant.answer.understand import understand
 from assistant.citations import source_label
-from assistant.domain import Chunk
+from assistant.domain import Chunk, DocumentMeta
 from assistant.figures import FIGURES, KIND_WORDS, asked_figure, has_figure
 from assistant.lexical import expand_query, field_terms, tokenize
 from assistant.retrieval import ROW_SEPARATOR
@@ -48,10 +48,13 @@ EXPANSION_WEIGHT = 0.5
 MIN_GAIN = 0.08  # a further sentence must answer a part of the question the others did not
 LIST_BUDGET_CHARS = 500
 MAX_COMPARE_DOCS = 6
-COMPARE_MIN_SHARE = 0.6
+# a comparison's words name every place compared: one place's clause covers only its own share of them
+COMPARE_MIN_COVERAGE = 0.1
+MAX_CELL_SENTENCES = 3  # a comparison cell holds the answering sentences of one document, not its whole text
 ENUM_MIN_SHARE = 0.25
 DISCRIMINATIVE_IDF = 1.5
 LEAD_WEIGHT = 0.8
+RANK_BONUS = 0.08  # a sentence of a higher-ranked passage wins a tie
 SUBJECT_MISMATCH = 0.3  # a clause naming only other titles (智能工厂 when 数字化车间 was asked) is rarely the answer
 # what titles of honour and supported projects are called: a few characters before one of these heads
 # (数字化车间, 示范工厂, 5G工厂, 智能化改造项目); two characters before the head tell them apart
@@ -205,7 +208,7 @@ class Composer:
                 if len(ns) < 4 or (not row and _only_names(ns, c)):
                     continue  # too short, or only the document's title, issuer or a notice line: answers nothing
                 score, covered = _coverage(weights, ns, lead, context)
-                score += 0.08 / (i + 1)
+                score += RANK_BONUS / (i + 1)
                 score -= LENGTH_PENALTY * len(ns) / 100  # at equal coverage, the sentence that says less else
                 score += _adjustment(ask, s, ns, lead, c, row)
                 out.append(_Sent(s.strip(), i, score, covered, row))
@@ -395,32 +398,41 @@ class Composer:
     # ------------------------------------------------------------------ comparing documents
     def _compare(self, question: str, evidence: Sequence[Chunk], sents: list[_Sent], weights: dict[str, float],
                  kind: str | None, english: bool) -> Composition:
-        """One line per document: its best sentence (with the figure asked for, about the same subject)."""
-        focus = self._focus(question)
-        best_per_doc: dict[str, _Sent] = {}
+        """A Markdown table, one row per document (two versions of one place's rules are two rows): the
+        sentences that answer in it (with the figure asked for), every cell cited."""
+        groups: dict[str, list[_Sent]] = {}
+        rows_asked = rows_mod.wants_list(question)
         for s in sents:
-            c = evidence[s.idx]
-            if c.doc.doc_id in best_per_doc or s.score < MIN_COVERAGE:
-                continue
+            c = s.row or evidence[s.idx]
+            if s.score < COMPARE_MIN_COVERAGE or (c.record and c.doc.kind == "case_list" and not rows_asked):
+                continue  # weak, or a list's row where the rules are compared
             if kind and not (has_figure(kind, s.text, c) and self._about_subject(c, s.text, [], "", question, kind)):
-                continue
-            if focus and not any(t in normalize_for_match(c.section + c.text) for t in focus):
                 continue
             if _PURPOSE.search(question) and not _PURPOSE.search(s.text):
                 continue  # asked about rewards: a line on procedure is not a comparison of rewards
-            if best_per_doc and s.score < COMPARE_MIN_SHARE * next(iter(best_per_doc.values())).score:
-                continue  # far weaker than the best document's line: this document does not really answer
-            best_per_doc[c.doc.doc_id] = s
-        if len(best_per_doc) < 2:
+            groups.setdefault(c.doc.doc_id, []).append(s)
+        if len(groups) < 2:
             return self._single(question, evidence, sents, weights, kind, english)
+        order = {p.short: i for i, p in enumerate(understand(question).places)}
+        keyed = sorted(groups.values(), key=lambda g: (order.get(evidence[g[0].idx].doc.region, len(order)),
+                                                       -g[0].score))
         chunks: list[Chunk] = []
-        lines = ["Side by side, by document:" if english else "各文件的相关规定对比如下："]
-        for s in list(best_per_doc.values())[:MAX_COMPARE_DOCS]:
-            c = evidence[s.idx]
-            chunks.append(c)
-            region = f"（{c.doc.region}）" if c.doc.region and c.doc.region != "全国" else ""
-            note = "（摘要，请核对原文）" if c.doc.authority == "summary" else ""
-            lines.append(f"- {source_label(c.doc.title, c.section)}{region}{note}：{_end(s.text)}[{len(chunks)}]")
+        head = "| Place | Document | Provision |" if english else "| 地区 | 文件 | 相关规定 |"
+        lines = ["Side by side:" if english else "各地（各文件）相关规定对比如下：", "", head, "|---|---|---|"]
+        for group in keyed[:MAX_COMPARE_DOCS]:
+            cells = []
+            # within one document, the sentences are ranked by what they say, not by their passage's rank
+            group = sorted(group, key=lambda x: -(x.score - RANK_BONUS / (x.idx + 1)))
+            for s in sorted(_choose(group, weights, MAX_CELL_SENTENCES), key=lambda x: x.idx):
+                c = s.row or evidence[s.idx]
+                if c.chunk_id not in {x.chunk_id for x in chunks}:
+                    chunks.append(c)
+                n = next(i for i, x in enumerate(chunks, start=1) if x.chunk_id == c.chunk_id)
+                cells.append(f"{_end(_display(s.text, c))}[{n}]")
+            d = (group[0].row or evidence[group[0].idx]).doc
+            place = d.region if d.region and d.region != "全国" else ("National" if english else "全国")
+            note = _status_note(d, english)
+            lines.append(f"| {_cell(place)} | {_cell(f'《{d.title}》' + note)} | {_cell(''.join(cells))} |")
         return Composition("\n".join(lines), chunks)
 
     # ------------------------------------------------------------------ rows of case lists
@@ -504,6 +516,25 @@ def _subjects(normed: str) -> frozenset[str]:
 
 def _last_heading(section: str) -> str:
     return normalize_for_match(section.split(" > ")[-1]) if section else ""
+
+
+def _cell(text: str) -> str:
+    """Text fit for one Markdown table cell: no line breaks, no bare pipes."""
+    return re.sub(r"\s*\n\s*", " ", text).replace("|", "｜").strip()
+
+
+def _status_note(d: DocumentMeta, english: bool) -> str:
+    """（摘要） for someone's summary, （已废止） / （已失效） for text no longer in force."""
+    notes = []
+    if d.authority == "summary":
+        notes.append("summary" if english else "摘要，请核对原文")
+    if d.status == "superseded":
+        notes.append("superseded" if english else "已废止")
+    elif d.status == "expired":
+        notes.append("expired" if english else "已失效")
+    if not notes:
+        return ""
+    return f" ({', '.join(notes)})" if english else f"（{'；'.join(notes)}）"
 
 
 def _display_columns(rows: Sequence[Chunk]) -> list[str]:

@@ -149,8 +149,13 @@ ROW_SEPARATOR = "\n\n"  # between the rows of a table excerpt (a row's own text 
 
 
 def retrieve_per_region(kb: KnowledgeBase, query: str, regions: list[str], k_each: int,
-                        filters: Filters | None = None) -> list[SearchHit]:
-    """Side-by-side evidence: the best passages of each named place, interleaved (place order kept)."""
+                        filters: Filters | None = None, words_for: Callable[[str], str] | None = None,
+                        prefer: Callable[[Chunk], float] | None = None) -> list[SearchHit]:
+    """Side-by-side evidence: the best passages of each named place, interleaved (place order kept).
+
+    `words_for(region)` is the query's wording for one place (the other places' names left out), for
+    the lexical search; the dense search uses one embedding of the whole query for every place.
+    """
     base = filters or Filters()
     known = {c[0].doc.region for c in kb.snapshot.by_doc.values()}
     vector = kb.embedder.embed_query(query)  # one embedding for every place searched with this query
@@ -158,7 +163,9 @@ def retrieve_per_region(kb: KnowledgeBase, query: str, regions: list[str], k_eac
     for r in regions:
         r = normalise_region(r)
         if r in known:
-            lists.append(retrieve(kb, query, k_each, replace(base, region=r), compare=False, vector=vector))
+            words = words_for(r) if words_for else query
+            lists.append(retrieve(kb, words, k_each, replace(base, region=r), compare=False, vector=vector,
+                                  prefer=prefer))
         else:  # a place inside another's document (长春新区 in 吉林's compilation): search for its name
             lists.append([h for h in retrieve(kb, f"{r} {query}", k_each * 3, base, compare=False)
                           if r in h.chunk.text or r in h.chunk.section][:k_each])

@@ -37,3 +37,21 @@ def test_scope_of_a_place_over_the_indexed_regions():
     assert hubei.inner == {"武汉"} and hubei.has_local and not hubei.applies
     assert not scope_for("陕西", indexed).has_local
     assert OWN_PLACE > RELATED_PLACE > NATIONAL_TEXT
+
+
+def test_one_place_of_a_comparison_is_searched_without_the_others():
+    q = understand("浙江、广东、安徽认定名单的公示期，还有佛山现行办法的公示期，分别是多久？")
+    assert q.compared == ("浙江", "广东", "安徽", "佛山") and q.now
+    # 佛山 lies in 广东: it stays in 广东's search
+    assert q.without_other_places("广东") == "、广东、认定名单的公示期，还有佛山现行办法的公示期，分别是多久？"
+    assert q.without_other_places("安徽") == "、、安徽认定名单的公示期，还有现行办法的公示期，分别是多久？"
+
+
+def test_stale_documents_rank_below_current_ones():
+    from assistant.answer.scope import STALE_WHEN_NOW, prefer_current
+    from assistant.domain import Chunk, DocumentMeta
+
+    old = Chunk(chunk_id="a", doc=DocumentMeta(doc_id="o", title="旧办法", source="o", status="superseded"), text="x",
+                section="", ord=0)
+    new = Chunk(chunk_id="b", doc=DocumentMeta(doc_id="n", title="新办法", source="n"), text="x", section="", ord=0)
+    assert prefer_current(True)(old) == STALE_WHEN_NOW and prefer_current(True)(new) == 1.0

@@ -92,3 +92,21 @@ def titled_for(place: str, titles: Mapping[str, str]) -> frozenset[str]:
 @lru_cache(maxsize=100_000)
 def _title_places(title: str) -> tuple[str, ...]:
     return tuple(p.short for p in gazetteer.places_in(title))
+
+
+# factors for text no longer in force: it stays retrievable (old-versus-new questions, transition
+# clauses), below current text, and far below it when the question asks what applies now
+STALE = 0.85
+STALE_WHEN_NOW = 0.5
+_STALE_STATUS = ("superseded", "expired")
+
+
+def prefer_current(now: bool, then: Callable[[Chunk], float] | None = None) -> Callable[[Chunk], float]:
+    """A retrieval factor that ranks repealed and expired documents below current ones (times `then`)."""
+    stale = STALE_WHEN_NOW if now else STALE
+
+    def factor(c: Chunk) -> float:
+        f = stale if c.doc.status in _STALE_STATUS else 1.0
+        return f * (then(c) if then else 1.0)
+
+    return factor

@@ -25,9 +25,23 @@ _CJK = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 
 def learn(texts: Iterable[str]) -> frozenset[str]:
     """The title and project names the texts use, learned by left extension from each head noun."""
-    left: Counter[str] = Counter()  # candidate name → occurrences
-    passages = list(texts)
-    for t in passages:
+    left = _left_contexts(texts)
+    longer: dict[str, list[str]] = {}  # a name → the names one character longer on the left
+    for c in left:
+        longer.setdefault(c[1:], []).append(c)
+    names = set()
+    for head in HEADS:
+        for first in longer.get(head, []):
+            name = _extend(first, left, longer)
+            if left[name] >= MIN_COUNT and len(name) >= len(head) + 2 and not name.startswith(_FUNCTION_START):
+                names.add(name)
+    return frozenset(names)
+
+
+def _left_contexts(texts: Iterable[str]) -> Counter[str]:
+    """Every head noun with the 1 … MAX_NAME characters before it, counted."""
+    left: Counter[str] = Counter()
+    for t in texts:
         for head in HEADS:
             for m in re.finditer(re.escape(head), t):
                 start = m.start()
@@ -35,19 +49,16 @@ def learn(texts: Iterable[str]) -> frozenset[str]:
                     if start - size < 0 or not _CJK.match(t[start - size]):
                         break
                     left[t[start - size:m.end()]] += 1
-    names = set()
-    for head in HEADS:
-        for first in {c for c in left if len(c) == len(head) + 1 and c.endswith(head)}:
-            name = first
-            while True:
-                longer = [c for c in left if len(c) == len(name) + 1 and c.endswith(name)]
-                best = max(longer, key=lambda c: left[c], default=None)
-                if best is None or left[best] < KEEP_SHARE * left[name]:
-                    break
-                name = best
-            if left[name] >= MIN_COUNT and len(name) >= len(head) + 2 and not name.startswith(_FUNCTION_START):
-                names.add(name)
-    return frozenset(names)
+    return left
+
+
+def _extend(name: str, left: Counter[str], longer: dict[str, list[str]]) -> str:
+    """Extend a name to the left while nearly all its occurrences share the preceding character."""
+    while True:
+        best = max(longer.get(name, []), key=lambda c: left[c], default=None)
+        if best is None or left[best] < KEEP_SHARE * left[name]:
+            return name
+        name = best
 
 
 def named(text: str, names: frozenset[str]) -> list[str]:

@@ -21,6 +21,8 @@ _EVERY_PLACE = re.compile(r"各地|各省|各市|各地区|地方之间|不同�
 # the question is about national rules wherever the asker is ("在陕西申报国家级示范工厂")
 _NATIONAL = re.compile(r"国家级|全国|国家|工信部|工业和信息化部|national|\bMIIT\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+# asks what applies now: current rules, not repealed or expired ones
+_NOW = re.compile(r"现行|现在|目前|当前|如今|眼下|最新|还管用|还有效|\bnow\b|\bcurrent(?:ly)?\b|\btoday\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,18 @@ class Question:
     national: bool  # asks about national rules
     years: tuple[int, ...]
     compare: bool  # wants documents side by side
+    now: bool = False  # asks what applies now
+
+    def without_other_places(self, region: str) -> str:
+        """The question's words with every named place but `region` (and the places inside it) left out,
+        for searching one place of a comparison."""
+        out, last = [], 0
+        for m in gazetteer.mentions(self.text):
+            keep = m.place.region == region or m.place.short == region or gazetteer.covers(region, m.place.short)
+            if not keep:
+                out.append(self.text[last:m.start])
+                last = m.end
+        return "".join(out) + self.text[last:]
 
     @property
     def region(self) -> str:
@@ -56,6 +70,7 @@ def understand(text: str) -> Question:
         national=bool(_NATIONAL.search(text)),
         years=tuple(int(y) for y in _YEAR.findall(text)),
         compare=compare,
+        now=bool(_NOW.search(text)),
     )
 
 

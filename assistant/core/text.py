@@ -6,8 +6,8 @@ import re
 import unicodedata
 
 _SENTENCE = re.compile(r"[^。！？；;!?\n]*[。！？；;!?\n]?")
-# a line that starts an item or a heading: 第六条, （一）, 1., (1), 一、, ##, 附件, a table row
-_STARTS_ITEM = re.compile(r"^\s*(?:#|第[一二三四五六七八九十百零0-9]+[章节条款]|[（(][一二三四五六七八九十0-9]+[）)]"
+# a line that starts an item, a heading or a note of its own: 第六条, （一）, （…）, 1., 一、, ##, 附件, a table row
+_STARTS_ITEM = re.compile(r"^\s*(?:#|第[一二三四五六七八九十百零0-9]+[章节条款]|[（(〔【]"
                           r"|[一二三四五六七八九十]+、|\d+[.．、]|附件|\||[-*•·]\s)")
 _ENDS_SENTENCE = "。！？；;!?：:」”）)"
 # a line shorter than this is a heading or a list line, not a page line that wrapped mid-sentence
