@@ -81,7 +81,7 @@ CHUNKS = [
     # a summary quote lives in the document named by quoted_in
     (Source(doc="某年度通知", clause="x", region="全国", quote="每个场景描述控制在3000字以内",
             authority="summary", quoted_in="另一份文件"), None),
-    (Source(doc="不存在的文件", clause="x", region="全国", quote="具有2年以上独立法人资格"), "doc_not_found"),
+    (Source(doc="不存在的文件", clause="x", region="全国", quote="具有2年以上独立法人资格"), "not_indexed"),
     (Source(doc="黑龙江省数字化车间认定管理办法", clause="x", region="黑龙江",
             quote="具有3年以上独立法人资格"),
      "quote_not_found"),
@@ -92,6 +92,7 @@ def test_check_sources(source: Source, kind: str | None) -> None:
     if kind:
         assert problems[0].programme_id == "p" and problems[0].item == "route"
         assert "请" in problems[0].message  # says what to do next
+        assert problems[0].failure is (kind != "not_indexed")  # a document not indexed is a notice, not an error
 
 
 def test_problem_points_at_the_document_that_has_the_quote() -> None:
@@ -103,7 +104,7 @@ def test_problem_points_at_the_document_that_has_the_quote() -> None:
 
 def test_short_titles_never_match_by_containment() -> None:
     src = Source(doc="附件1", clause="x", region="全国", quote="具有2年以上独立法人资格")
-    assert [p.kind for p in check_sources([_programme(src)], CHUNKS)] == ["doc_not_found"]
+    assert [p.kind for p in check_sources([_programme(src)], CHUNKS)] == ["not_indexed"]
 
 
 def test_chunks_are_read_once() -> None:

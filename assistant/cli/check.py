@@ -61,10 +61,14 @@ def cmd_criteria(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     programmes = load_programmes(settings.programmes_dir)
     chunks = [(c.doc.title, c.doc.doc_no, c.text) for c in kb.snapshot.chunks.values()]
-    problems = check_sources(programmes, chunks)
+    found = check_sources(programmes, chunks)
+    problems = [p for p in found if p.failure]
+    not_indexed = sorted({p.programme_id for p in found if not p.failure})
     total = sum(len(p.criteria) for p in programmes)
     for p in problems:
         print(f"✗ {p.programme_id} {p.item}: {p.message}")
+    if not_indexed:
+        print(f"… {len(not_indexed)} programme(s) whose document is not indexed (not checked): {', '.join(not_indexed)}")
     print(f"{len(programmes)} programmes, {total} criteria: "
-          + ("every source resolves to an indexed chunk" if not problems else f"{len(problems)} problem(s)"))
+          + ("every indexed source resolves to a chunk" if not problems else f"{len(problems)} problem(s)"))
     return 0 if not problems else 1

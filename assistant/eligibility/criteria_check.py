@@ -24,9 +24,14 @@ class Problem:
 
     programme_id: str
     item: str  # criterion or estimate id, "route" or "notes[i]"
-    kind: str  # doc_not_found | quote_not_found
+    kind: str  # not_indexed (the document is not in the index: ingest it) | quote_not_found
     message: str
     source: Source
+
+    @property
+    def failure(self) -> bool:
+        """A quote missing from its indexed document is an error; a document not indexed is a notice."""
+        return self.kind != "not_indexed"
 
 
 def iter_sources(programme: Programme) -> Iterator[tuple[str, Source]]:
@@ -75,8 +80,8 @@ def _check_one(prog_id: str, item: str, src: Source, chunks: list[tuple[str, str
     if not docs:
         wanted = "、".join(f"《{n}》" for n in (src.doc, src.quoted_in) if n)
         wanted += f"（{src.doc_no}）" if src.doc_no else ""
-        return Problem(prog_id, item, "doc_not_found",
-                       f"{where}：索引中没有标题或文号与 {wanted} 相符的文档；请先 ingest 该文件，"
+        return Problem(prog_id, item, "not_indexed",
+                       f"{where}：依据文件 {wanted} 未入库（索引中没有标题或文号相符的文档）；请 ingest 该文件后再核对，"
                        "或更正 source 的 doc / doc_no / quoted_in", src)
     if any(quote in text for _, _, text in docs):
         return None

@@ -14,6 +14,8 @@ from assistant.eligibility.indexed import draft_indexed
 from assistant.knowledge import KnowledgeBase, Snapshot
 from ingest.cleaning import normalize_for_match
 
+# appended when a cited rule's document is not in the index (its clause is cited from the programme file)
+NOT_INDEXED = "注：{docs} 未入库，上述相关条款按内置项目文件引用；上传该文件后可核对原文。"
 _FIRST_PERSON = re.compile(r"我们|我司|我厂|我公司|本企业|本公司|本厂|咱们|\b(?:we|our|us)\b", re.I)
 # fields that alone do not describe an asker ("获评示范工厂的企业能拿多少" names a title, not a profile)
 _CONTEXT_ONLY = {"province", "city", "applicant_kind", "titles", "project_kind"}
@@ -45,6 +47,10 @@ class EligibilityHook:
             # no programme named: the text answers; a question for the asker's place is our answer
             return None if text == NO_PROGRAMME_REPLY else Answer(text, mode="extractive")
         citations = tuple(self._citation(n, src) for n, src in enumerate(sources, start=1))
+        missing = sorted({f"《{src.doc}》" for src in sources
+                          if find_quote(self.kb.snapshot, src.quote, src.doc_no, src.doc) is None})
+        if missing:  # a built-in programme whose document is not indexed: say so
+            text += "\n\n" + NOT_INDEXED.format(docs="、".join(missing))
         return Answer(text, citations=citations, mode="extractive")
 
     def _citation(self, n: int, src: Source) -> Citation:
