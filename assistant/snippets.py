@@ -40,7 +40,8 @@ def query_terms(query: str) -> list[str]:
 
 
 def find_terms(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) of the terms in `text`, longer terms first, then in text order."""
+    """Non-overlapping (start, end) of the terms in `text` (longer terms win), in text order; terms that
+    touch are one span."""
     lowered = text.lower()
     taken: list[tuple[int, int]] = []
     for t in sorted({t.lower() for t in terms if t}, key=lambda t: -len(t)):
@@ -48,7 +49,13 @@ def find_terms(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
             a, b = m.span()
             if all(b <= x or a >= y for x, y in taken):
                 taken.append((a, b))
-    return sorted(taken)
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(taken):  # touching terms read as one mark: 【独立】【法人资格】 → 【独立法人资格】
+        if merged and merged[-1][1] == a:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _best_window(marks: Sequence[tuple[int, int]], width: int) -> int:

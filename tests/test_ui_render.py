@@ -69,16 +69,16 @@ def test_short_section_drops_the_repeated_title(section: str, expected: str) -> 
 
 def test_chat_message_has_answer_then_cards_in_order() -> None:
     msg = render.chat_message(Answer("建设期为２年。[1] 另见[2]。", citations=(OFFICIAL, SUMMARY)))
-    assert msg.index('class="zc-ref" data-n="1"') < msg.index("参考来源") < msg.index('class="zc-card" data-n="1"')
-    assert msg.index('class="zc-card" data-n="1"') < msg.index('class="zc-card" data-n="2"')
-    assert msg.count('class="zc-card"') == 2
+    assert msg.index('class="zc-ref zc-r1"') < msg.index("参考来源") < msg.index('class="zc-card zc-c1')
+    assert msg.index('class="zc-card zc-c1') < msg.index('class="zc-card zc-c2')
+    assert msg.count('class="zc-card ') == 2
     assert "**[" not in msg  # markers are HTML, not emphasis CommonMark will not open beside CJK
 
 
 def test_markers_are_clickable_and_no_emphasis_or_stray_stars_reach_markdown() -> None:
     text = "根据《方案》四（三），**建设期**为２年[1]。"
     out = render.answer_markdown(Answer(text, citations=(OFFICIAL,)))
-    assert '<span class="zc-ref" data-n="1" title="查看出处">[1]</span>' in out
+    assert '<span class="zc-ref zc-r1" title="查看出处">[1]</span>' in out
     assert "\\*\\*建设期\\*\\*" in out  # a literal ** from the text is escaped, never a bold run-on
 
 
@@ -101,7 +101,7 @@ def test_a_citation_repeated_or_inside_another_is_merged_into_one_card() -> None
                                                                             replace(SUMMARY, n=4))))
     assert merged.answer == "甲[1]。乙[1]。丙[1][2]。"
     assert [(c.n, c.doc_id) for c in merged.citations] == [(1, "d1"), (2, "d2")]
-    assert render.chat_message(merged).count('class="zc-card"') == 2
+    assert render.chat_message(merged).count('class="zc-card ') == 2
 
 
 def test_a_long_answer_shows_a_lead_and_folds_the_rest() -> None:
@@ -120,7 +120,7 @@ def test_a_comparison_answer_becomes_a_table() -> None:
                                             ("《重庆办法》三（重庆）", "奖励50万元[2]")]
     out = render.answer_markdown(Answer(text, citations=(OFFICIAL, SUMMARY)))
     assert '<table class="zc-table">' in out and out.count("<tr>") == 3
-    assert '<td data-label="规定">奖励50万元<span class="zc-ref" data-n="2"' in out
+    assert '<td data-label="规定">奖励50万元<span class="zc-ref zc-r2"' in out
     assert render.comparison_rows("只有一行：\n- 《甲》一：乙") == []
 
 
@@ -131,16 +131,16 @@ def test_plain_text_has_no_markup_and_lists_the_sources() -> None:
     assert "[2] 《国家级名单登记表》2022年度（摘要，非官方原文）" in plain
     assert "<" not in plain and "**" not in plain
     msg = render.chat_message(Answer("建设期为２年[1]。", citations=(OFFICIAL,)))
-    assert '<pre class="zc-plain">建设期为２年[1]。' in msg and "复制纯文本" in msg
+    assert '<pre class="zc-plain">建设期为２年[1]。&#10;&#10;参考来源：' in msg and "复制纯文本" in msg
 
 
 def test_cards_show_the_snippet_that_matched_with_terms_marked_and_open_the_viewer() -> None:
     long = Citation(**{**OFFICIAL.to_dict(), "text": "（三）总体要求。" + "其他内容。" * 60 + "示范工厂建设期为２年。",
                        "start": 5, "end": 400})
     card = render.citation_card(long, "示范工厂建设期是多长时间？")
-    assert '<mark class="zc-term">建设期</mark>' in card and "为２年" in card
-    assert 'data-doc="d1" data-start="5" data-end="400"' in card and "点击查看原文" in card
-    assert "data-doc" not in render.citation_card(SUMMARY)  # no offsets: nothing to open
+    assert "<mark class=\"zc-term\">示范工厂建设期</mark>为２年" in card
+    assert 'class="zc-card zc-c1 zc-src_d1_5_400"' in card and "点击查看原文" in card
+    assert "zc-src_" not in render.citation_card(SUMMARY)  # no offsets: nothing to open
 
 
 def test_the_viewer_highlights_the_passage_and_shows_where_it_is() -> None:

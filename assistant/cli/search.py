@@ -28,8 +28,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
         return 0
+    from assistant.snippets import snippet
+
     for i, h in enumerate(hits, start=1):
         c = h.chunk
         print(f"{i}. [{h.score:.4f}] 《{c.doc.title}》 {c.section}" + (f" 第{c.page}页" if c.page else ""))
-        print("   " + c.text.replace("\n", " ")[:160])
+        # the part of the passage that matched, its terms in 【】, not the clause's first characters
+        print("   " + snippet(c.text, args.query).marked())
     return 0
