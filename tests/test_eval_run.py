@@ -97,7 +97,10 @@ def write_jsonl(path: Path, items: list[dict[str, Any]]) -> Path:
 
 def test_questions_are_scored_with_search_for_hit_at_k(tmp_path: Path) -> None:
     gold = load_gold(write_jsonl(tmp_path / "g.jsonl", QUESTIONS))
-    [res] = run(ScriptedAssistant(), [gold], baseline=lambda q, k: [PASSAGES["材料"]] * k)
+    a = ScriptedAssistant()
+    [res] = run(a, [gold], baseline=lambda q, k: [PASSAGES["材料"]] * k)
+    assert [c["question"] for c in a.calls] == [q["question"] for q in QUESTIONS] * 2  # warm-up pass, then judged
+    assert set(res.first_pass_ms) == {"q1", "q2", "q3", "q4", "q5"}
     rows = {r["id"]: r for r in res.rows}
     assert [rows[i]["pass"] for i in ("q1", "q2", "q3", "q4", "q5")] == [True, True, False, True, True]
     assert rows["q1"]["hit@1"] and rows["q2"]["hit@1"] and not rows["q3"]["hit@1"] and rows["q3"]["hit@3"]
