@@ -29,7 +29,7 @@ from assistant.lexical import BM25Index
 from assistant.settings import Settings
 from ingest.cleaning import normalize_for_match
 from ingest.integrity import IndexCheck, ReindexReport, check_index, reindex
-from ingest.pipeline import Job, Progress, forget_document, ingest_paths
+from ingest.pipeline import Job, Progress, forget_document, ingest_paths, prepare_registry
 from ingest.registry import Registry, StoredDoc
 from ingest.sandbox import WorkerLimits, load_isolated
 from ingest.validity import with_status
@@ -66,6 +66,7 @@ class KnowledgeBase:
         self._write_lock = threading.Lock()
         # held by a writer for its whole write, and by a reader that reloads another process's changes
         self._registry_lock = threading.Lock()
+        self._settle_interrupted_writes()
         self._snapshot = self._load_snapshot()
         self._checked_at = time.monotonic()
         self.health = self.check()
@@ -73,6 +74,19 @@ class KnowledgeBase:
             log.error("%s", self.health.message())
 
     # ------------------------------------------------------------------ integrity
+    def _settle_interrupted_writes(self) -> None:
+        """A write killed half-way (journalled in the registry) is rolled back or finished before
+        anything is served, so a document whose upload the client saw fail never appears. Journal
+        records only outlive a write that was killed: one holding the ingest lock is still running
+        (and settles its own), so this is skipped when the lock is taken."""
+        if not self.registry.pending():
+            return
+        try:
+            with self._writing():
+                prepare_registry(self._job())
+        except IndexBusy:
+            pass
+
     def check(self) -> IndexCheck:
         """Registry against the published snapshot (which is the store as last loaded)."""
         docs = [StoredDoc(d, cs[0].doc.source, len(cs), cs[0].n_chunks) for d, cs in self._snapshot.by_doc.items()]
