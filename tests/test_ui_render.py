@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from dataclasses import replace
 
 import pytest
 
 from assistant.domain import Answer, Citation
+from assistant.errors import BadInput, IndexBusy, NotFound, UnsupportedFile
 from ui import render
 
 OFFICIAL = Citation(
@@ -198,3 +201,19 @@ def test_feedback_record_has_the_four_fields() -> None:
 def test_ingest_summary_names_the_outcome() -> None:
     line = render.ingest_summary("办法.md", "added", 3, "abc", "示例办法")
     assert "办法.md" in line and "已新增" in line and "《示例办法》" in line and "3 个片段" in line
+
+
+@pytest.mark.parametrize(("error", "shown"), [
+    (UnsupportedFile("x.exe: files of type .exe cannot be read; upload one of .pdf"), "不支持该文件类型"),
+    (IndexBusy("another upload is being ingested; try again when it finishes"), "知识库正在导入其他文件"),
+    (BadInput("the question has 3000 characters; the limit is 2000: shorten it"), "问题过长"),
+    (NotFound("no document 'x'; `zhice sources` lists them"), "未找到该文档"),
+    (BadInput("字段 legal_entity_years（法人年限）须为数字，收到 '一年'"), "须为数字"),
+])
+def test_errors_are_told_in_chinese_with_the_original_folded(error: Exception, shown: str) -> None:
+    out = render.friendly_error(error, "a.exe" if isinstance(error, UnsupportedFile) else "")
+    visible = out.split("<details>")[0]
+    words = set(re.findall(r"[A-Za-z]{4,}", visible.replace("legal_entity_years", ""))) - {"Word", "docx", "HTML", "Excel"}
+    assert shown in visible and not words
+    if "<details>" in out:
+        assert "详细信息" in out and html.escape(str(error), quote=False) in out

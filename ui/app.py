@@ -113,7 +113,7 @@ class Handlers:
                 partial += ev
                 yield (_messages(turns, (question, render.streaming_message(partial))), "", turns, *keep)
         except ZhiceError as e:
-            yield (_messages(turns, (question, render.error_message(str(e)))), question, turns, *keep)
+            yield (_messages(turns, (question, render.friendly_error(e))), question, turns, *keep)
 
     def vote(self, turns: list[Turn], data: gr.LikeData) -> str:
         """👍/👎 on an answer → one line in feedback.jsonl."""
@@ -219,7 +219,7 @@ class Handlers:
                 lines.append(render.ingest_summary(r.filename, r.status, r.report.chunks_embedded, r.doc_id, title))
                 files, chunks = files + 1, chunks + r.report.chunks_embedded
             except ZhiceError as e:
-                lines.append(render.error_message(f"{name}：{e}"))
+                lines.append(render.friendly_error(e, name))
         progress((len(paths), len(paths)), desc="导入完成", unit="个文件")
         if not paths:
             return "请先选择文件。"
@@ -252,7 +252,7 @@ class Handlers:
         try:
             d = self.service.delete(doc_id)
         except ZhiceError as e:
-            return hide, render.error_message(str(e)), doc_id, gr.skip()
+            return hide, render.friendly_error(e), doc_id, gr.skip()
         files = f"（并删除上传文件 {'、'.join(d.files_removed)}）" if d.files_removed else ""
         return hide, f"已删除《{d.title}》{files}", "", gr.Button(interactive=False)
 

@@ -55,7 +55,7 @@ class SelfAssessment:
             profile = Profile.from_dict(form_profile(values))
             verdicts = evaluate(profile, self.programmes, only=list(chosen or ()) or None)
         except ZhiceError as e:
-            return render.error_message(str(e)), off, gr.DownloadButton(value=None, interactive=False)
+            return render.friendly_error(e), off, gr.DownloadButton(value=None, interactive=False)
         md = write_export(self.exports_dir, export_markdown(verdicts))
         doc = eligibility_docx(verdicts, export_path(self.exports_dir, "申报自评", ".docx"))
         return (render.eligibility_html(verdicts), gr.DownloadButton(value=str(md), interactive=True),

@@ -379,6 +379,39 @@ def error_message(message: str) -> str:
     return f"⚠️ {html.escape(message, quote=False)}"
 
 
+# What a visitor is told for each error family (the core's messages are written for developers,
+# in English); the original follows folded, for whoever reports the problem.
+ERROR_WORDS: dict[str, str] = {
+    "UnsupportedFile": "不支持该文件类型，请上传 PDF、Word（docx）、TXT/MD、HTML、CSV 或 Excel 文件。",
+    "FileTooLarge": "文件超过大小上限，请拆分后再上传。",
+    "CorruptFile": "文件已损坏、已加密或无法读取，请重新导出后再上传。",
+    "NotFound": "未找到该文档，可能已被删除。",
+    "IndexBusy": "知识库正在导入其他文件，请稍后再试。",
+    "LLMError": "大模型服务暂时不可用，请稍后再试。",
+    "DiskFull": "服务器磁盘空间不足，请联系管理员。",
+    "StoreError": "知识库存储暂时不可用，请稍后再试。",
+    "BadInput": "无法处理该输入，请检查后重试。",
+}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def friendly_error(error: Exception, subject: str = "") -> str:
+    """An error as the UI shows it: Chinese words for its family (the core's own words when they are
+    Chinese already), the original message folded under 详细信息."""
+    message = str(error)
+    if len(_CJK.findall(message)) >= 4:  # the engine's messages (申报自评) are written in Chinese
+        words = message
+    else:
+        family = next((c.__name__ for c in type(error).__mro__ if c.__name__ in ERROR_WORDS), "")
+        words = ERROR_WORDS.get(family, "出错了，请稍后再试。")
+        if family == "BadInput" and "limit" in message and "character" in message:
+            words = "问题过长，请精简后再问。"
+    head = f"{html.escape(subject)}：" if subject else ""
+    detail = ("" if words == message
+              else f"<details><summary>详细信息</summary>{html.escape(message, quote=False)}</details>")
+    return f"⚠️ {head}{html.escape(words, quote=False)}{detail}"
+
+
 # ---------------------------------------------------------------------- the source viewer
 def document_viewer(doc: dict[str, Any], start: int = -1, end: int = -1, n: int | None = None) -> str:
     """The whole document with the cited passage text[start:end] highlighted (<mark class="zc-hit">):
