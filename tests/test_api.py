@@ -399,14 +399,14 @@ def test_upload_names_are_sanitised(admin: httpx.Client, kb_settings: Settings, 
 def test_malformed_json_is_a_readable_422(client: httpx.Client) -> None:
     r = client.post("/v1/ask", content=b'{"question": ', headers={"Content-Type": "application/json"})
     assert r.status_code == 422
-    assert "not valid JSON" in error_of(r)["message"]
+    assert "不是合法的 JSON" in error_of(r)["message"]
 
 
 @slow
 def test_missing_field_is_a_readable_422(client: httpx.Client) -> None:
     r = client.post("/v1/ask", json={"query": QUESTION})
     assert r.status_code == 422
-    assert "question" in error_of(r)["message"]
+    assert "question：缺少必填字段" in error_of(r)["message"] and "query：不是可用的字段" in error_of(r)["message"]
 
 
 @slow

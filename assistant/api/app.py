@@ -130,18 +130,31 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_json(exc.status_code, phrase, str(exc.detail), dict(exc.headers or {}))
 
 
+# pydantic's error types, said in Chinese (others keep pydantic's English wording)
+_PYDANTIC_ZH = {
+    "missing": "缺少必填字段", "extra_forbidden": "不是可用的字段", "string_type": "应为字符串",
+    "int_type": "应为整数", "int_parsing": "应为整数", "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表", "dict_type": "应为对象", "model_type": "应为对象", "literal_error": "取值不在允许范围内",
+    "greater_than_equal": "数值太小", "less_than_equal": "数值太大", "too_short": "内容太少", "too_long": "内容太多",
+    "float_type": "应为数字", "float_parsing": "应为数字", "tuple_type": "应为 [问, 答] 两项",
+}
+
+
 def validation_message(errors: list[dict[str, Any]]) -> str:
-    """One readable line for a list of pydantic errors."""
+    """One readable line (in Chinese) for a list of pydantic errors."""
     parts = []
     for e in errors[:5]:
         if e.get("type") == "json_invalid":
-            parts.append(f"the body is not valid JSON ({e.get('ctx', {}).get('error', 'decode error')}); "
-                         "send a JSON object like {\"question\": \"…\"}")
+            parts.append(f"请求体不是合法的 JSON（{e.get('ctx', {}).get('error', 'decode error')}）："
+                         "请发送 JSON 对象，例如 {\"question\": \"…\"}")
             continue
-        loc = ".".join(str(x) for x in e.get("loc", ()) if x != "body") or "body"
-        parts.append(f"{loc}: {e.get('msg', 'invalid')}")
-    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-    return "; ".join(parts) + more
+        loc = ".".join(str(x) for x in e.get("loc", ()) if x != "body") or "请求体"
+        what = _PYDANTIC_ZH.get(str(e.get("type", "")), str(e.get("msg", "invalid")))
+        if e.get("type") == "literal_error" and (expected := e.get("ctx", {}).get("expected")):
+            what += f"（可选 {expected}）"
+        parts.append(f"{loc}：{what}")
+    more = f"（另有 {len(errors) - 5} 处）" if len(errors) > 5 else ""
+    return "；".join(parts) + more
 
 
 def _jsonable_error(e: dict[str, Any]) -> dict[str, Any]:

@@ -314,7 +314,7 @@ def split_conversation(messages: list[Message]) -> tuple[str, list[tuple[str, st
     """The question (last user message) and the turns before it, for chat completions."""
     last = max((i for i, m in enumerate(messages) if m.role == "user"), default=None)
     if last is None:
-        raise BadInput("messages contain no user message: add {\"role\": \"user\", \"content\": \"…\"}")
+        raise BadInput("messages 中没有用户消息：请加入 {\"role\": \"user\", \"content\": \"…\"}")
     return messages[last].text(), history_pairs(messages[:last])
 
 
