@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from assistant.core import gazetteer
@@ -63,7 +63,6 @@ class Drafted:
     value: Any
     unit: str
     quote: str
-    notes: tuple[str, ...] = field(default=())
 
     def key(self) -> tuple[Any, ...]:
         value = tuple(self.value) if isinstance(self.value, list | tuple) else self.value

@@ -142,12 +142,11 @@ def _collect_subjects(sentences: Sequence[Sentence], info: DocInfo) -> Subjects:
             if x := label_subject(label):
                 subjects.add(x, s.path[: i + 1], annex)
         if s.cells:
-            subject, _, pays = _cells(s)
-            if subject and pays:
+            subject, _, paying_cells = _cells(s)
+            if subject and paying_cells:
                 subjects.add(subject, s.path, annex)
             continue
-        pays = bool(read_rewards(s.text).rules)
-        for x in declared(s.text, pays):
+        for x in declared(s.text, bool(read_rewards(s.text).rules)):
             subjects.add(x, annex=annex)
         subjects.add_levels(s.text, annex)
     return subjects

@@ -173,7 +173,7 @@ def _parse_titles(spec: FieldSpec, raw: Any) -> tuple[str, ...]:
 def _complete(values: dict[str, Any]) -> dict[str, Any]:
     """Cross-field inferences and consistency checks."""
     city, province = values.get("city"), values.get("province")
-    home = CITY_PROVINCE.get(city) or (province_of(city) if city else "")
+    home = (CITY_PROVINCE.get(city) or province_of(city)) if isinstance(city, str) else ""
     if city and home and home != city:
         if province is not None and province != home:
             raise BadInput(f"字段 city={city} 属于 {home}，与 province={province} 不一致；请更正其一")
