@@ -263,3 +263,13 @@ def test_cli_draft_of_an_unknown_source_says_what_to_do(tmp_path: Path, capsys: 
     monkeypatch.setenv("ZHICE_DATA_DIR", str(tmp_path / "data"))
     assert main(["programmes", "draft", "no-such-doc"]) == 2
     assert "doc_id" in capsys.readouterr().err
+
+
+def test_a_notice_that_names_its_title_only_in_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "notice.txt"
+    path.write_text("昆明市工业和信息化局关于开展2026年度市级智能车间申报工作的通知\n\n一、申报条件\n"
+                    "（一）在昆明市注册登记的规模以上工业企业；\n（二）上一年度营业收入不低于4000万元。\n",
+                    encoding="utf-8")
+    views = flat_view(draft_file(path))["programmes"]
+    assert [v["title"] for v in views] == ["昆明·市级智能车间"]
+    assert ("revenue_wan", "min", 4000, "万元") in _typed(views[0])

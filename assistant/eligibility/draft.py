@@ -23,7 +23,7 @@ from assistant.eligibility.clauses import Sentence, read_sentences, sentences_of
 from assistant.eligibility.conditions import Drafted, Home, fit_quote, quote_around, type_sentence
 from assistant.eligibility.fields import FieldSpec, base_fields
 from assistant.eligibility.rewards import LOWERED_FOR, Reward, read_rewards
-from assistant.eligibility.subjects import Subjects, declared, label_subject, path_subject
+from assistant.eligibility.subjects import Subjects, declared, label_subject, path_subject, title_subject
 
 __all__ = [
     "DocInfo", "DraftProgramme", "doc_info", "draft_document", "draft_file", "draft_sentences", "flat_view",
@@ -329,8 +329,8 @@ def draft_document(sentences: Sequence[Sentence], info: DocInfo,
             got.own[kid] = got.own.get(parent, []) + got.own.get(kid, [])
     keys = [k for k in subjects.display if k not in parents and (got.own.get(k) or any(
         r.kind in ("rate", "amount") for r, _, _ in got.rewards.get(k, [])))]
-    if not keys and got.common:
-        keys = [subjects.add(_short_title(info.title))]
+    if not keys and got.common:  # conditions but no subject named in the text: the one the title names
+        keys = [subjects.add(title_subject(info.title) or _short_title(info.title))]
     materials, materials_clause = _list_items(sentences, _MATERIALS)
     steps, steps_clause = _list_items(sentences, _STEPS)
     deadline, validity = _deadline(sentences), _validity(sentences)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from assistant.eligibility.clauses import MARKER, Sentence, strip_marker
 
-__all__ = ["Subjects", "declared", "label_subject"]
+__all__ = ["Subjects", "declared", "label_subject", "path_subject", "title_subject"]
 
 # The last word of a title or support item (a noun phrase naming what is recognised or paid for).
 TITLE_HEADS = ("车间", "工厂", "生产线", "项目", "供应商", "场景", "单位", "配套", "服务", "用云",
@@ -56,6 +56,21 @@ def _applied_for(text: str) -> str:
         if end.start() and _is_title(rest[: end.start()]):
             return rest[: end.start()]
     return ""
+
+
+_IN_TITLE = re.compile(
+    r"(?:年度|开展|组织|关于|印发)(?P<x>[^，。《》“”]{2,24}?(?:" + "|".join(TITLE_HEADS) + r"))"
+    r"(?:申报|认定|评定|奖励|奖补|建设|培育|工作|管理)"
+)
+
+
+def title_subject(title: str) -> str:
+    """The title a document's own name is about (关于开展2025年度市级数字化车间申报工作的通知 → 市级数字化车间)."""
+    m = _IN_TITLE.search(title)
+    if m is None:
+        return ""
+    x = re.split(r"年度|开展|组织|关于|印发", m.group("x"))[-1]  # the words after the last lead word
+    return x if _is_title(x) else ""
 
 
 def label_subject(label: str) -> str:
