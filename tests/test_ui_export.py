@@ -85,15 +85,15 @@ def test_sessions_are_kept_per_owner_renamed_deleted_and_bounded(tmp_path: Path)
     store = SessionStore(tmp_path / "sessions", max_sessions=3)
     turn = turn_of("建设期多长？", Answer("２年[1]。", citations=(PLAN,)))
     sid = store.save_turns("browser:a", "", [turn])
-    assert store.list("browser:a")[0] == {"id": sid, "title": "建设期多长？", "updated": store.list("browser:a")[0]["updated"],
+    assert store.listed("browser:a")[0] == {"id": sid, "title": "建设期多长？", "updated": store.listed("browser:a")[0]["updated"],
                                           "turns": 1}
-    assert store.list("browser:b") == []  # another browser sees nothing
+    assert store.listed("browser:b") == []  # another browser sees nothing
     again = answer_of(store.turns("browser:a", sid)[0])
     assert again.citations[0] == PLAN and again.answer == "２年[1]。"
-    assert store.rename("browser:a", sid, "  示范工厂  ") and store.list("browser:a")[0]["title"] == "示范工厂"
+    assert store.rename("browser:a", sid, "  示范工厂  ") and store.listed("browser:a")[0]["title"] == "示范工厂"
     for _ in range(4):
         store.create("browser:a")
-    assert len(store.list("browser:a")) == 3
+    assert len(store.listed("browser:a")) == 3
     many = [turn] * (MAX_TURNS + 5)
     other = store.save_turns("browser:a", "", many)
     assert len(store.turns("browser:a", other)) == MAX_TURNS
@@ -124,3 +124,19 @@ def test_the_snippet_is_centred_on_what_matched() -> None:
 ])
 def test_find_terms(text: str, terms: list[str], found: list[tuple[int, int]]) -> None:
     assert find_terms(text, terms) == found
+
+
+def test_with_api_keys_conversations_belong_to_the_key_a_name_logged_in_with() -> None:
+    from ui.app import Logins, owner_of
+
+    class Request:
+        def __init__(self, username: str | None) -> None:
+            self.username = username
+
+    logins = Logins(lambda user, key: key in ("key-1", "key-2"))
+    assert logins("ann", "key-1") and not logins("ann", "wrong")
+    assert not logins("ann", "key-2")  # the name is taken by another key: no shared conversations
+    assert logins("bob", "key-2")
+    ann, bob = owner_of(Request("ann"), "b1", logins), owner_of(Request("bob"), "b1", logins)  # type: ignore[arg-type]
+    assert ann != bob and "key-1" not in ann and "key-2" not in bob  # a fingerprint, never the key
+    assert owner_of(Request(None), "b1", logins) == "browser:b1"  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ this module wires components to `assistant.service.Service` and the assistant.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -63,22 +64,47 @@ CanWrite = Callable[[gr.Request], bool]
 _feedback_lock = threading.Lock()
 ANSWER_CONCURRENCY = 8  # answers are CPU-bound (~30-300 ms each); more would only queue on the cores
 _PROGRESS = gr.Progress()  # gradio recognises the tracker by this default; it makes a fresh one per call
-LOGIN_MESSAGE = "请登录：用户名任意、密码为 API 密钥；管理员用户名 admin、密码为管理员密钥。"
+LOGIN_MESSAGE = ("请登录：用户名自定（对话记录按密钥保存；同一用户名只能配一个密钥）、密码为 API 密钥；"
+                 "管理员用户名 admin、密码为管理员密钥。")
 EXPORT_TITLE = "智策问答记录"
 
 
-def owner_of(request: gr.Request | None, browser_id: str) -> str:
-    """Whose conversations these are: the login when API keys are on, else this browser."""
+class Logins:
+    """The UI login when API keys are on, remembering which key each login name signed in with, so
+    conversations are kept per key: a name already used with one key is refused with another."""
+
+    def __init__(self, check: Callable[[str, str], bool]) -> None:
+        self.check = check
+        self._keys: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, username: str, password: str) -> bool:
+        if not self.check(username, password):
+            return False
+        fingerprint = hashlib.sha256(password.encode()).hexdigest()[:16]  # never the key itself
+        with self._lock:
+            return self._keys.setdefault(username, fingerprint) == fingerprint
+
+    def key_of(self, username: str) -> str:
+        with self._lock:
+            return self._keys.get(username, "")
+
+
+def owner_of(request: gr.Request | None, browser_id: str, logins: Logins | None = None) -> str:
+    """Whose conversations these are: the key logged in with when API keys are on, else this browser."""
     user = getattr(request, "username", None) if request is not None else None
-    return f"login:{user}" if user else f"browser:{browser_id}"
+    if user:
+        return f"key:{logins.key_of(user) if logins else ''}:{user}"
+    return f"browser:{browser_id}"
 
 
 class Handlers:
     """The event handlers of one UI: answering, sessions, exports, the viewer, feedback and the
     knowledge base. Everything about documents goes through the service."""
 
-    def __init__(self, assistant: Assistant, can_write: CanWrite | None = None) -> None:
+    def __init__(self, assistant: Assistant, can_write: CanWrite | None = None, logins: Logins | None = None) -> None:
         self.assistant = assistant
+        self.logins = logins
         self.service = Service(assistant)
         self.can_write = can_write
         self.data_dir = self.service.settings.data_dir
@@ -105,7 +131,7 @@ class Handlers:
             for ev in self.assistant.stream(question, history, filters):
                 if isinstance(ev, Answer):
                     done = [*turns, turn_of(question, ev)]
-                    owner = owner_of(request, browser_id)
+                    owner = self._owner(request, browser_id)
                     session_id = self.sessions.save_turns(owner, session_id, done)
                     yield (_messages(done), "", done, session_id, self._session_list(owner, session_id),
                            *self._exports(done))
@@ -132,8 +158,8 @@ class Handlers:
     def start(self, browser_id: str, last_session: str, request: gr.Request) -> tuple[Any, ...]:
         """On page load: this browser's id (made on its first visit), its last session restored."""
         browser_id = browser_id or uuid.uuid4().hex
-        owner = owner_of(request, browser_id)
-        listed = self.sessions.list(owner)
+        owner = self._owner(request, browser_id)
+        listed = self.sessions.listed(owner)
         sid = last_session if any(s["id"] == last_session for s in listed) else (listed[0]["id"] if listed else "")
         turns = self.sessions.turns(owner, sid) if sid else []
         return (browser_id, sid, self._session_list(owner, sid), _messages(turns), turns, *self._exports(turns))
@@ -146,23 +172,26 @@ class Handlers:
         """Open a session from the panel."""
         if not session_id:
             return (gr.skip(),) * 7
-        turns = self.sessions.turns(owner_of(request, browser_id), session_id)
+        turns = self.sessions.turns(self._owner(request, browser_id), session_id)
         return (session_id, _messages(turns), turns, *self._exports(turns), "")
 
     def rename(self, session_id: str, title: str, browser_id: str, request: gr.Request) -> tuple[Any, str]:
-        owner = owner_of(request, browser_id)
+        owner = self._owner(request, browser_id)
         if not session_id or not self.sessions.rename(owner, session_id, title):
             return gr.skip(), "请先选择一个对话，并输入新名称。"
         return self._session_list(owner, session_id), "已重命名。"
 
     def delete_session(self, session_id: str, browser_id: str, request: gr.Request) -> tuple[Any, ...]:
-        owner = owner_of(request, browser_id)
+        owner = self._owner(request, browser_id)
         if not session_id or not self.sessions.delete(owner, session_id):
             return (gr.skip(),) * 7 + ("请先选择要删除的对话。",)
         return ("", self._session_list(owner, ""), [], [], *self._exports([]), "已删除该对话。")
 
+    def _owner(self, request: gr.Request | None, browser_id: str) -> str:
+        return owner_of(request, browser_id, self.logins)
+
     def _session_list(self, owner: str, current: str) -> Any:
-        listed = self.sessions.list(owner)
+        listed = self.sessions.listed(owner)
         choices = [(s["title"] or DEFAULT_TITLE, s["id"]) for s in listed]
         return gr.Radio(choices=choices, value=current if any(s["id"] == current for s in listed) else None)
 
@@ -257,15 +286,16 @@ class Handlers:
         return hide, f"已删除《{d.title}》{files}", "", gr.Button(interactive=False)
 
 
-def build_ui(assistant: Assistant, can_write: CanWrite | None = None) -> gr.Blocks:
+def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Logins | None = None) -> gr.Blocks:
     """The Blocks of the Zhice UI.
 
     Args:
         assistant: answers questions; its knowledge base is listed and changed in 知识库.
         can_write: whether a request may upload or delete (default: everyone; the server passes a
             check of the logged-in user when API keys are configured).
+        logins: the login check, when there is one; conversations are then kept per key.
     """
-    h = Handlers(assistant, can_write)
+    h = Handlers(assistant, can_write, logins)
     sa = SelfAssessment(h.service.programmes(), h.exports_dir)
     # analytics off: the machine is offline by design and nothing should try to phone out
     with gr.Blocks(title="智策 Zhice · 智能制造政策问答", analytics_enabled=False) as demo:
@@ -421,7 +451,8 @@ def mount_ui(app: FastAPI, assistant: Assistant, path: str = "/ui",
     """
     settings = assistant.kb.settings
     exports = settings.data_dir / "exports"
-    return gr.mount_gradio_app(app, build_ui(assistant, can_write), path=path, auth=login,
+    logins = Logins(login) if login is not None else None
+    return gr.mount_gradio_app(app, build_ui(assistant, can_write, logins), path=path, auth=logins,
                                auth_message=LOGIN_MESSAGE, max_file_size=settings.max_file_bytes,
                                allowed_paths=[str(exports)], css=render.CSS, js=ON_LOAD,
                                footer_links=[], show_error=True)

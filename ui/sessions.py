@@ -90,7 +90,7 @@ class SessionStore:
         os.replace(tmp, path)  # readers see the old file or the new one, never half of one
 
     # ------------------------------------------------------------------ reading
-    def list(self, owner: str) -> list[dict[str, Any]]:
+    def listed(self, owner: str) -> list[dict[str, Any]]:
         """The owner's sessions, most recently used first: {id, title, updated, turns: count}."""
         sessions = self._read(self._file(owner))
         return [{"id": s["id"], "title": s.get("title") or DEFAULT_TITLE, "updated": s.get("updated", ""),
