@@ -111,6 +111,8 @@ def test_parse_notes_city_outside_province() -> None:
     ("重庆先进级智能工厂有什么奖励", True),
     ("Can we apply for the demonstration factory?", True),
     ("Are we eligible?", True),
+    ("成熟度三级，够格报先进级吗？", True),
+    ("今年该报示范工厂还是数字化车间？", True),
     ("示范工厂的建设期是多久", False),
     ("先行区由谁论证", False),
     ("示范工厂的申报条件是什么", False),
