@@ -161,6 +161,14 @@ def test_a_citation_opens_the_source_and_the_conversation_is_exported_and_kept(
     expect(viewer.locator("mark.zc-hit")).to_contain_text("建设期为２年")
     page.locator("#zc-viewer-close").click()
 
+    # 📋 copies the answer as clean text
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.locator("#zc-chat .zc-copy").first.click()
+    expect(page.locator("#zc-chat .zc-copy").first).to_contain_text("已复制")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "建设期为２年" in copied and "参考来源：\n[1] 《智能制造试点示范行动实施方案》" in copied
+    assert "<" not in copied and "**" not in copied
+
     # 👍 is recorded
     page.locator("#zc-chat").get_by_role("button", name="赞", exact=True).first.click()  # "Like" in zh-CN
     page.locator("#zc-note").get_by_text("感谢反馈").wait_for()
@@ -214,6 +222,16 @@ def test_light_by_default_and_dark_mode_keeps_cards_readable(browser: Any, url: 
         card_bg = page.locator("#zc-chat .zc-card").first.evaluate("e => getComputedStyle(e).backgroundColor")
         assert card_bg not in ("rgb(250, 251, 252)", "rgb(255, 255, 255)")  # the card itself went dark
         shoot(page, artefacts, "desktop-dark", full=False)
+        page.locator("#zc-chat .zc-card").first.click()  # the viewer, dark too
+        page.locator("#zc-viewer mark.zc-hit").wait_for()
+        assert contrast(page, "#zc-viewer .zc-doc-text") >= 4.5 and contrast(page, "#zc-viewer mark.zc-hit") >= 4.5
+        page.locator("#zc-viewer-close").click()
+        page.get_by_role("tab", name="申报自评").click()  # and the checklist's coloured rows
+        page.locator("#zc-elig-run").click()
+        page.locator("#zc-elig-result tbody td").first.wait_for()
+        for cell in ("#zc-elig-result tbody td:nth-child(2)", "#zc-elig-result .zc-elig-quote"):
+            assert contrast(page, cell) >= 4.5, cell
+        page.get_by_role("tab", name="问答").click()
         page.reload(wait_until="domcontentloaded")
         page.locator("#zc-question textarea").wait_for()
         assert page.evaluate("document.body.classList.contains('dark')")  # the choice is remembered
