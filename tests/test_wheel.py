@@ -37,16 +37,47 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 600) -> 
     return done
 
 
-@pytest.mark.slow
-def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
-    src = tmp_path / "src"
+def _copy_sources(dest: Path) -> Path:
     for name in SOURCES:
         if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
-            src.mkdir(exist_ok=True)
-            shutil.copy2(ROOT / name, src / name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZHICE_", "PYTHON", "VIRTUAL_ENV"))}
+            dest.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name)
+    return dest
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("ZHICE_", "PYTHON", "VIRTUAL_ENV"))}
+
+
+@pytest.mark.slow
+def test_the_sdist_builds_a_wheel_with_every_data_file(tmp_path: Path) -> None:
+    import tarfile
+    import zipfile
+
+    src = _copy_sources(tmp_path / "src")
+    env = _clean_env()
+    _run([sys.executable, "-c", f"from setuptools import build_meta; build_meta.build_sdist({str(tmp_path / 'sdist')!r})"],
+         cwd=src, env=env)
+    [sdist] = (tmp_path / "sdist").glob("zhice-*.tar.gz")
+    with tarfile.open(sdist) as t:
+        t.extractall(tmp_path / "unpacked", filter="data")
+    [unpacked] = (tmp_path / "unpacked").iterdir()
+    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist"),
+          str(unpacked)], cwd=tmp_path, env=env)
+    [wheel] = (tmp_path / "dist").glob("zhice-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in ("assistant/prompt_files/answer.system.md", "assistant/data/synonyms.tsv",
+                     "assistant/core/data/gazetteer.tsv", "assistant/programmes/national_demo_factory.yaml"):
+        assert expected in names
+    assert any(n.startswith("assistant/sample_corpus/") and n.endswith(".txt") for n in names)
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
+    src = _copy_sources(tmp_path / "src")
+    env = _clean_env()
     _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist"),
           str(src)], cwd=tmp_path, env=env)
     [wheel] = (tmp_path / "dist").glob("zhice-*.whl")
