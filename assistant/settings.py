@@ -55,6 +55,13 @@ class ReaderLimits(BaseModel):
         5000, ge=1, description="Members of a DOCX/XLSX package (a document has tens; a sheet-per-row workbook hundreds)."
     )
     max_chunks: int = Field(20_000, ge=1, description="Chunks per file (about 7 million characters of Chinese).")
+    max_chars: int = Field(
+        8_000_000, ge=1, description="Characters of text per file, checked before chunking (a 1,000-page 汇编 has about 1 million)."
+    )
+    max_html_mb: float = Field(
+        8.0, gt=0, description="HTML pages larger than this are not parsed (the tree costs about 35× the file; "
+        "a policy page is under 2 MB)."
+    )
     ocr: bool = Field(True, description="Recognise PDF pages that have no text layer (scans) with the bundled OCR model.")
     max_ocr_pages: int = Field(
         100, ge=0, description="Scanned pages OCR'd per file (about 0.3 pages/s on 2 busy cores: 100 pages ≈ 5 minutes)."
@@ -63,6 +70,10 @@ class ReaderLimits(BaseModel):
     @property
     def max_unzipped_bytes(self) -> int:
         return int(self.max_unzipped_mb * 1024 * 1024)
+
+    @property
+    def max_html_bytes(self) -> int:
+        return int(self.max_html_mb * 1024 * 1024)
 
 
 class RetrievalSettings(BaseModel):

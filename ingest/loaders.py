@@ -14,6 +14,7 @@ from pathlib import Path
 
 from assistant.errors import CorruptFile, FileTooLarge, UnsupportedFile
 from assistant.settings import ReaderLimits
+from ingest.bounds import over_limit
 from ingest.loaded import LoadedFile, Page, Table
 from ingest.readers_docx import load_docx
 from ingest.readers_html import load_html
@@ -66,10 +67,16 @@ def load_file(path: Path, max_bytes: int, limits: ReaderLimits | None = None) ->
         )
     if size == 0:
         raise CorruptFile(f"{path.name} is empty: check the export and ingest a copy that has content.")
+    limits = limits or ReaderLimits()
+    if suffix in (".html", ".htm") and size > limits.max_html_bytes:
+        raise over_limit(path.name, "网页文件大小", _size(size), _size(limits.max_html_bytes), "ZHICE_READERS__MAX_HTML_MB")
     try:
-        loaded = loader(path, limits or ReaderLimits())
+        loaded = loader(path, limits)
     except OSError as e:
         raise CorruptFile(f"{path.name} cannot be read ({e.strerror or e}): check its permissions.") from e
+    chars = sum(len(page.text) for page in loaded.pages) + sum(len(v) for r in loaded.records for v in r.values())
+    if chars > limits.max_chars:
+        raise over_limit(path.name, "文字数", chars, limits.max_chars, "ZHICE_READERS__MAX_CHARS")
     if not loaded.records and not any(page.text for page in loaded.pages):
         hint = (
             " (it may be a scanned image): run OCR on it first"
