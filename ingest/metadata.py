@@ -157,16 +157,33 @@ def clean_title(title: str) -> str:
     return cleaned if len(cleaned) >= 4 else title.strip()
 
 
+# A title ends with the name of its kind of document (or a closing bracket of its 试行/修订 note).
+_TITLE_END = re.compile(
+    r"(?:通知|办法|细则|意见|方案|规定|决定|公告|通告|标准|指南|指引|政策|措施|名单|目录|批复|函|规划|计划|要点|解读|条例|"
+    r"规则|制度|报告|》|）|\))$"
+)
+_TITLE_LINES = 3  # a long title wraps over at most three lines of a 红头文件 (or of a PDF page)
+
+
 def title_from_text(body: str, path: Path) -> str:
-    """A title when no header gives one: the first short line that reads like a title."""
-    for line in body.splitlines()[:12]:
-        s = line.strip().strip("#").strip()
-        if not s or re.match(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*$", s):
-            continue
-        if 4 <= len(s) <= 80 and not s.endswith(("。", "，", "；")):
-            return s
-        break
-    return path.stem
+    """A title when no header gives one: the first short line that reads like a title, joined with the
+    lines it wraps onto (a PDF breaks "…示" / "范工厂…的通知") until it ends as titles end."""
+    lines = [ln.strip().strip("#").strip() for ln in body.splitlines()[:12]]
+    lines = [ln for ln in lines if ln and not re.match(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*$", ln)]
+    if not lines or not (4 <= len(lines[0]) <= 80) or lines[0].endswith(("。", "，", "；")):
+        return path.stem
+    title = lines[0]
+    for nxt in lines[1:_TITLE_LINES]:
+        if _TITLE_END.search(title) or _ends_title_block(nxt) or len(title + nxt) > 80:
+            break
+        title += nxt
+    return title if _TITLE_END.search(title) else lines[0]
+
+
+def _ends_title_block(line: str) -> bool:
+    """Lines that follow a title and are no part of it: 文号, a bracketed note, the addressee, a date."""
+    return bool(DOC_NO.fullmatch(line.replace(" ", "")) or line.startswith(("（", "(")) or line.endswith(("：", ":"))
+                or (len(line) <= 16 and find_dates(line)))
 
 
 def _title_issuer(title: str) -> str:

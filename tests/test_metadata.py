@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.dates import add_years, find_dates, parse_date
-from ingest.metadata import clean_title, describe, issue_date, normalise_region, place_of
+from ingest.metadata import clean_title, describe, issue_date, normalise_region, place_of, title_from_text
 from ingest.validity import DocFacts, find_validity, resolve
 
 
@@ -153,3 +153,18 @@ def test_resolve() -> None:
     }
     # before the revision takes effect the old rules still apply
     assert resolve(docs, dt.date(2025, 9, 1))["old"] == ("current", "")
+
+
+@pytest.mark.parametrize(
+    ("body", "title"),
+    [
+        ("示例省经济和信息化厅关于组织开展2025年度省级智能制造示\n范工厂和数字化车间申报工作的通知\n（本文件为测试用）\n示经信〔2025〕45号",
+         "示例省经济和信息化厅关于组织开展2025年度省级智能制造示范工厂和数字化车间申报工作的通知"),
+        ("示例市智能工厂培育办法\n第一章 总则", "示例市智能工厂培育办法"),
+        ("关于做好2025年申报工作的\n通知\n各区工信局：", "关于做好2025年申报工作的通知"),
+        ("示例市工业和信息化局文件\n示工信〔2025〕3号\n关于……的通知", "示例市工业和信息化局文件"),  # no title ending: the first line
+        ("为推动智能工厂建设，制定本办法。", "x"),  # a sentence is no title: the file name
+    ],
+)
+def test_title_from_text(body: str, title: str) -> None:
+    assert title_from_text(body, Path("x.txt")) == title
