@@ -382,9 +382,10 @@ def _rewards_for(k: str, got: _Collected) -> list[tuple[Reward, str, list[Drafte
     rules = [x for x in rules if x[0].kind != "cap"]
     if base is not None and caps:
         i = next(i for i, (r, _, _) in enumerate(rules) if r is base)
-        first = caps[0][0]
-        if base.cap_wan is None:
-            rules[i] = (Reward("rate", base.quote, rate=base.rate, base=base.base, cap_wan=first.cap_wan),
+        if any(cap.who for cap, _ in caps):
+            del rules[i]  # the cap depends on who applies: one rule per cap (its applicants), none without
+        elif base.cap_wan is None:
+            rules[i] = (Reward("rate", base.quote, rate=base.rate, base=base.base, cap_wan=caps[0][0].cap_wan),
                         rules[i][1], [])
         for cap, clause in caps:
             when = [Drafted("titles", "has_title", [cap.who], "", cap.quote)] if cap.who else []
