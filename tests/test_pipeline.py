@@ -265,3 +265,23 @@ def test_a_scanned_pdf_is_searchable_with_its_page(tmp_path: Path, embedder: Emb
     [hit, *_] = retrieve(kb, "新认定的数字化车间奖励多少", 3)
     assert "30万元" in hit.chunk.text and hit.chunk.page == 2
     assert hit.chunk.doc.ocr_pages == "1,2"
+
+
+def test_an_uploaded_dimension_bomb_leaves_the_server_rss_alone(tmp_path: Path, embedder: Embeddings) -> None:
+    """Issue 9: the xlsx that took a server from 316 MB to 5 GB, uploaded (parsed in the worker process with
+    the reader caps), is skipped with the Chinese cap message; the server's RSS stays within 1 GB."""
+    import psutil
+
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    make_xlsx_dimension_bomb(folder / "炸弹.xlsx")
+    make_md(folder / "认定办法.md", SAMPLE_MD_HEADER, SAMPLE_MD_BODY)
+    kb = kb_for(tmp_path / "data", embedder)
+    me = psutil.Process()
+    before = me.memory_info().rss
+    report = kb.ingest([folder], uploaded=True)
+    grown_mb = (me.memory_info().rss - before) / 2**20
+    assert [Path(p).name for p in report.added] == ["认定办法.md"]
+    assert [Path(s.path).name for s in report.skipped] == ["炸弹.xlsx"]
+    assert "超过上限" in report.skipped[0].reason
+    assert grown_mb < 1024, grown_mb
