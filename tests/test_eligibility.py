@@ -291,8 +291,8 @@ OTHER_PROVINCES = {"重庆", "黑龙江", "吉林"}  # programme regions outside
 ], ids=["shenyang", "dalian", "liaoning", "abroad", "unknown"])
 def test_verdicts_ordered_by_relevance(programmes: list[Programme], data: dict[str, Any],
                                        groups: list[set[str]]) -> None:
-    def rank(v: ProgrammeVerdict) -> int:
-        return next(i for i, group in enumerate(groups) if v.region in group)
+    def rank(v: ProgrammeVerdict) -> int:  # a region not listed (a programme added later) is "elsewhere"
+        return next((i for i, group in enumerate(groups) if v.region in group), len(groups) - 1)
 
     profile = Profile.from_dict(data)
     for given in (programmes, programmes[::-1]):  # the ranking decides, not the order given
