@@ -121,6 +121,33 @@ def client_loop(base: str, qs: list[str], offset: int, deadline: float, tally: T
             tally.add((time.perf_counter() - t0) * 1000, error)
 
 
+UPLOAD_TEXT = ("示例市第{n}号智能化改造支持办法（负载测试）\n\n第一条 对实施数字化车间改造的企业按设备投资额给予补助，"
+               "单个项目最高不超过{n}0万元。\n第二条 本办法自印发之日起施行。\n")
+
+
+def writer_loop(base: str, deadline: float, tally: Tally, writes: list[int]) -> None:
+    """Uploads and deletes beside the askers: each round a new document goes in and comes out again.
+    A 409 (another ingest is running) is the documented answer to a concurrent write, not an error."""
+    with httpx.Client(base_url=base, timeout=120) as c:
+        n = 0
+        while time.monotonic() < deadline:
+            n += 1
+            body = UPLOAD_TEXT.format(n=n).encode()
+            try:
+                r = c.post("/v1/documents", files={"file": (f"load-{n}.md", body)})
+                if r.status_code == 409:
+                    continue
+                if r.status_code != 200:
+                    tally.add(0, f"upload {r.status_code}: {r.text[:200]}")
+                    continue
+                d = c.delete(f"/v1/documents/{r.json()['doc_id']}")
+                if d.status_code not in (200, 409):
+                    tally.add(0, f"delete {d.status_code}: {d.text[:200]}")
+                writes[0] += 2
+            except (httpx.HTTPError, ValueError, KeyError) as e:
+                tally.add(0, f"write {type(e).__name__}: {e}")
+
+
 def sample_rss(pid: int, stop: threading.Event, peak: list[int]) -> None:
     proc = psutil.Process(pid)
     while not stop.is_set():
@@ -165,6 +192,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         deadline = started + args.seconds
         clients = [threading.Thread(target=client_loop, args=(base, qs, i * 3, deadline, tally))
                    for i in range(args.clients)]
+        writes = [0]
+        clients += [threading.Thread(target=writer_loop, args=(base, deadline, tally, writes))
+                    for _ in range(args.writers)]
         for t in clients:
             t.start()
         for t in clients:
@@ -189,6 +219,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "latency_ms": {"p50": round(percentile(lat, 50), 1), "p95": round(percentile(lat, 95), 1),
                        "p99": round(percentile(lat, 99), 1), "max": round(lat[-1], 1) if lat else 0.0,
                        "mean": round(statistics.fmean(lat), 1) if lat else 0.0},
+        "writers": args.writers,
+        "uploads_and_deletes": writes[0],
         "errors": len(tally.errors),
         "error_samples": tally.errors[:5],
         "server_rss_mb": {"before_load": round(rss_before / 2**20, 1), "peak": round(peak[0] / 2**20, 1)},
@@ -196,7 +228,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "index": health.get("index", {}),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
-        "endpoint": "POST /v1/ask",
+        "endpoint": "POST /v1/ask (and POST + DELETE /v1/documents by the writers)",
         "llm_configured": any(os.environ.get(k) for k in ("ZHICE_LLM_BASE_URL", "ZHICE_LLM__BASE_URL")),
     }
 
@@ -205,7 +237,7 @@ def serve_for_bench(args: argparse.Namespace) -> None:
     """The server process: index the corpus (unchanged files are skipped), then serve like `zhice serve`."""
     import uvicorn
 
-    from assistant.api.serve import build_server
+    from assistant.api.serve import build_server, uvicorn_limits
     from assistant.settings import Settings
     from assistant.wiring import build_assistant
 
@@ -216,13 +248,14 @@ def serve_for_bench(args: argparse.Namespace) -> None:
     print(f"indexed: {report.chunks_total} chunks, {len(report.skipped)} skipped", flush=True)
     # access logs off: 16 clients would print thousands of lines the benchmark does not read
     uvicorn.run(build_server(settings, assistant), host="127.0.0.1", port=args.port, log_level="warning",
-                access_log=False)
+                access_log=False, **uvicorn_limits(settings))  # type: ignore[arg-type]  # as `zhice serve` runs
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.load_bench", description=__doc__.split("\n")[0])
     p.add_argument("--seconds", type=float, default=60.0, help="how long the clients run (default 60)")
     p.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
+    p.add_argument("--writers", type=int, default=1, help="clients uploading and deleting meanwhile (default 1)")
     p.add_argument("--corpus", default=str(CORPUS), help="folder to index (default: ../shared/corpus beside a checkout, else the built-in sample)")
     p.add_argument("--out", default=str(REPORT), help="where the JSON figures go")
     p.add_argument("--ready-timeout", type=float, default=900.0, help="seconds to wait for indexing + start")

@@ -178,6 +178,17 @@ def test_healthz_shows_no_paths(open_url: str, base_settings: Settings) -> None:
 
 
 @slow
+def test_documents_answers_and_hits_name_files_not_server_paths(open_url: str) -> None:
+    docs = httpx.get(f"{open_url}/v1/documents").json()["documents"]
+    answer = httpx.post(f"{open_url}/v1/ask", json={"question": QUESTION}).json()
+    hits = httpx.post(f"{open_url}/v1/search", json={"query": QUESTION}).json()["hits"]
+    chat = httpx.post(f"{open_url}/v1/chat/completions", json={"messages": [{"role": "user", "content": QUESTION}]})
+    assert docs[0]["sources"] == ["plan.md"] and answer["citations"][0]["source"] == "plan.md"
+    assert hits[0]["source"] == "plan.md" and chat.json()["citations"][0]["source"] == "plan.md"
+    assert "/tmp" not in str((docs, answer, hits, chat.text))
+
+
+@slow
 @pytest.mark.parametrize("body", [
     {"question": QUESTION, "history": [["问" * 100_000, "答"]]},  # one 300 kB turn
     {"question": QUESTION, "history": [["问" * 4000, "答" * 4000]] * 12},  # many long turns

@@ -47,7 +47,7 @@ from assistant.citations import source_label
 from assistant.domain import STATUSES, Answer, Citation
 from assistant.eligibility import Profile, Programme, evaluate, to_dict, to_markdown
 from assistant.errors import BadInput, ZhiceError
-from assistant.service import Service
+from assistant.service import Service, file_name
 from assistant.settings import Settings
 
 MODEL_ID = "zhice"
@@ -105,7 +105,7 @@ async def ask(body: AskRequest, assistant: AssistantDep, settings: SettingsDep) 
     first = await run_in_threadpool(next, events)
     if not body.stream:
         final = await run_in_threadpool(_last, chain([first], events))
-        return final.to_dict()
+        return public(final.to_dict())
     return StreamingResponse(_ask_events(chain([first], events)), media_type="text/event-stream",
                              headers=SSE_HEADERS)
 
@@ -117,7 +117,7 @@ async def _ask_events(events: Iterator[str | Answer]) -> AsyncIterator[str]:
             if isinstance(ev, Answer):
                 if rest := unstreamed(streamed, ev):
                     yield _sse({"delta": rest}, "token")
-                yield _sse(ev.to_dict(), "answer")
+                yield _sse(public(ev.to_dict()), "answer")
             else:
                 streamed += ev
                 yield _sse({"delta": ev}, "token")
@@ -130,7 +130,7 @@ def search(body: SearchRequest, assistant: AssistantDep, settings: SettingsDep) 
     """Ranked chunks for a query (no answer composed)."""
     check_conversation(settings, body.query, [])
     hits = assistant.search(body.query, k=body.k, filters=body.filters)
-    return {"query": body.query, "hits": [h.to_dict() for h in hits]}
+    return {"query": body.query, "hits": [public(h.to_dict()) for h in hits]}
 
 
 # ---------------------------------------------------------------------- documents
@@ -159,7 +159,7 @@ def list_documents(service: ServiceDep, status: str = "") -> dict[str, Any]:
         if status not in STATUSES:
             raise BadInput(f"status={status!r} is not one of {list(STATUSES)}")
         rows = [r for r in rows if r.get("status") == status]
-    return {"documents": rows}
+    return {"documents": [public(r) for r in rows]}
 
 
 @router.get("/v1/documents/{doc_id}", response_model=DocumentOut, tags=["documents"],
@@ -194,7 +194,7 @@ def patch_document(doc_id: str, body: DocumentPatch, service: ServiceDep) -> dic
     Files uploaded through the API or the UI start as `unverified` whatever their header claims;
     files the operator ingests with `zhice ingest` take their authority from their own header.
     """
-    return service.set_authority(doc_id, body.authority)
+    return public(service.set_authority(doc_id, body.authority))
 
 
 @router.delete("/v1/documents/{doc_id}", response_model=DeleteOut, tags=["documents"],
@@ -254,7 +254,7 @@ async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep,
                      "finish_reason": "stop"}],
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                   "total_tokens": prompt_tokens + completion_tokens},
-        "citations": [c.to_dict() for c in final.citations],
+        "citations": [public(c.to_dict()) for c in final.citations],
     }
 
 
@@ -273,7 +273,7 @@ async def _completion_chunks(events: Iterator[str | Answer], cid: str, created: 
                 tail = md.feed(unstreamed(streamed, ev) + references(ev.citations)) + md.flush()
                 if tail:
                     yield chunk({"content": tail})
-                yield chunk({}, "stop", citations=[c.to_dict() for c in ev.citations])
+                yield chunk({}, "stop", citations=[public(c.to_dict()) for c in ev.citations])
             else:
                 streamed += ev
                 if text := md.feed(ev):
@@ -296,6 +296,19 @@ def references(citations: Sequence[Citation]) -> str:
 
 
 # ---------------------------------------------------------------------- helpers
+def public(row: dict[str, Any]) -> dict[str, Any]:
+    """A response object with the server's file paths cut to file names (`source`, `sources`, and
+    the citations inside an answer): where the server keeps its files is nobody's business."""
+    out = dict(row)
+    if isinstance(out.get("source"), str):
+        out["source"] = file_name(out["source"])
+    if isinstance(out.get("sources"), list):
+        out["sources"] = [file_name(str(s)) for s in out["sources"]]
+    if isinstance(out.get("citations"), list):
+        out["citations"] = [public(c) if isinstance(c, dict) else c for c in out["citations"]]
+    return out
+
+
 def unstreamed(streamed: str, final: Answer) -> str:
     """Text of the final answer that the deltas did not carry (refusals and hooks send none; a
     rejected LLM draft is followed by the extractive answer, which then ends the stream)."""
