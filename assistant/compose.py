@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.answer import rows as rows_mod
 from assistant.answer.calculate import apply, asked_base, explain, parse_rule
+from assistant.answer.terms import subjects
 from assistant.answer.understand import understand
 from assistant.citations import source_label
 from assistant.domain import Chunk, DocumentMeta
@@ -56,9 +57,6 @@ DISCRIMINATIVE_IDF = 1.5
 LEAD_WEIGHT = 0.8
 RANK_BONUS = 0.08  # a sentence of a higher-ranked passage wins a tie
 SUBJECT_MISMATCH = 0.3  # a clause naming only other titles (智能工厂 when 数字化车间 was asked) is rarely the answer
-# what titles of honour and supported projects are called: a few characters before one of these heads
-# (数字化车间, 示范工厂, 5G工厂, 智能化改造项目); two characters before the head tell them apart
-_SUBJECT_HEAD = re.compile(r"(?=([\u4e00-\u9fa5A-Za-z0-9]{2})(工厂|车间|生产线|产线|场景|项目))")  # a term in the clause's opening sentence counts nearly as if in the item itself  # a word in most chunks (智能, 企业) does not single out rows
 
 
 @dataclass(frozen=True)
@@ -121,7 +119,7 @@ def _coverage(weights: dict[str, float], ns: str, lead: str, context: str) -> tu
 def _adjustment(ask: _Asked, s: str, ns: str, lead: str, c: Chunk, row: Chunk | None) -> float:
     """Bonuses and penalties for what the sentence is, beyond the words it shares with the question."""
     delta = 0.0
-    said = _subjects(ns + lead + _last_heading(c.section))
+    said = subjects(ns + lead + _last_heading(c.section))
     if ask.subjects and said and not (said & ask.subjects):
         delta -= SUBJECT_MISMATCH  # the clause is about another title or project than the one asked
     if ask.kind and has_figure(ask.kind, s, row or c):
@@ -192,7 +190,7 @@ class Composer:
     def _sentences(self, evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None,
                    question: str = "") -> list[_Sent]:
         ask = _Asked(kind, bool(_CONDITION_Q.search(question.lower())), bool(_PROCESS.search(question)),
-                     _subjects(normalize_for_match(question)))
+                     subjects(normalize_for_match(question)))
         out = []
         for i, c in enumerate(evidence):
             context = normalize_for_match(c.doc.title + c.section)
@@ -503,15 +501,10 @@ class Composer:
 
 def _rule_sentence(sents: list[_Sent], question: str) -> _Sent | None:
     """The best-scored sentence that states a rate, about the question's title or project when it names one."""
-    asked = _subjects(normalize_for_match(question))
+    asked = subjects(normalize_for_match(question))
     rules = [x for x in sents if parse_rule(x.text) is not None]
-    fitting = [x for x in rules if not asked or asked & _subjects(normalize_for_match(x.text))]
+    fitting = [x for x in rules if not asked or asked & subjects(normalize_for_match(x.text))]
     return (fitting or rules or [None])[0]
-
-
-def _subjects(normed: str) -> frozenset[str]:
-    """The titles and project kinds a text names, each as two characters plus its head (字化车间, 改造项目)."""
-    return frozenset(a + b for a, b in _SUBJECT_HEAD.findall(normed))
 
 
 def _last_heading(section: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from assistant.answer.rerank import rerank
 from assistant.domain import KINDS, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
@@ -138,7 +139,7 @@ def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = No
             fused[cid] *= prefer(snap.chunks[cid])
     order = sorted(fused, key=lambda c: -fused[c])
     hits = [SearchHit(snap.chunks[c], fused[c], ranks[c][0], ranks[c][1]) for c in order]
-    hits = merge_neighbours(hits)
+    hits = rerank(query, merge_neighbours(hits), snap.bm25.idf)
     if compare if compare is not None else wants_comparison(query):
         hits = diversify(hits, cfg.per_doc_compare)
     return hits[:k]

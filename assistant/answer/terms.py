@@ -69,3 +69,13 @@ def named(text: str, names: frozenset[str]) -> list[str]:
         if not any(n in o for o in out):
             out.append(n)
     return out
+
+
+# what titles of honour and supported projects are called: a few characters before one of the heads
+# (数字化车间, 示范工厂, 5G工厂, 智能化改造项目); two characters before the head tell them apart
+_SUBJECT_HEAD = re.compile(r"(?=([\u4e00-\u9fa5A-Za-z0-9]{2})(工厂|车间|生产线|产线|场景|项目))")
+
+
+def subjects(normed: str) -> frozenset[str]:
+    """The titles and project kinds a text names, each as two characters plus its head (字化车间, 改造项目)."""
+    return frozenset(a + b for a, b in _SUBJECT_HEAD.findall(normed))
