@@ -17,6 +17,7 @@ from ingest.bounds import check_zip_package, over_limit
 from ingest.cleaning import clean_text
 from ingest.header import parse_header
 from ingest.loaded import LoadedFile, Page
+from ingest.markdown_table import table_lines
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -53,7 +54,7 @@ def load_docx(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
                 if cells[0] > limits.max_cells:
                     raise over_limit(path.name, "表格单元格数", cells[0], limits.max_cells,
                                      "ZHICE_READERS__MAX_CELLS")
-                lines.extend(_table_lines(rows))
+                lines.extend(table_lines(rows))
             elif tag in ("sdt", "sdtContent"):  # content controls wrap ordinary paragraphs
                 read_blocks(child)
 
@@ -70,34 +71,5 @@ def _table_rows(table: Table) -> list[list[str]]:
     column and row it spans, so each record carries it)."""
     rows = []
     for row in table.rows:
-        rows.append([" ".join(cell.text.split()).replace("|", "｜") for cell in row.cells])
+        rows.append([" ".join(cell.text.split()) for cell in row.cells])
     return [r for r in rows if any(r)]
-
-
-def _table_lines(rows: list[list[str]]) -> list[str]:
-    """Markdown tables: each run of rows with two or more distinct cells is one table whose first row
-    is the column row. A row of one text across the table (a caption, a 合计 written across) stays a
-    plain line, and so does a run of one row (a column row with no data under it is not a table)."""
-    lines: list[str] = []
-    width = max((len(r) for r in rows), default=0)
-    run: list[list[str]] = []
-
-    def close() -> None:
-        if len(run) == 1:
-            lines.append(" | ".join(c for i, c in enumerate(run[0]) if c and c not in run[0][:i]))
-        elif run:
-            lines.append("| " + " | ".join(run[0]) + " |")
-            lines.append("|" + "---|" * width)
-            lines.extend("| " + " | ".join(r) + " |" for r in run[1:])
-            lines.append("")  # a blank line ends the Markdown table
-        run.clear()
-
-    for row in rows:
-        distinct = [c for i, c in enumerate(row) if c and c not in row[:i]]
-        if len(distinct) <= 1 and width > 1:
-            close()
-            lines.append(distinct[0] if distinct else "")
-        else:
-            run.append((row + [""] * width)[:width])
-    close()
-    return lines

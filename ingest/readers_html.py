@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ingest.cleaning import clean_text
 from ingest.loaded import LoadedFile, Page
+from ingest.markdown_table import table_lines
 from ingest.readers_text import decode_text
 
 if TYPE_CHECKING:
@@ -84,6 +85,9 @@ def _html_text(root: Tag) -> str:
     _walk(root, parts)
     lines = []
     for line in "".join(parts).split("\n"):
+        if line.startswith(_KEEP):  # a Markdown table row written by _data_table: kept as it is
+            lines.append(line[len(_KEEP):])
+            continue
         line = line.strip().strip("|").strip()
         if line:  # block boundaries, not blank lines, separate paragraphs on a web page
             lines.append(re.sub(r"\s*\|\s*(?:\|\s*)*", " | ", line))
@@ -100,6 +104,8 @@ def _walk(el: Tag, parts: list[str]) -> None:
         elif isinstance(child, Tag):
             if child.name == "br":
                 parts.append("\n")
+            elif child.name == "table" and (rows := _data_table(child)) is not None:
+                parts.append("\n" + "\n".join(_KEEP + line for line in table_lines(rows)) + "\n")
             elif child.name in ("td", "th"):
                 parts.append(" | ")
                 _walk(child, parts)
@@ -109,6 +115,31 @@ def _walk(el: Tag, parts: list[str]) -> None:
                 parts.append("\n")
             else:
                 _walk(child, parts)
+
+
+_KEEP = "\x00"  # marks the lines of a Markdown table so the cell-separator tidying leaves them alone
+# A cell holding more than this, or a nested table, makes a table a page-layout grid, not data.
+_LAYOUT_CELL_CHARS = 300
+
+
+def _data_table(table: Tag) -> list[list[str]] | None:
+    """The rows of a data table as cell texts; None for a layout table (nested tables, long cells)."""
+    if table.find("table") is not None:
+        return None
+    rows: list[list[str]] = []
+    for tr in table.find_all("tr"):
+        cells = []
+        for cell in tr.find_all(("td", "th"), recursive=False):
+            parts: list[str] = []
+            _walk(cell, parts)
+            text = " ".join("".join(parts).split())
+            if len(text) > _LAYOUT_CELL_CHARS:
+                return None
+            span = cell.get("colspan")
+            copies = int(span) if isinstance(span, str) and span.isdigit() and 0 < int(span) <= 50 else 1
+            cells.extend([text] * copies)  # a merged cell repeats its text in every column it spans
+        rows.append(cells)
+    return rows if any(len(r) >= 2 for r in rows) else None
 
 
 def _inline(s: str) -> str:

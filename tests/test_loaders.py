@@ -256,7 +256,7 @@ def test_html_main_text_only(tmp_path: Path, suffix: str, encoding: str, article
     assert loaded.fmt == "html"
     assert loaded.header == {"title": "示例市智能工厂培育办法_示例市人民政府"}
     assert loaded.pages == [
-        Page(0, "示例市智能工厂培育办法\n" + "\n".join(paragraphs) + "\n级别 | 奖励\n市级智能工厂 | 80万元")
+        Page(0, "示例市智能工厂培育办法\n" + "\n".join(paragraphs) + "\n| 级别 | 奖励 |\n|---|---|\n| 市级智能工厂 | 80万元 |")
     ]
 
 
@@ -707,3 +707,27 @@ def test_prose_with_spaces_is_not_a_table() -> None:
     aligned = "等级     条件         金额\n\n基础级    投资500万元    20万元\n\n先进级    投资2000万元   100万元"
     assert table_rows(aligned) == [[["等级", "条件", "金额"], ["基础级", "投资500万元", "20万元"],
                                     ["先进级", "投资2000万元", "100万元"]]]
+
+
+def test_an_html_data_table_becomes_records_and_a_layout_table_stays_text(tmp_path: Path) -> None:
+    from assistant.settings import Settings
+    from ingest.pipeline import build_chunks
+
+    data = ('<table><tr><th colspan="3">奖励标准</th></tr><tr><th>等级</th><th>条件</th><th>奖励金额</th></tr>'
+            "<tr><td>基础级</td><td>投资不低于500万元</td><td>20万元</td></tr>"
+            "<tr><td>先进级</td><td>投资不低于2000万元</td><td>100万元</td></tr></table>")
+    page = (f'<html><head><title>示例办法</title></head><body><div class="TRS_Editor"><p>第六条 奖励标准如下。</p>{data}'
+            "<p>第七条 同一企业不重复享受。</p></div></body></html>")
+    path = tmp_path / "奖励.html"
+    path.write_text(page, encoding="utf-8")
+    chunks = build_chunks(load_file(path, MAX), "d", str(path), Settings(_env_file=None))  # type: ignore[call-arg]
+    assert [c.record for c in chunks if c.record] == [
+        {"等级": "基础级", "条件": "投资不低于500万元", "奖励金额": "20万元"},
+        {"等级": "先进级", "条件": "投资不低于2000万元", "奖励金额": "100万元"},
+    ]
+    long = "第一条 " + "为推动智能工厂建设，" * 40 + "制定本办法。"
+    layout = tmp_path / "layout.html"
+    layout.write_text(f"<html><body><table><tr><td>导航</td><td><p>{long}</p></td></tr></table></body></html>",
+                      encoding="utf-8")
+    text = load_file(layout, MAX).pages[0].text
+    assert long in text and "|---|" not in text
