@@ -52,9 +52,10 @@ class Assistant:
 
     # ------------------------------------------------------------------ public
     def search(self, query: str, k: int = 8, filters: dict[str, Any] | None = None) -> list[SearchHit]:
-        """Ranked chunks for `query` (no answer composed)."""
+        """Ranked chunks for `query` (no answer composed), ranked as an answer to it would rank them:
+        within the place it names, current text first."""
         query = self._check(query)
-        return retrieve(self.kb, query, k, Filters.from_dict(filters))
+        return self._hits(understand(query), Filters.from_dict(filters), k)
 
     def answer(self, question: str, history: History | None = None, filters: dict[str, Any] | None = None) -> Answer:
         """The full answer object (see domain.Answer)."""
@@ -113,12 +114,21 @@ class Assistant:
 
     def _evidence(self, q: Question, flt: Filters) -> tuple[list[Chunk], bool]:
         """The evidence passages, and whether the question compares places or documents."""
-        standalone = q.text
-        regions = [] if flt.region else list(q.compared)
-        if not regions and not flt.region and q.every_place:
-            regions = self.kb.local_regions()  # "各地…有什么不同": every place the index has rules for
-        compare = q.compare or len(regions) >= 2
+        compare = q.compare or len(self._compared(q, flt)) >= 2
         k = self.kb.settings.retrieval.k + (2 if compare else 0)
+        return [h.chunk for h in self._hits(q, flt, k)], compare
+
+    def _compared(self, q: Question, flt: Filters) -> list[str]:
+        if flt.region:
+            return []
+        if q.every_place:
+            return self.kb.local_regions()  # "各地…有什么不同": every place the index has rules for
+        return list(q.compared)
+
+    def _hits(self, q: Question, flt: Filters, k: int) -> list[SearchHit]:
+        """Retrieval for an analysed question: per place when it compares places, else within the
+        place it names (its own text first), current documents before repealed ones."""
+        regions = self._compared(q, flt)
         place = None
         if q.scope is not None and not flt.region and not flt.regions:
             scope = scope_for(q.region, self.kb.indexed_regions(), self._titles())
@@ -126,11 +136,9 @@ class Assistant:
             place = scope.prefer()
         prefer = prefer_current(q.now, place)
         if len(regions) >= 2:
-            hits = retrieve_per_region(self.kb, standalone, regions, max(PER_PLACE, k // len(regions)), flt,
+            return retrieve_per_region(self.kb, q.text, regions, max(PER_PLACE, k // len(regions)), flt,
                                        words_for=q.without_other_places, prefer=prefer)
-        else:
-            hits = retrieve(self.kb, standalone, k, flt, compare=compare, prefer=prefer)
-        return [h.chunk for h in hits], compare
+        return retrieve(self.kb, q.text, k, flt, compare=q.compare, prefer=prefer)
 
     def _titles(self) -> dict[str, str]:
         """doc id → its title and the names of its parts (the sheets of a workbook: one per province)."""
