@@ -22,10 +22,14 @@ def register(sub: Any) -> None:
     s.set_defaults(func=cmd_chat)
 
 
+_STATUS_BADGE = {"superseded": "（已废止）", "expired": "（已失效）", "not_yet_in_force": "（尚未施行）"}
+
+
 def print_answer(a: Answer) -> None:
     print(a.answer)
     for c in a.citations:
         badge = "（摘要，非官方原文）" if c.authority == "summary" else ""
+        badge += _STATUS_BADGE.get(c.status, "") + ("（扫描件识别，请核对原件）" if c.ocr else "")
         page = f" 第{c.page}页" if c.page else ""
         print(f"  [{c.n}] 《{c.title}》{badge} {c.section}{page}")
 
