@@ -140,3 +140,16 @@ def test_with_api_keys_conversations_belong_to_the_key_a_name_logged_in_with() -
     ann, bob = owner_of(Request("ann"), "b1", logins), owner_of(Request("bob"), "b1", logins)  # type: ignore[arg-type]
     assert ann != bob and "key-1" not in ann and "key-2" not in bob  # a fingerprint, never the key
     assert owner_of(Request(None), "b1", logins) == "browser:b1"  # type: ignore[arg-type]
+
+
+def test_a_markdown_table_answer_becomes_a_word_table_with_a_footnote_per_row(tmp_path: Path) -> None:
+    text = ("对比如下：\n\n| 地区 | 文件 | 相关规定 |\n|---|---|---|\n| 黑龙江 | 《黑龙江省智能工厂奖补办法》 | 奖励100万元。[1] |\n"
+            "| 重庆 | 《重庆市智能工厂办法》 | 奖励50万元。[2] |")
+    path = conversation_docx("记录", [Exchange("各地有什么不同？", Answer(text, citations=(HLJ, CQ)))], tmp_path / "t.docx")
+    [table] = docx.Document(str(path)).tables
+    assert [c.text for c in table.rows[0].cells] == ["地区", "文件", "相关规定"]
+    assert [c.text for c in table.rows[1].cells] == ["黑龙江", "《黑龙江省智能工厂奖补办法》", "奖励100万元。"]
+    notes = footnotes_of(path)
+    assert len(notes) == 2 and "对认定的智能工厂奖励100万元" in notes[0]
+    md = conversation_markdown("记录", [Exchange("各地有什么不同？", Answer(text, citations=(HLJ, CQ)))])
+    assert "| 地区 | 文件 | 相关规定 |\n|---|---|---|\n| 黑龙江 | 《黑龙江省智能工厂奖补办法》 | 奖励100万元。[^1] |" in md

@@ -217,3 +217,31 @@ def test_errors_are_told_in_chinese_with_the_original_folded(error: Exception, s
     assert shown in visible and not words
     if "<details>" in out:
         assert "详细信息" in out and html.escape(str(error), quote=False) in out
+
+
+def test_sentences_do_not_end_inside_a_title() -> None:
+    assert render.sentences("根据《模型；配套标准》，分为五级。其一；其二") == ["根据《模型；配套标准》，分为五级。", "其一；", "其二"]
+
+
+def test_comparisons_and_answers_with_little_more_are_not_folded() -> None:
+    table = "各地对比如下：\n" + "\n".join(f"- 《第{i}市办法》第五条（第{i}市）：奖励{i}00万元，具体以通知为准。[1]"
+                                         for i in range(6))
+    assert render.split_lead(table) == (table, "")
+    short_rest = "甲" * 190 + "。乙乙乙。"
+    assert render.split_lead(short_rest) == (short_rest, "")
+
+
+PIPE_TABLE = ("各地（各文件）相关规定对比如下：\n\n| 地区 | 文件 | 相关规定 |\n|---|---|---|\n"
+              "| 吉林 | 《吉林办法》 | 最高不超过1000万元。[1] |\n| 重庆 | 《重庆政策》 | 给予50万元奖励；[2]最高300万元。[2] |")
+
+
+def test_a_markdown_table_in_an_answer_renders_as_a_table_and_copies_tab_separated() -> None:
+    blocks = render.answer_blocks(PIPE_TABLE)
+    assert blocks[0] == "各地（各文件）相关规定对比如下："
+    assert blocks[1] == render.Table(["地区", "文件", "相关规定"], [["吉林", "《吉林办法》", "最高不超过1000万元。[1]"],
+                                                           ["重庆", "《重庆政策》", "给予50万元奖励；[2]最高300万元。[2]"]])
+    out = render.answer_markdown(Answer(PIPE_TABLE, citations=(OFFICIAL, SUMMARY)))
+    assert out.count("<tr>") == 3 and "\\|" not in out and "<details" not in out
+    assert '<td data-label="相关规定">最高不超过1000万元。<span class="zc-ref zc-r1"' in out
+    plain = render.plain_text(Answer(PIPE_TABLE, citations=(OFFICIAL, SUMMARY)))
+    assert "地区\t文件\t相关规定\n吉林\t《吉林办法》\t最高不超过1000万元。[1]" in plain

@@ -26,7 +26,7 @@ from docx.shared import Pt
 from assistant.citations import MARKER, source_label
 from assistant.domain import Answer, Citation
 from assistant.eligibility import ProgrammeVerdict, Source, out_of_region
-from ui.render import ICONS, comparison_rows, merge_duplicates
+from ui.render import ICONS, Table, answer_blocks, merge_duplicates
 
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -74,15 +74,13 @@ def conversation_markdown(title: str, exchanges: Sequence[Exchange]) -> str:
                               text)
 
         out += [f"## 问：{ex.question}", ""]
-        rows = comparison_rows(answer.answer)
-        lines = [ln.strip() for ln in answer.answer.splitlines() if ln.strip()]
-        if rows:
-            out += [mark(ln) for ln in lines if not ln.lstrip("-• ").startswith("《")] + [""]
-            out += ["| 来源 | 规定 |", "|---|---|"]
-            out += [f"| {_cell(mark(a))} | {_cell(mark(b))} |" for a, b in rows]
-        else:
-            for ln in lines:
-                out += [mark(ln), ""]
+        for b in answer_blocks(answer.answer):
+            if isinstance(b, Table):
+                out += ["| " + " | ".join(_cell(h) for h in b.header) + " |", "|" + "---|" * len(b.header)]
+                out += ["| " + " | ".join(_cell(mark(c)) for c in row) + " |" for row in b.rows]
+                out.append("")
+            else:
+                out += [mark(b), ""]
         out.append("")
     if notes:
         out += ["---", "", *notes, ""]
@@ -189,18 +187,14 @@ def conversation_docx(title: str, exchanges: Sequence[Exchange], path: Path) -> 
         answer = merge_duplicates(ex.answer)
         notes = {c.n: footnote_text(c) for c in answer.citations}
         w.paragraph(f"问：{ex.question}", bold=True)
-        rows = comparison_rows(answer.answer)
-        lines = [ln.strip() for ln in answer.answer.splitlines() if ln.strip()]
-        if rows:
-            for ln in lines:
-                if not ln.lstrip("-• ").startswith("《"):
-                    w.paragraph(MARKER.sub("", ln))
-            w.table(["来源", "规定"], [[a, MARKER.sub("", b)] for a, b in rows],
-                    notes=[" ".join(notes[int(n)] for n in MARKER.findall(b) if int(n) in notes) or None
-                           for _, b in rows])
-        else:
-            for ln in lines:
-                w.paragraph(ln, notes=notes)
+        for b in answer_blocks(answer.answer):
+            if isinstance(b, Table):
+                # markers leave the cells; each row's sources become one footnote on its last cell
+                w.table(b.header, [[MARKER.sub("", c).strip() for c in row] for row in b.rows],
+                        notes=[" ".join(dict.fromkeys(notes[int(n)] for c in row for n in MARKER.findall(c)
+                                                      if int(n) in notes)) or None for row in b.rows])
+            else:
+                w.paragraph(b, notes=notes)
         sources += [notes[c.n] for c in answer.citations]
     if sources:
         w.heading("参考来源", 1)

@@ -11,7 +11,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.citations import MARKER, source_label
@@ -270,11 +270,60 @@ def _markers(text: str, refs: set[int], md: bool = True) -> str:
 
 
 def comparison_rows(text: str) -> list[tuple[str, str]]:
-    """The (source, wording) rows of a side-by-side answer ("- 《文件》条款（地区）：规定[n]" lines);
-    [] when the answer is not a comparison of at least two sources."""
+    """The (source, wording) rows of a side-by-side answer written as a list ("- 《文件》条款（地区）：规定[n]"
+    lines); [] when the answer is not a comparison of at least two sources."""
     rows = [(m.group(1).strip(), m.group(2).strip()) for ln in text.splitlines()
             if (m := _COMPARE_LINE.match(ln.strip()))]
     return rows if len(rows) >= 2 else []
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of an answer: its header and rows, as text (markers still in the cells)."""
+
+    header: list[str]
+    rows: list[list[str]]
+
+
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
+
+
+def answer_blocks(text: str) -> list[str | Table]:
+    """An answer's text as blocks in order: lines (non-empty, stripped) and tables — a Markdown pipe
+    table, or a comparison written as "- 《文件》…：…" lines (one table with 来源 | 规定)."""
+    lines = text.splitlines()
+    out: list[str | Table] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i].strip()
+        if ln.startswith("|") and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1].strip()):
+            header, j, rows = _cells(ln), i + 2, []
+            while j < len(lines) and lines[j].strip().startswith("|"):
+                rows.append((_cells(lines[j]) + [""] * len(header))[:len(header)])
+                j += 1
+            out.append(Table(header, rows))
+            i = j
+            continue
+        if ln:
+            out.append(ln)
+        i += 1
+    if not any(isinstance(b, Table) for b in out) and (rows := comparison_rows(text)):
+        kept: list[str | Table] = [b for b in out if isinstance(b, str) and not _COMPARE_LINE.match(b)]
+        at = next((k for k, b in enumerate(out) if isinstance(b, str) and _COMPARE_LINE.match(b)), len(kept))
+        kept.insert(min(at, len(kept)), Table(["来源", "规定"], [[a, b] for a, b in rows]))
+        return kept
+    return out
+
+
+def has_table(text: str) -> bool:
+    return any(isinstance(b, Table) for b in answer_blocks(text))
 
 
 def _table_html(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -284,49 +333,84 @@ def _table_html(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return f'<table class="zc-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _body_markdown(text: str, refs: set[int]) -> str:
-    """Answer text → markdown blocks: a comparison as a table, list items kept, other lines as paragraphs."""
-    rows = comparison_rows(text)
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if rows:
-        intro = [ln for ln in lines if not _COMPARE_LINE.match(ln)]
-        table = _table_html(["来源", "规定"], ([_inline(a, refs, md=False), _inline(b, refs, md=False)] for a, b in rows))
-        return "\n\n".join([*(_inline(ln, refs) for ln in intro), table])
-    blocks = []
+def _lines_markdown(lines: list[str], refs: set[int]) -> list[str]:
+    """Answer lines → markdown blocks: list items kept (consecutive ones form one list), other lines
+    as paragraphs."""
+    out: list[str] = []
     for ln in lines:
         if m := re.match(r"^([-•]|\d{1,2}[.、）)])\s*(.+)$", ln):
             bullet = "-" if m.group(1) in "-•" else m.group(1).rstrip("、）)").rstrip(".") + "."
-            blocks.append(f"{bullet} {_inline(m.group(2), refs)}")
+            item = f"{bullet} {_inline(m.group(2), refs)}"
+            if out and re.match(r"^(-|\d+\.) ", out[-1].rsplit("\n", 1)[-1]):
+                out[-1] += "\n" + item
+                continue
+            out.append(item)
         else:
-            blocks.append(_inline(ln, refs))
-    # consecutive list items form one list; everything else is its own paragraph
+            out.append(_inline(ln, refs))
+    return out
+
+
+def _body_markdown(text: str, refs: set[int]) -> str:
+    """Answer text → markdown: tables as HTML tables (cells inline-rendered), the rest line by line."""
     out: list[str] = []
-    for b in blocks:
-        is_item = bool(re.match(r"^(-|\d+\.) ", b))
-        if out and is_item and re.match(r"^(-|\d+\.) ", out[-1].rsplit("\n", 1)[-1]):
-            out[-1] += "\n" + b
+    pending: list[str] = []
+    for b in answer_blocks(text):
+        if isinstance(b, Table):
+            out += _lines_markdown(pending, refs)
+            pending = []
+            cells = ([_inline(c, refs, md=False) for c in row] for row in b.rows)
+            out.append(_table_html(b.header, cells))
         else:
-            out.append(b)
+            pending.append(b)
+    out += _lines_markdown(pending, refs)
     return "\n\n".join(out)
 
 
+FOLD_MIN_CHARS = 120  # folding less than this saves no reading, it only hides words
+
+
+def sentences(text: str) -> list[str]:
+    """`text` cut after 。！？； outside 《》, （） and quotes (a title's ； does not end a sentence)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "《（(“「":
+            depth += 1
+        elif ch in "》）)”」" and depth:
+            depth -= 1
+        elif ch in "。！？；" and depth == 0:
+            out.append(text[start:i + 1])
+            start = i + 1
+    if text[start:]:
+        out.append(text[start:])
+    return out
+
+
 def split_lead(text: str, limit: int = LEAD_CHARS) -> tuple[str, str]:
-    """(lead, rest): a long answer's first paragraph (its first sentences when that is long), and the rest."""
+    """(lead, rest): what a long answer shows first — whole lines, then whole sentences, up to about
+    `limit` characters — and what is folded. A comparison (its table is the answer) and an answer
+    whose rest would be short are not folded."""
     text = text.strip()
-    if len(text) <= limit:
+    if len(text) <= limit or has_table(text):
         return text, ""
-    first, _, rest = text.partition("\n")
-    if comparison_rows(text) and not _COMPARE_LINE.match(first.strip()):
-        return first, rest.strip()  # the comparison's heading line, then its table folded
-    if len(first) > limit:
-        sentences = re.split(r"(?<=[。；！？])", first)
-        lead = ""
-        for s in sentences:
-            if lead and len(lead) + len(s) > limit:
+    lines = text.split("\n")
+    lead = lines[0]
+    if len(lead) > limit:  # one long paragraph: its first sentences
+        parts = sentences(lead)
+        lead = parts[0]
+        for s in parts[1:]:
+            if len(lead) + len(s) > limit:
                 break
             lead += s
-        return lead, (first[len(lead):] + ("\n" + rest if rest else "")).strip()
-    return first, rest.strip()
+        rest = text[len(lead):].strip()
+    else:
+        taken = 1
+        while taken < len(lines) and len(lead) + len(lines[taken]) <= limit:
+            lead += "\n" + lines[taken]
+            taken += 1
+        rest = "\n".join(lines[taken:]).strip()
+    if len(rest) < FOLD_MIN_CHARS:
+        return text, ""
+    return lead.strip(), rest
 
 
 def answer_markdown(answer: Answer) -> str:
@@ -348,7 +432,8 @@ def answer_markdown(answer: Answer) -> str:
 def plain_text(answer: Answer) -> str:
     """The answer as clean text for pasting into a draft: the wording with its [n], then one line per
     source (《title》clause 文号 第p页)."""
-    text = answer.answer.strip()
+    text = "\n".join(b if isinstance(b, str) else "\n".join("\t".join(r) for r in [b.header, *b.rows])
+                     for b in answer_blocks(answer.answer.strip()))  # tables tab-separated: they paste as tables
     if not answer.citations:
         return text
     lines = [text, "", "参考来源："]
