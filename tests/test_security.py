@@ -318,3 +318,20 @@ def test_windows_reserved_upload_names_are_changed(name: str, safe: str) -> None
     from assistant.uploads import sanitise_filename
 
     assert sanitise_filename(name) == safe
+
+
+@slow
+def test_idle_connections_are_bounded_and_closed(base_settings: Settings, assistant: Assistant) -> None:
+    import socket
+
+    settings = base_settings.model_copy(update={"max_connections": 4, "keep_alive_seconds": 1})
+    with background_server(build_server(settings, assistant, ui=False)) as base:
+        host, port = base.rsplit("/", 1)[1].split(":")
+        idle = [socket.create_connection((host, int(port))) for _ in range(4)]  # never send a byte
+        time.sleep(0.3)
+        assert httpx.get(f"{base}/healthz").status_code == 503  # over the limit: refused, not queued
+        time.sleep(1.5)  # the idle ones are closed after the keep-alive time
+        assert all(s.recv(1) == b"" for s in idle)
+        assert httpx.get(f"{base}/healthz").status_code == 200
+        for s in idle:
+            s.close()

@@ -89,7 +89,23 @@ def uvicorn_limits(settings: Settings) -> dict[str, object]:
     127.0.0.1, which let a client pick its own rate-limit bucket): the guard reads it, and only
     from ZHICE_TRUSTED_PROXIES."""
     return {"proxy_headers": False, "limit_concurrency": settings.max_connections,
-            "timeout_keep_alive": settings.keep_alive_seconds, "backlog": BACKLOG}
+            "timeout_keep_alive": settings.keep_alive_seconds, "backlog": BACKLOG, "http": idle_closing_protocol()}
+
+
+def idle_closing_protocol() -> type:
+    """uvicorn's HTTP protocol, with the keep-alive deadline also on a new connection's first request:
+    uvicorn only times out idle connections after a response, so sockets that never send anything
+    would hold the connection limit (and answer everyone else 503) for ever."""
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    class IdleClosingProtocol(AutoHTTPProtocol):  # type: ignore[misc, valid-type]
+        def connection_made(self, transport: object) -> None:
+            super().connection_made(transport)
+            # the first bytes cancel it, as they cancel the keep-alive timer between requests
+            self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive,
+                                                                self.timeout_keep_alive_handler)
+
+    return IdleClosingProtocol
 
 
 @contextmanager
