@@ -248,7 +248,7 @@ def serve_for_bench(args: argparse.Namespace) -> None:
     print(f"indexed: {report.chunks_total} chunks, {len(report.skipped)} skipped", flush=True)
     # access logs off: 16 clients would print thousands of lines the benchmark does not read
     uvicorn.run(build_server(settings, assistant), host="127.0.0.1", port=args.port, log_level="warning",
-                access_log=False, **uvicorn_limits(settings))  # type: ignore[arg-type]  # as `zhice serve` runs
+                access_log=False, **uvicorn_limits(settings))  # as `zhice serve` runs
 
 
 def main(argv: list[str] | None = None) -> int:

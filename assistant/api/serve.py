@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
@@ -84,7 +85,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
                 **uvicorn_limits(settings))
 
 
-def uvicorn_limits(settings: Settings) -> dict[str, object]:
+def uvicorn_limits(settings: Settings) -> dict[str, Any]:
     """Connection limits, and no X-Forwarded-For rewriting by uvicorn (its default trusts it from
     127.0.0.1, which let a client pick its own rate-limit bucket): the guard reads it, and only
     from ZHICE_TRUSTED_PROXIES."""
@@ -122,7 +123,7 @@ def background_server(app: FastAPI, host: str = "127.0.0.1", timeout: float = 30
     port = sock.getsockname()[1]
     settings: Settings = app.state.settings
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5,
-                                           **uvicorn_limits(settings)))  # type: ignore[arg-type]
+                                           **uvicorn_limits(settings)))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="zhice-server")
     thread.start()
     deadline = time.monotonic() + timeout
