@@ -347,6 +347,7 @@ class GuardMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge as e:  # raised outside FastAPI's body parsing
             if not started:
+                await _drain_rest(receive, limit)
                 await _send_error(send, e.denied)
 
 
@@ -374,6 +375,15 @@ async def _drain(receive: Receive, headers: dict[str, str]) -> None:
         seen += len(message.get("body", b""))
         if not message.get("more_body", False):
             return
+
+
+async def _drain_rest(receive: Receive, seen: int) -> None:
+    """Read and drop what is left of a body cut off at `seen` bytes (up to DRAIN_LIMIT in all)."""
+    while seen <= DRAIN_LIMIT:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+        seen += len(message.get("body", b""))
 
 
 async def _send_error(send: Send, denied: Denied) -> None:
