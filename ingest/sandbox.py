@@ -42,6 +42,14 @@ def _ctx() -> multiprocessing.context.ForkServerContext:
     return _context
 
 
+def warm_up() -> None:
+    """Start the fork server now (it imports the readers once, about a second), not on the first upload."""
+    from multiprocessing import forkserver
+
+    _ctx()
+    forkserver.ensure_running()
+
+
 def load_isolated(path: Path, max_bytes: int, limits: ReaderLimits, worker: WorkerLimits) -> LoadedFile:
     """`ingest.loaders.load_file` in a worker process under `worker`'s limits.
 

@@ -80,6 +80,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
                     settings.allowed_hosts)
     assistant = build_assistant(settings)
     prepare_index(assistant)
+    from ingest.sandbox import warm_up
+
+    warm_up()  # uploads are parsed in its workers
     print(f"智策 Zhice: UI http://{host}:{port}{UI_PATH}/  API docs http://{host}:{port}/docs", flush=True)
     uvicorn.run(build_server(settings, assistant), host=host, port=port, log_level="info",
                 **uvicorn_limits(settings))
