@@ -69,6 +69,7 @@ mark.zc-term { background: #fde68a; color: #111827; padding: 0 1px; border-radiu
 .zc-table th, .zc-table td { border: 1px solid var(--border-color-primary); padding: 4px 6px; vertical-align: top;
                              text-align: left; color: var(--body-text-color); }
 .zc-table th { background: var(--background-fill-secondary); }
+.zc-table td:first-child, .zc-table th:first-child { min-width: 3em; }
 #zc-viewer { position: fixed; top: 0; right: 0; width: min(720px, 100vw); height: 100vh; z-index: 1000;
              overflow-y: auto; background: var(--background-fill-primary); color: var(--body-text-color);
              box-shadow: -4px 0 16px rgba(0, 0, 0, 0.25); padding: 12px 16px; }
