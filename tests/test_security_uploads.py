@@ -115,6 +115,7 @@ def test_an_uploaded_document_is_unverified_until_an_admin_marks_it(url: str, tm
     user = httpx.Client(base_url=url, headers={"X-API-Key": USER}, timeout=120)
     up = admin.post("/v1/documents", files={"file": ("办法.md", body)})
     assert up.status_code == 200, up.text
+    assert up.json()["report"]["added"] == ["办法.md"]  # file names, never the server's paths
     doc_id = up.json()["doc_id"]
     row = next(d for d in user.get("/v1/documents").json()["documents"] if d["doc_id"] == doc_id)
     assert row["authority"] == "unverified"

@@ -15,7 +15,7 @@ from itertools import chain
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from assistant import tokens
@@ -52,6 +52,7 @@ from assistant.settings import Settings
 
 MODEL_ID = "zhice"
 AUTHORITY_NOTES = {"summary": "（摘要，非官方原文）", "unverified": "（上传文件，未核验）"}
+REPORT_PATH_LISTS = ("added", "updated", "unchanged", "duplicates", "removed", "skipped")
 PUBLIC_STATS = ("documents", "chunks", "embedder")  # what /healthz shows without a key
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -100,7 +101,7 @@ async def ask(body: AskRequest, assistant: AssistantDep, settings: SettingsDep) 
     """Answer a question with numbered citations."""
     history = history_pairs(body.history)
     check_conversation(settings, body.question, history)
-    events = assistant.stream(body.question, history, body.filters)
+    events = assistant.stream(body.question, history, body.filters, body.state)
     # The first step validates the question and filters: errors become a proper 422, not a broken stream.
     first = await run_in_threadpool(next, events)
     if not body.stream:
@@ -172,6 +173,13 @@ def get_document(doc_id: str, service: ServiceDep) -> dict[str, Any]:
     return service.document(doc_id)
 
 
+@router.get("/v1/documents/{doc_id}/pages/{page}.png", tags=["documents"], response_class=Response,
+            responses={**ERRORS, 404: {"model": ErrorOut}, 200: {"content": {"image/png": {}}}})
+def get_page_image(doc_id: str, page: int, service: ServiceDep) -> Response:
+    """Page `page` (1-based, as citations' `page`) of a document read from a PDF, as a PNG image."""
+    return Response(service.page_image(doc_id, page), media_type="image/png")
+
+
 @router.post("/v1/documents", response_model=UploadOut, tags=["documents"],
              responses={**ERRORS, 409: {"model": ErrorOut}, 415: {"model": ErrorOut}})
 async def upload_document(
@@ -183,7 +191,7 @@ async def upload_document(
     Questions keep being answered while it is ingested (the index is swapped in when done).
     """
     result = await run_in_threadpool(service.upload, file.filename or "", file.file)
-    return result.to_dict()
+    return public(result.to_dict())
 
 
 @router.patch("/v1/documents/{doc_id}", tags=["documents"],
@@ -306,6 +314,11 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
         out["sources"] = [file_name(str(s)) for s in out["sources"]]
     if isinstance(out.get("citations"), list):
         out["citations"] = [public(c) if isinstance(c, dict) else c for c in out["citations"]]
+    if isinstance(report := out.get("report"), dict):  # an ingest report: lists of paths
+        out["report"] = {k: [public(x) if isinstance(x, dict) else file_name(str(x)) for x in v]
+                         if k in REPORT_PATH_LISTS and isinstance(v, list) else v for k, v in report.items()}
+    if isinstance(out.get("path"), str):
+        out["path"] = file_name(out["path"])
     return out
 
 
