@@ -48,6 +48,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "evals/heldout.jsonl, evals/multiturn.jsonl")
     p.add_argument("--split", choices=("build", "check"),
                    help="only this half of a split gold file (dev2); without it both halves are reported")
+    p.add_argument("--ids", nargs="+", metavar="ID", help="only these items (question or conversation ids)")
     p.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT, help="the fixed split (evals/dev2_split.json)")
     p.add_argument("--index-dir", type=Path, help="the eval index (default: <ZHICE_DATA_DIR>/eval-index)")
     p.add_argument("--rebuild", action="store_true", help="delete the eval index and ingest again")
@@ -152,7 +153,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.wiring import build_assistant
     from evals.baseline import Baseline, CachedEmbeddings
     from evals.report import to_markdown
-    from evals.run import load_gold, load_split, report_json, run
+    from evals.run import load_gold, load_split, only, report_json, run
 
     for g in args.gold:
         if not g.is_file():
@@ -161,6 +162,10 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.split and split is None:
         raise BadInput(f"--split needs the split file {args.split_file}")
     sets = [load_gold(g, split, args.split) for g in args.gold]
+    if args.ids:
+        sets = [s for s in (only(g, set(args.ids)) for g in sets) if s.items]
+        if not sets:
+            raise BadInput(f"no item of {', '.join(str(g) for g in args.gold)} has an id in {' '.join(args.ids)}")
     index_dir: Path = args.index_dir or settings.data_dir / "eval-index"
     t0 = time.perf_counter()
     state = ensure_index(settings, list(args.corpus), index_dir, args.rebuild)

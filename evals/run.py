@@ -19,7 +19,7 @@ import inspect
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
@@ -120,6 +120,13 @@ def load_gold(path: Path, split: dict[str, set[str]] | None = None, half: str | 
     elif in_split:
         halves = {h: ids & members for h, members in (split or {}).items()}
     return GoldSet(name, path, items, multiturn, halves)
+
+
+def only(gold: GoldSet, ids: set[str]) -> GoldSet:
+    """The items of `gold` whose id is in `ids` (halves cut to match)."""
+    items = [it for it in gold.items if str(it["id"]) in ids]
+    kept = {str(it["id"]) for it in items}
+    return replace(gold, items=items, halves={h: m & kept for h, m in gold.halves.items()})
 
 
 # ------------------------------------------------------------------ running

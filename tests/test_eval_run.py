@@ -230,3 +230,11 @@ def test_conversations_are_split_by_their_own_half(tmp_path: Path) -> None:
                                                                          "c16", "c18"]
     assert load_gold(path, split).halves["check"] == {f"c{i}" for i in range(0, 20) if i % 2 or i == 0}
     assert not load_gold(path).halves  # no split given: one set
+
+
+def test_only_keeps_the_named_items(tmp_path: Path) -> None:
+    from evals.run import only
+
+    split = {"build": {"q1", "q2", "q5"}, "check": {"q3", "q4"}}
+    gold = only(load_gold(write_jsonl(tmp_path / "dev2.jsonl", QUESTIONS), split), {"q2", "q3", "nope"})
+    assert [i["id"] for i in gold.items] == ["q2", "q3"] and gold.halves == {"build": {"q2"}, "check": {"q3"}}
