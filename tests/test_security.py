@@ -335,3 +335,11 @@ def test_idle_connections_are_bounded_and_closed(base_settings: Settings, assist
         assert httpx.get(f"{base}/healthz").status_code == 200
         for s in idle:
             s.close()
+
+
+@slow
+def test_every_json_string_is_bounded(open_url: str) -> None:
+    r = httpx.post(f"{open_url}/v1/eligibility", json={"profile": {"industry": "制" * 50_000}})
+    assert r.status_code == 422 and "单个字段上限" in error_of(r)["message"]
+    r = httpx.post(f"{open_url}/v1/search", json={"query": "奖补", "filters": {"region": "省" * 20_000}})
+    assert r.status_code == 422

@@ -32,20 +32,23 @@ def text_problem(text: str) -> str:
     return f"不成对的代理项 U+{code:04X}（文本编码有误）" if code >= 0xD800 else f"控制字符 U+{code:04X}"
 
 
-def check_value(value: Any, where: str = "body", depth: int = 0) -> None:
-    """Every string (keys too) of a parsed JSON value is processable. Raises BadInput (422)."""
+def check_value(value: Any, max_chars: int, where: str = "body", depth: int = 0) -> None:
+    """Every string (keys too) of a parsed JSON value is processable and at most `max_chars` long
+    (no field needs more than a history turn). Raises BadInput (422)."""
     if depth > MAX_DEPTH:
         raise BadInput(f"{where}：嵌套超过 {MAX_DEPTH} 层，请简化请求")
     if isinstance(value, str):
         if problem := text_problem(value):
             raise BadInput(f"{where} 含有{problem}，无法处理：请删除后重试")
+        if len(value) > max_chars:
+            raise BadInput(f"{where} 有 {len(value)} 个字符，单个字段上限是 {max_chars}（ZHICE_MAX_TURN_CHARS）：请缩短")
     elif isinstance(value, dict):
         for k, v in value.items():
-            check_value(k, where, depth + 1)
-            check_value(v, _join(where, str(k)), depth + 1)
+            check_value(k, max_chars, where, depth + 1)
+            check_value(v, max_chars, _join(where, str(k)), depth + 1)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            check_value(v, _join(where, str(i)), depth + 1)
+            check_value(v, max_chars, _join(where, str(i)), depth + 1)
 
 
 def _join(where: str, part: str) -> str:
@@ -65,7 +68,8 @@ async def refuse_unprocessable_text(request: Request) -> None:
             body = json.loads(await request.body())
         except ValueError:
             return  # FastAPI answers malformed JSON with its own 422
-        check_value(body)
+        settings: Settings = request.app.state.settings
+        check_value(body, max(settings.max_turn_chars, settings.max_question_chars))
 
 
 def check_conversation(settings: Settings, question: str, history: Sequence[tuple[str, str]],
