@@ -544,6 +544,9 @@ def test_a_city_of_another_province_is_not_met_without_a_city(programmes: list[P
     ("浙江省数字化车间", "浙江数字化车间", "", True),  # two spellings of one place
     ("浙江省数字化车间", "省级数字化车间", "浙江", False),  # a named title is not the generic one
     ("链主企业", "产业链链主企业", "", True),  # aliases folded
+    ("省级数字化车间", "浙江省级数字化车间", "宁波", True),  # 省级 said by a 宁波 company: 浙江's
+    ("省级专精特新中小企业", "安徽省专精特新中小企业", "合肥", True),
+    ("省级专精特新中小企业", "安徽省专精特新中小企业", "南京", False),
 ])
 def test_same_title(held: str, named: str, home: str, same: bool) -> None:
     from assistant.eligibility.engine import same_title

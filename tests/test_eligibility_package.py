@@ -42,7 +42,8 @@ def _programmes(tmp_path: Path, text: str) -> list[Programme]:
     return load_programmes(out)
 
 
-HOLDER = {"city": "唐山", "above_scale": True}
+# a reward for a title is paid to its holders: this one holds both (as people say them, without the place)
+HOLDER = {"city": "唐山", "above_scale": True, "titles": ["市级智能工厂", "市级数字化车间"]}
 
 
 def test_exclusive_programmes_count_once_at_the_higher_amount(tmp_path: Path) -> None:
@@ -62,8 +63,10 @@ def test_a_cap_per_enterprise_caps_the_sum(tmp_path: Path) -> None:
 
 def test_what_is_missing_is_listed_and_ruled_out_programmes_give_nothing(tmp_path: Path) -> None:
     programmes = _programmes(tmp_path, NOTICE)
-    unknown = package(evaluate(Profile.from_dict({"city": "唐山"}), programmes))
+    unknown = package(evaluate(Profile.from_dict({"city": "唐山", "titles": ["市级智能工厂"]}), programmes))
     assert unknown.missing and all("规模以上" in why for _, why in unknown.missing)
+    none_held = package(evaluate(Profile.from_dict({**HOLDER, "titles": []}), programmes))
+    assert none_held.total_wan == 0  # no title held: no reward for one
     elsewhere = package(evaluate(Profile.from_dict({"city": "保定", "above_scale": True}), programmes))
     assert elsewhere.total_wan == 0 and not elsewhere.lines
 

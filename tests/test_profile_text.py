@@ -61,6 +61,9 @@ def test_cn_number(text: str, value: float | None) -> None:
     ("接入5G的终端有150个，做了4个5G场景", {"terminals_5g": 150, "scenarios_5g": 4}),
     ("搞了个600万的数字化改造", {"investment_wan": 600}),
     ("无锡一家国家级专精特新小巨人", {"titles": ["国家级专精特新“小巨人”企业"]}),  # 无锡 is no negation
+    ("车间今年刚被评为江苏省级智能制造示范车间", {"titles": ["江苏省级智能制造示范车间"]}),  # any title, as said
+    ("We are a 'little giant' in Hefei, investing 8 million yuan.",
+     {"city": "合肥", "titles": ["国家级专精特新“小巨人”企业"], "investment_wan": 800}),
     # titles are read as said; the engine takes 先进级数字化车间 for the rule's 黑龙江省先进级数字化车间
     ("我们在黑龙江，已有一个省级先进级数字化车间", {"titles": ["先进级数字化车间"]}),
     ("辽宁企业，已经是基础级智能工厂", {"titles": ["基础级智能工厂"]}),

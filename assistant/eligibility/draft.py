@@ -51,6 +51,11 @@ _DEADLINE = re.compile(
 _TITLE_VALIDITY = re.compile(r"(?:称号|认定)?有效期(?:为)?(?P<n>[0-9一二三四五六七八九十]+)年")
 _POLICY_VALIDITY = re.compile(r"有效期至\d{4}年\d{1,2}月\d{1,2}日|施行[^。]{0,12}有效期(?:为)?[0-9一二三四五]+年")
 _RECOGNITION_DOC = re.compile(r"认定|申报|培育|评定")
+# a document about paying for titles others confer (奖励标准, 奖补资金管理办法, 支持…若干政策): unless it
+# also recognises (认定及奖励办法), its programmes are rewards, each paid to holders of its title
+_REWARD_DOC = re.compile(r"奖励|奖补|补助|资金|支持")
+_RECOGNISES = re.compile(r"认定|评定")
+_TITLE_ENDS = ("车间", "工厂", "生产线", "场景", "单位", "名单", "供应商")  # a title held, not a project paid for
 _OWN_LEVEL = {"province": ("省级", "省"), "city": ("市级", "市")}
 
 
@@ -334,7 +339,8 @@ def draft_document(sentences: Sequence[Sentence], info: DocInfo,
     materials, materials_clause = _list_items(sentences, _MATERIALS)
     steps, steps_clause = _list_items(sentences, _STEPS)
     deadline, validity = _deadline(sentences), _validity(sentences)
-    kind = "recognition" if _RECOGNITION_DOC.search(info.title) else "reward"
+    pays_titles = bool(_REWARD_DOC.search(info.title)) and not _RECOGNISES.search(info.title)
+    kind = "recognition" if _RECOGNITION_DOC.search(info.title) and not pays_titles else "reward"
     base = hashlib.sha1(info.title.encode("utf-8")).hexdigest()[:8]
     out = []
     for n, k in enumerate(keys, start=1):
@@ -356,9 +362,25 @@ def draft_document(sentences: Sequence[Sentence], info: DocInfo,
                 seen.add(key)
                 prog.criteria.append((cond, clause))
         prog.rewards = _rewards_for(k, got)
+        if pays_titles and title.endswith(_TITLE_ENDS):  # paid to those who hold the title
+            held = Drafted("titles", "has_title", [_placed(title, info)], "",
+                           prog.rewards[0][0].quote if prog.rewards else title)
+            prog.rewards = [(r, c, [held, *w]) for r, c, w in prog.rewards]
         prog.lowered = _lowered_for(prog, got, specs)
         out.append(prog)
     return out
+
+
+def _placed(title: str, info: DocInfo) -> str:
+    """A title as held: 省级… of a document of 宁波 is 浙江省级…, 市级… of 苏州 is 苏州市级…."""
+    place = gazetteer.lookup(info.region) if info.region else None
+    if place is None:
+        return title
+    if title.startswith("省级"):
+        return place.province + title
+    if title.startswith("市级") and place.level != "province":
+        return place.short + title
+    return title
 
 
 def _lowered_for(prog: DraftProgramme, got: _Collected,
@@ -461,7 +483,8 @@ def flat_view(drafts: Sequence[DraftProgramme]) -> dict[str, Any]:
     out = []
     for p in drafts:
         rewards = [_reward_view(r, c, w) for r, c, w in p.rewards]
-        main = next((x for x in rewards if not x["when"]), rewards[0] if rewards else None)
+        main = next((x for x in rewards if not [w for w in x["when"] if w["quote"] != x["quote"]]),
+                    rewards[0] if rewards else None)  # the rule with no condition but the programme's title
         floor = next((c.value for c, _ in p.criteria if c.field == "investment_wan" and c.op == "min"), None)
         if main is not None and main["rate"] is not None and floor is not None:
             main = {**main, "floor_wan": floor}

@@ -48,7 +48,10 @@ def _bare(title: str) -> str:
     t = canonical_title(title)
     found = gazetteer.mentions(t)
     if found and found[0].start == 0 and len(t) - found[0].end >= 2:
-        return t[found[0].end:]
+        end = found[0].end
+        if t[end:].startswith("级") and t[end - 1] in "省市":
+            end -= 1  # 浙江省级数字化车间 is 浙江 + 省级数字化车间
+        return t[end:]
     return t
 
 

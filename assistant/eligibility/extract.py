@@ -89,7 +89,7 @@ _TITLE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"示范工厂(?:揭榜单位|揭榜任务)?"), "国家级智能制造示范工厂"),
     (re.compile(r"优秀场景"), "国家级智能制造优秀场景"),
     (re.compile(r"链主企业|链主"), "产业链链主企业"),
-    (re.compile(r"(?:国家级)?专精特新[“\"]?小巨人[”\"]?(?:企业)?"), "国家级专精特新“小巨人”企业"),
+    (re.compile(r"(?:国家级)?专精特新[“\"]?小巨人[”\"]?(?:企业)?|little[ -]giant", re.I), "国家级专精特新“小巨人”企业"),
     (re.compile(r"省级专精特新(?:中小企业|企业)?|专精特新中小企业"), "省级专精特新中小企业"),
     (re.compile(r"高新技术企业|高企"), "高新技术企业"),
 ]
@@ -258,6 +258,12 @@ def _investment(r: _Reader) -> None:
     r.put("investment_wan", n * (10_000 if m.group("unit") == "亿" else 1), m.group(0))
 
 
+# any other title said to be held: 被评为江苏省级智能制造示范车间, 已入选…名单 (as written)
+_HELD_TITLE = re.compile(
+    r"(?:被|已|刚被|已经)?(?:认定为|评为|评上|获评|入选|荣获)(?P<x>[^，。；、？?！!]{2,24}?(?:车间|工厂|生产线|场景|名单))"
+)
+
+
 def held_title_spans(text: str, province: str | None = None) -> list[tuple[int, int, str | None]]:
     """(start, end, title) of every title the text says is already held.
 
@@ -271,6 +277,12 @@ def held_title_spans(text: str, province: str | None = None) -> list[tuple[int, 
             before = _clause_before(text, m.start(), 10)
             if _HELD.search(before) and not _WANTS.search(before):
                 spans.append((m.start(), m.end(), canonical_title(title or m.group(0))))
+    for m in _HELD_TITLE.finditer(text):
+        start = m.start("x")
+        if any(s <= start < e or start <= s < m.end() for s, e, _ in spans):
+            continue
+        if not _WANTS.search(_clause_before(text, m.start(), 10)):
+            spans.append((start, m.end(), canonical_title(m.group("x"))))
     return spans
 
 

@@ -58,12 +58,23 @@ def answer_eligibility(
     if not ids:
         return (lead or NO_PROGRAMME_REPLY), [], []
     verdicts = evaluate(profile, programmes, only=ids)
+    # a reward for a title the asker does not hold answers nothing they asked: leave it out when
+    # something else can be said
+    relevant = [v for v in verdicts if not _title_reward_not_held(v)]
+    verdicts = relevant or verdicts
     body, sources = answer_from_verdicts(text, verdicts)
     if lead:
         body = lead + "\n\n" + body
     if notes:
         body = "按您的描述（" + "；".join(notes) + "）：\n\n" + body
     return body, sources, verdicts
+
+
+def _title_reward_not_held(v: ProgrammeVerdict) -> bool:
+    """Ruled out only because no reward tier applies, every tier asking for a title not held."""
+    return (v.status == "not_eligible" and not any(r.status == "not_met" for r in v.results)
+            and bool(v.estimates) and all(e.status == "not_applicable" and "尚未获得" in e.reason
+                                          for e in v.estimates))
 
 
 def _region(programmes: Sequence[Programme], pid: str) -> str:

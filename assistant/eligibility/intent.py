@@ -23,7 +23,8 @@ _ASK = re.compile(
     r"|(?:能|可以)(?:拿|获得|补|奖)多少|(?:补贴|补助|奖补|奖励)(?:有)?多少"
     r"|有(?:什么|哪些)(?:奖励|补贴|补助|奖补|支持|政策)|能享受(?:什么|哪些)"
     r"|(?:可以|能)(?:直接|马上|现在|再)?(?:申报|申请)|能不能(?:申报|申请)"
-    r"|can (?:we|i) apply|are we eligible|eligib|qualif",
+    r"|can (?:we|i) apply|are we eligible|eligib|qualif"
+    r"|how much (?:subsidy|funding|support|reward|money|award)|what (?:subsidy|support|funding)",
     re.I,
 )
 

@@ -17,9 +17,10 @@ from assistant.eligibility.fields import FieldSpec
 __all__ = ["Measure", "read_measures"]
 
 _FIGURE = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?:来|多|余)?\s*(?P<unit>个亿|亿元|亿|万元|万|%|％|个|项|家)"
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?:来|多|余)?\s*"
+    r"(?P<unit>个亿|亿元|亿|万元|万|%|％|个|项|家|(?i:million|billion)(?:\s*(?i:yuan|rmb|cny))?)"
 )
-_CLAUSE = re.compile(r"[，,。；;！？?!、\n]")
+_CLAUSE = re.compile(r"[，。；;！？?!、\n]|,\s|\.\s")
 _NEAR = 12  # a term further back than this many characters names something else ("营收…，…300万")
 _COUNT_UNITS = {"个", "项", "家"}
 
@@ -33,7 +34,15 @@ class Measure:
     words: str
 
 
+_MILLION_WAN, _BILLION_WAN = 100.0, 100_000.0  # 1 million yuan = 100 万元; 1 billion = 100000 万元
+
+
 def _unit(raw: str) -> tuple[str, float]:
+    word = raw.lower()
+    if word.startswith("million"):
+        return "万元", _MILLION_WAN
+    if word.startswith("billion"):
+        return "万元", _BILLION_WAN
     if raw in ("个亿", "亿", "亿元"):
         return "万元", 10_000.0
     if raw in ("万", "万元"):
