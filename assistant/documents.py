@@ -9,8 +9,10 @@ this text, and the viewer of the UI highlights `text[start:end]`.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from assistant.domain import Chunk
 
@@ -19,7 +21,8 @@ SEPARATOR = "\n"  # between chunks of different sections or table rows (their te
 
 @dataclass(frozen=True)
 class Section:
-    """A run of consecutive chunks with one section path."""
+    """A run of consecutive chunks with one section path on one page (a page break starts a new run,
+    so `page` is where every part of it starts)."""
 
     path: str
     start: int
@@ -87,8 +90,34 @@ def rebuild(chunks: Sequence[Chunk]) -> DocumentText:
         length = max(length, c.end)
     sections: list[Section] = []
     for c in placed:
-        if sections and sections[-1].path == c.section:
+        if sections and sections[-1].path == c.section and sections[-1].page == c.page:
             sections[-1] = replace(sections[-1], end=c.end)
         else:
             sections.append(Section(c.section, c.start, c.end, c.page))
     return DocumentText("".join(parts), tuple(sections))
+
+
+PAGE_SCALE = 1.4  # ≈100 dpi: a page is readable at a viewer's width and stays near 150 kB as PNG
+
+
+def page_png(pdf: Path, page: int, scale: float = PAGE_SCALE) -> bytes | None:
+    """Page `page` (1-based) of a PDF as a PNG image, or None when it has no such page or cannot be read."""
+    import pypdfium2  # a dependency for OCR already; imported here only when a page is shown
+
+    try:
+        document = pypdfium2.PdfDocument(str(pdf))
+    except (pypdfium2.PdfiumError, OSError):
+        return None
+    try:
+        if not 1 <= page <= len(document):
+            return None
+        p = document[page - 1]
+        try:
+            image = p.render(scale=scale).to_pil()
+        finally:
+            p.close()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

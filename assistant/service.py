@@ -10,11 +10,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from assistant.chat import Assistant
-from assistant.documents import DocumentText, rebuild
+from assistant.documents import DocumentText, page_png, rebuild
 from assistant.eligibility import Programme, load_programmes
+from assistant.errors import NotFound
 from assistant.settings import Settings
 from assistant.uploads import UploadResult, ingest_upload, remove_uploaded
 from ingest.pipeline import Progress
@@ -92,6 +94,27 @@ class Service:
         return {**meta, "source": file_name(meta.get("source", "")), "sources": [file_name(s) for s in sources],
                 "chunks": len(chunks), "pages": max((c.page for c in chunks), default=0),
                 "text": full.text, "sections": [s.to_dict() for s in full.sections]}
+
+    def has_pages(self, doc_id: str) -> bool:
+        """Whether the document was read from a PDF that is still on disk (so its pages can be shown)."""
+        return self._pdf(doc_id) is not None
+
+    def page_image(self, doc_id: str, page: int) -> bytes:
+        """Page `page` (1-based) of the PDF a document was read from, as PNG.
+
+        Raises:
+            NotFound: no such document, it is not a PDF (or its file is gone), or it has no such page.
+        """
+        pdf = self._pdf(doc_id)
+        png = page_png(pdf, page) if pdf is not None else None
+        if png is None:
+            raise NotFound(f"document {doc_id!r} has no page {page} to show: it is not a PDF, or has fewer pages")
+        return png
+
+    def _pdf(self, doc_id: str) -> Path | None:
+        chunks = self.assistant.kb.document(doc_id)
+        sources = self.assistant.kb.registry.sources_of(doc_id) or [chunks[0].doc.source]
+        return next((Path(s) for s in sources if s.lower().endswith(".pdf") and Path(s).is_file()), None)
 
     def title_of(self, doc_id: str) -> str:
         """The document's title (raises NotFound)."""

@@ -108,3 +108,42 @@ def test_every_citation_of_an_answer_slices_the_document_text(tmp_path: Path) ->
 
     missing = client.get("/v1/documents/nope")
     assert missing.status_code == 404 and missing.json()["error"]["type"] == "NotFound"
+
+
+@pytest.mark.slow
+def test_a_pdf_document_shows_its_pages_as_images(tmp_path: Path) -> None:
+    from files import make_chinese_pdf
+
+    from assistant.api.app import create_app
+    from assistant.service import Service
+    from assistant.wiring import build_assistant
+    from ui import render
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    filler = "申报企业应当具备完善的数字化基础和管理制度，并按要求提交材料。" * 8
+    make_chinese_pdf(docs / "办法.pdf", ["示例省智能工厂认定办法\n第一条 为规范智能工厂认定，制定本办法。" + filler,
+                                        "第二条 对认定的智能工厂给予一次性奖励100万元。" + filler])
+    (docs / "note.md").write_text("# 说明\n\n这是一份说明，不是PDF。\n", encoding="utf-8")
+    settings = make_settings(tmp_path / "data")
+    assistant = build_assistant(settings)
+    assistant.kb.ingest([docs])
+    service = Service(assistant)
+    by_title = {d["title"]: d["doc_id"] for d in service.documents()}
+    pdf_id = next(v for k, v in by_title.items() if "办法" in k)
+    note_id = next(v for k, v in by_title.items() if "说明" in k)
+    client = TestClient(create_app(settings, assistant), base_url="http://127.0.0.1")
+
+    page = client.get(f"/v1/documents/{pdf_id}/pages/2.png")
+    assert page.status_code == 200 and page.headers["content-type"] == "image/png"
+    assert page.content.startswith(b"\x89PNG") and len(page.content) > 2000
+    assert client.get(f"/v1/documents/{pdf_id}/pages/9.png").status_code == 404
+    assert client.get(f"/v1/documents/{note_id}/pages/1.png").status_code == 404
+    assert service.has_pages(pdf_id) and not service.has_pages(note_id)
+
+    doc = service.document(pdf_id)
+    start = doc["text"].index("第二条")
+    paged = next(s for s in doc["sections"] if s["start"] <= start < s["end"])
+    assert paged["page"] == 2
+    html = render.document_viewer(doc, start, start + 10, 1, "data:image/png;base64,AAAA")
+    assert "查看原版式（第2页）" in html and 'src="data:image/png;base64,AAAA"' in html

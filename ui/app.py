@@ -8,6 +8,7 @@ this module wires components to `assistant.service.Service` and the assistant.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -222,7 +223,15 @@ class Handlers:
             return gr.Column(visible=True), render.error_message("无法打开该出处。")
         except ZhiceError:
             return gr.Column(visible=True), render.error_message("该文档已不在知识库中（可能已被删除）。")
-        return gr.Column(visible=True), render.document_viewer(doc, start, end, n)
+        here = render.section_at(doc, start)
+        image = ""
+        if here and here.get("page") and self.service.has_pages(doc_id):
+            try:  # a PDF: its page as it looks, beside the text
+                png = self.service.page_image(doc_id, int(here["page"]))
+                image = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            except ZhiceError:
+                image = ""
+        return gr.Column(visible=True), render.document_viewer(doc, start, end, n, image)
 
     # ------------------------------------------------------------------ knowledge base
     def refresh(self) -> tuple[Any, ...]:

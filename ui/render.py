@@ -80,7 +80,8 @@ mark.zc-term { background: #fde68a; color: #111827; padding: 0 1px; border-radiu
                color: var(--body-text-color); }
 mark.zc-hit { background: #fde68a; color: #111827; outline: 2px solid #f59e0b; border-radius: 2px; }
 .dark mark.zc-hit { background: #a16207; color: #fefce8; }
-.zc-doc-section { color: var(--body-text-color-subdued); font-size: 12px; }
+.zc-page > summary { cursor: pointer; color: var(--color-accent); font-size: 13px; margin-top: 6px; }
+.zc-page img { max-width: 100%; border: 1px solid var(--border-color-primary); margin-top: 6px; }
 .zc-elig-prog { margin: 14px 0 18px; }
 .zc-elig-prog > summary { cursor: pointer; font-size: 16px; margin-bottom: 4px; }
 .zc-elig-table { border-collapse: collapse; width: 100%; font-size: 13px; margin-top: 6px; }
@@ -499,14 +500,19 @@ def friendly_error(error: Exception, subject: str = "") -> str:
 
 
 # ---------------------------------------------------------------------- the source viewer
-def document_viewer(doc: dict[str, Any], start: int = -1, end: int = -1, n: int | None = None) -> str:
+def section_at(doc: dict[str, Any], offset: int) -> dict[str, Any] | None:
+    """The section of a GET /v1/documents/{id} body holding character `offset` of its text."""
+    return next((s for s in doc.get("sections", []) if s["start"] <= offset < s["end"]), None)
+
+
+def document_viewer(doc: dict[str, Any], start: int = -1, end: int = -1, n: int | None = None,
+                    page_image: str = "") -> str:
     """The whole document with the cited passage text[start:end] highlighted (<mark class="zc-hit">):
-    title, authority and status badges, 文号, issuer, date, the passage's section path and page, and a
-    clickable source link."""
+    title, authority and status badges, 文号, issuer, date, the passage's section path and page, a
+    clickable source link, and (`page_image`, a data: URL) the PDF page itself, folded."""
     text: str = doc.get("text", "")
-    sections = doc.get("sections", [])
     inside = 0 <= start < end <= len(text)
-    here = next((s for s in sections if s["start"] <= start < s["end"]), None) if inside else None
+    here = section_at(doc, start) if inside else None
     link = doc.get("url") or ""
     meta = [
         f"文号：{html.escape(doc['doc_no'])}" if doc.get("doc_no") else "",
@@ -521,7 +527,10 @@ def document_viewer(doc: dict[str, Any], start: int = -1, end: int = -1, n: int 
     head = (f'<div class="zc-doc-head"><h3>《{html.escape(doc.get("title", ""))}》</h3>'
             f'<div>{badge(doc.get("authority", ""))} {status_badge(doc.get("status", ""))}'
             + (f' <span class="zc-n">引用 [{n}]</span>' if n else "") + "</div>"
-            f'<div class="zc-doc-meta">{"".join(f"<span>{m}</span>" for m in meta if m)}</div></div>')
+            f'<div class="zc-doc-meta">{"".join(f"<span>{m}</span>" for m in meta if m)}</div>'
+            + (f'<details class="zc-page"><summary>查看原版式（第{here["page"]}页）</summary>'
+               f'<img src="{html.escape(page_image)}" alt="第{here["page"]}页"></details>'
+               if page_image and here and here.get("page") else "") + "</div>")
     if inside:
         body = (html.escape(text[:start]) + f'<mark class="zc-hit" id="zc-hit">{html.escape(text[start:end])}</mark>'
                 + html.escape(text[end:]))
