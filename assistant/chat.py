@@ -15,7 +15,9 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import guard
+from assistant.answer import followup
 from assistant.answer import rows as rows_mod
+from assistant.answer.followup import State
 from assistant.answer.scope import prefer_current, scope_for
 from assistant.answer.terms import learn as learn_names
 from assistant.answer.terms import named
@@ -23,7 +25,6 @@ from assistant.answer.typos import Homophones
 from assistant.answer.understand import Question, understand
 from assistant.citations import format_evidence, verify
 from assistant.compose import Composer, Composition, join_compositions
-from assistant.condense import condense
 from assistant.domain import Answer, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
@@ -57,17 +58,18 @@ class Assistant:
         query = self._check(query)
         return self._hits(understand(query), Filters.from_dict(filters), k)
 
-    def answer(self, question: str, history: History | None = None, filters: dict[str, Any] | None = None) -> Answer:
-        """The full answer object (see domain.Answer)."""
+    def answer(self, question: str, history: History | None = None, filters: dict[str, Any] | None = None,
+               state: dict[str, Any] | None = None) -> Answer:
+        """The full answer object (see domain.Answer); `state` is the previous Answer.state, if kept."""
         final: Answer | None = None
-        for event in self.stream(question, history, filters):
+        for event in self.stream(question, history, filters, state):
             if isinstance(event, Answer):
                 final = event
         assert final is not None
         return final
 
     def stream(self, question: str, history: History | None = None,
-               filters: dict[str, Any] | None = None) -> Iterator[str | Answer]:
+               filters: dict[str, Any] | None = None, state: dict[str, Any] | None = None) -> Iterator[str | Answer]:
         """Text deltas while the answer is written, then the final, verified Answer.
 
         The final Answer is authoritative: when LLM output fails citation checks it is replaced
@@ -76,17 +78,20 @@ class Assistant:
         t0 = time.perf_counter()
         question = self._check(question)
         flt = Filters.from_dict(filters)
-        refusal = self._refusal(question, history)
+        names = self._names()
+        before = State.from_dict(state) if state is not None else followup.replay(tuple(history or ()), names)
+        refusal = self._refusal(question, before.topic or " ".join(before.facts))
         if refusal is not None:
-            yield refusal
+            yield replace(refusal, state=before.to_dict())
             return
-        standalone = self._condense(question, history or ())
+        standalone = self._condense(question, history or (), before, names)
         standalone = self._homophones().correct(standalone, tokenize(standalone), self.kb.snapshot.bm25.knows)
+        after = followup.update(before, question, standalone, names).to_dict()
         q = understand(standalone)
         missing = self._no_local_documents(q, flt)
         if missing is not None:
             yield from _pieces(missing.answer)
-            yield replace(missing, question=question)
+            yield replace(missing, question=question, state=after)
             return
         t1 = time.perf_counter()
         evidence, compare = self._evidence(q, flt)
@@ -100,15 +105,19 @@ class Assistant:
         t3 = time.perf_counter()
         timings = {"condense_ms": _ms(t0, t1), "retrieve_ms": _ms(t1, t2), "compose_ms": _ms(t2, t3),
                    "total_ms": _ms(t0, t3)}
-        yield replace(answer, question=question, evidence=answer.evidence or tuple(evidence), timings=timings)
+        yield replace(answer, question=question, evidence=answer.evidence or tuple(evidence), timings=timings,
+                      state=after)
 
     # ------------------------------------------------------------------ steps
-    def _refusal(self, question: str, history: History | None) -> Answer | None:
-        """A polite refusal for attempts on the instructions and for questions outside the field."""
+    def _refusal(self, question: str, previous: str) -> Answer | None:
+        """A polite refusal for attempts on the instructions and for questions outside the field
+        (a short follow-up of an in-domain question is in the field: "那四川呢？")."""
         if guard.is_injection(question):
             return Answer(guard.REFUSAL_INJECTION, refused=True, question=question)
         known = self.kb.snapshot.bm25.knows
-        if not guard.in_domain(question, known) and not (history and guard.in_domain(history[-1][0], known)):
+        follows = bool(previous) and guard.in_domain(previous, known) and (
+            followup.is_follow_up(question, State(topic=previous)) or followup.asks_for_me(question))
+        if not guard.in_domain(question, known) and not follows:
             return Answer(guard.REFUSAL_OUT_OF_DOMAIN, refused=True, question=question)
         return None
 
@@ -238,10 +247,10 @@ class Assistant:
         snap = self.kb.snapshot
         return Composer(idf=snap.bm25.idf, doc_chunks=lambda d: snap.by_doc.get(d, []))
 
-    def _condense(self, question: str, history: History) -> str:
-        if not history:
-            return question
-        if self.llm is not None:
+    def _condense(self, question: str, history: History, state: State, names: frozenset[str]) -> str:
+        """The question as it stands on its own: by the LLM when one is configured and there is history,
+        else by the conversation state (assistant.answer.followup)."""
+        if history and self.llm is not None:
             try:
                 hist = "\n".join(f"用户：{u}\n助手：{a[:300]}" for u, a in history[-3:])
                 msg = self.prompts.condense_user.format(history=hist, question=question)
@@ -249,8 +258,8 @@ class Assistant:
                 if out:
                     return out
             except Exception as e:  # any provider error: fall back to the rule below
-                log.warning("condense via LLM failed (%s); using the rule-based rewrite", e)
-        return condense(question, history[-1][0])
+                log.warning("condense via LLM failed (%s); using the conversation state", e)
+        return followup.standalone(question, state, names)
 
     def _chain(self) -> Runnable[dict[str, Any], str]:
         def to_messages(inputs: dict[str, Any]) -> list[BaseMessage]:

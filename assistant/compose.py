@@ -16,6 +16,7 @@ from assistant.answer.calculate import apply, asked_base, explain, parse_rule
 from assistant.answer.terms import subjects
 from assistant.answer.understand import understand
 from assistant.citations import source_label
+from assistant.core import gazetteer
 from assistant.domain import Chunk, DocumentMeta
 from assistant.figures import FIGURES, KIND_WORDS, asked_figure, has_figure
 from assistant.lexical import expand_query, field_terms, tokenize
@@ -231,6 +232,8 @@ class Composer:
             return False
         if region and c.doc.region in ("全国", "") and _LOCAL_LEVEL.search(question):
             return False  # "厦门市级…" is not answered by a national figure
+        if region and c.doc.region in ("全国", "") and _names_only_other_places(hay, region):
+            return False  # a register's line about 马鞍山 is not an answer about 辽宁
         years = set(_YEAR.findall(question))
         for text in (sentence, hay):  # asked about 2021: a sentence (or passage) of other years is not it
             if years and _YEAR.search(text) and not any(y in text for y in years):
@@ -509,6 +512,13 @@ def _rule_sentence(sents: list[_Sent], question: str) -> _Sent | None:
 
 def _last_heading(section: str) -> str:
     return normalize_for_match(section.split(" > ")[-1]) if section else ""
+
+
+def _names_only_other_places(text: str, region: str) -> bool:
+    """The text names places, and none of them is `region`, inside it or containing it."""
+    places = gazetteer.places_in(text)
+    return bool(places) and not any(p.short == region or p.region == region or gazetteer.covers(p.short, region)
+                                    or gazetteer.covers(region, p.short) for p in places)
 
 
 def _cell(text: str) -> str:

@@ -181,6 +181,9 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     question: str = ""
     evidence: tuple[Chunk, ...] = ()  # what retrieval returned, in rank order, before composing (for evals)
+    # the conversation state after this answer (assistant.answer.followup.State as a dict): a client sends
+    # it back with the next question instead of, or beside, the history
+    state: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -189,6 +192,7 @@ class Answer:
             "mode": self.mode,
             "citations": [c.to_dict() for c in self.citations],
             "timings": self.timings,
+            "state": self.state,
         }
 
 

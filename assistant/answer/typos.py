@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fa5]{2,4}$")
+# words that ask ("几级", "多少", "哪个") are the question's own: never "corrected" into the documents' words
+_ASKING = re.compile(r"[几多哪啥怎谁吗呢么]")
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Homophones:
     def correct(self, text: str, words: Iterable[str], known: Callable[[str], bool]) -> str:
         """`text` with each unknown word among `words` (its tokens) replaced by its indexed homophone."""
         for w in dict.fromkeys(words):
-            if _CJK_WORD.match(w) and not known(w):
+            if _CJK_WORD.match(w) and not known(w) and not _ASKING.search(w):
                 fix = self.by_sound.get(_sound(w))
                 if fix and fix != w:
                     text = text.replace(w, fix)

@@ -47,6 +47,9 @@ class AskRequest(BaseModel):
                              "messages.")
     filters: Filters = Field(None, description=FILTERS_DOC)
     stream: bool = Field(False, description="Server-sent events: `token` events, then one `answer` event.")
+    state: dict[str, Any] | None = Field(None, description="The previous answer's `state` (places, titles, levels, "
+                                         "the last standalone question, the facts stated): follow-ups such as "
+                                         "\"那辽宁呢？\" work from it without the whole history. Texts are bounded.")
 
 
 class SearchRequest(BaseModel):
@@ -88,6 +91,7 @@ class AnswerOut(BaseModel):
     mode: str
     citations: list[Citation]  # the domain type itself: one definition of a citation
     timings: dict[str, float]
+    state: dict[str, Any] = {}  # send it back with the next question
 
 
 class HitOut(BaseModel):

@@ -1,0 +1,178 @@
+"""Conversation state and follow-ups: what a question leaves for the next one, and how a follow-up is
+read with it ("那辽宁呢？", "哪个最高？", "这个要交什么材料？", "能拿多少？" after a profile).
+
+The state is small and plain (places, title names, levels, the last standalone question, the facts
+the asker stated), so an API client can keep it and send it back instead of the whole history.
+Terms come from the gazetteer, from names learned from the index and from the grammar of levels —
+never from a list of programmes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.answer.terms import named
+from assistant.core import gazetteer
+
+MAX_FACTS = 6  # profile statements kept (the latest win): enough for a profile, bounded for the API
+MAX_TEXT = 400  # characters of each text field kept in the state
+# administrative levels and tiers are different kinds: 先进级 does not replace 省级
+_ADMIN_LEVEL = re.compile(r"国家级|省级|市级|县级|区级")
+# tiers of titles (the national 智能工厂 grades, 成熟度 levels 一级…五级)
+_TIER = re.compile(r"(?:基础|先进|卓越|领航|标杆|[一二三四五六1-6])级")
+_ELLIPTIC = re.compile(r"^(?:那么?|还有|另外|其中|如果|要是|假如|这个|这些|该|它|此|同样|也)|呢[？?]?$|也是这样"
+                       r"|^(?:and|what about|how about)\b|\b(?:it|that|those|this one)\b", re.IGNORECASE)
+_REFERENT = re.compile(r"这个|这些|这项|该项|它|此项|^该|^此")
+_SUPERLATIVE = re.compile(r"哪[个家里].{0,4}最[高低多少长短大小]|最[高低多少长短大小]的是|\bwhich\b.*\b(?:highest|lowest|most|least|longest|shortest)\b",
+                          re.IGNORECASE)
+_INTERROGATIVE = re.compile(r"(?:是?多久|是?多少|几[天年个家项级条]|哪些|哪[一个家天里]|什么|怎么|如何|是否|有没有|能否|吗|呢)[^，。]*[？?]?$")
+# a statement of the asker's own situation, kept as a fact for later questions about eligibility
+_FACT = re.compile(r"我们|我司|本公司|本企业|我厂|公司是|企业是|\bwe are\b|\bour\b", re.IGNORECASE)
+_ASKS_FOR_ME = re.compile(r"能拿|能补|能给|能奖|能申|能报|可以申|可以报|够格|符合|多少钱|拿多少|补多少|能享受|\bcan we\b|\bhow much\b",
+                          re.IGNORECASE)
+_NATIONAL = re.compile(r"国家级|全国|国家|工信部|工业和信息化部|national|MIIT", re.IGNORECASE)
+_SAME = re.compile(r"(?:也|都)?(?:是这样|一样|同样|相同)(?:吗|么)?")
+_QUESTION = re.compile(r"[？?]|吗|呢|多少|几|哪|什么|怎么|如何|是否|能否")
+
+
+@dataclass(frozen=True)
+class State:
+    """What the conversation so far leaves for the next question."""
+
+    topic: str = ""  # the last standalone question
+    places: tuple[str, ...] = ()  # its places (short forms), in order
+    names: tuple[str, ...] = ()  # title and project names in it (learned from the index)
+    levels: tuple[str, ...] = ()  # 省级 / 先进级 …
+    facts: tuple[str, ...] = field(default=())  # what the asker said about their enterprise
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_dict(d: dict[str, Any] | None) -> State:
+        """A state sent back by a client: unknown keys ignored, every text bounded."""
+        if not d:
+            return State()
+
+        def texts(key: str, limit: int) -> tuple[str, ...]:
+            value = d.get(key) or ()
+            if isinstance(value, str):
+                value = (value,)
+            return tuple(str(v)[:MAX_TEXT] for v in list(value)[:limit])
+
+        return State(topic=str(d.get("topic") or "")[:MAX_TEXT], places=texts("places", 8), names=texts("names", 8),
+                     levels=texts("levels", 8), facts=texts("facts", MAX_FACTS))
+
+
+def levels_in(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_ADMIN_LEVEL.findall(text) + _TIER.findall(text)))
+
+
+def is_follow_up(question: str, state: State) -> bool:
+    """Leans on the previous question: elliptical, or too short to stand alone."""
+    if not state.topic:
+        return False
+    return bool(_ELLIPTIC.search(question.strip())) or len(question.strip()) < 10 or bool(_SUPERLATIVE.search(question))
+
+
+def asks_for_me(question: str) -> bool:
+    """Asks what the asker's own enterprise can get or apply for ("能补多少？")."""
+    return bool(_ASKS_FOR_ME.search(question))
+
+
+def is_statement(text: str) -> bool:
+    """A turn that states facts rather than asks ("我们是宁波的规上企业，…。")."""
+    return bool(_FACT.search(text)) and not _QUESTION.search(text)
+
+
+def standalone(question: str, state: State, names: frozenset[str]) -> str:
+    """The question as it would be asked on its own, given the conversation's state."""
+    q = question.strip()
+    facts = " ".join(state.facts)
+    if not is_follow_up(q, state):
+        if facts and _ASKS_FOR_ME.search(q):
+            return f"{facts} {q}"
+        return _carried(q, state, names)
+    if _SUPERLATIVE.search(q):  # "哪个最高？" after a comparison: the comparison, asked for its extreme
+        return f"{state.topic} {q}"
+    if state.facts and _ASKS_FOR_ME.search(q) and not gazetteer.places_in(q):
+        return f"{facts} {_strip(q)}"  # the profile stays; the new figures ("研发费用占营收4%") are added
+    if _FACT.search(q):  # "如果我们是高新技术企业…呢？": the last question again, with the new facts
+        return f"{state.topic} {_strip(q)}"
+    core = _strip(q)
+    own_places = [p.short for p in gazetteer.places_in(core)]
+    own_names = named(core, names)
+    own_levels = levels_in(core)
+    if not (own_places or own_names or own_levels) and _REFERENT.search(q):
+        # "这个要交什么材料？": the topic's subject, the new question
+        return " ".join([*state.places, *state.levels, *state.names, _REFERENT.sub("", core).strip()])
+    text = state.topic
+    text = _replace(text, state.places, own_places)
+    admin = [x for x in own_levels if _ADMIN_LEVEL.fullmatch(x)]
+    tiers = [x for x in own_levels if not _ADMIN_LEVEL.fullmatch(x)]
+    old_tiers = [x for x in state.levels if not _ADMIN_LEVEL.fullmatch(x)]
+    if tiers and not old_tiers and own_names:  # "那辽宁的先进级智能工厂呢？": the tier goes with its title
+        own_names, tiers = ["".join(tiers) + own_names[0], *own_names[1:]], []
+    text = _replace(text, [x for x in state.names if x not in core], own_names)
+    text = _replace(text, [x for x in state.levels if _ADMIN_LEVEL.fullmatch(x)], admin)
+    text = _replace(text, old_tiers, tiers)
+    rest = core
+    for t in [*own_places, *own_names, *own_levels]:
+        rest = rest.replace(t, "")
+    rest = _SAME.sub("", rest).strip("的 ，,")  # "安徽也是这样吗？": the same question for 安徽
+    if rest:  # "那有效期呢？": the new attribute with the topic's subject and its way of asking
+        subject = " ".join([*(own_places or state.places), *(own_levels or state.levels), *(own_names or state.names)])
+        tail = _INTERROGATIVE.search(state.topic)
+        return f"{subject} {rest}{tail.group(0) if tail and not _QUESTION.search(rest) else ''}".strip()
+    return text
+
+
+def _carried(q: str, state: State, names: frozenset[str]) -> str:
+    """A question that names no place after one that did is about the same place ("基础级的能拿省里的
+    奖励吗？"); one that points back ("它", "这个") also keeps the title. National questions stand alone."""
+    if not state.topic or _NATIONAL.search(q):
+        return q
+    add: list[str] = []
+    if state.places and not gazetteer.places_in(q):
+        add += state.places
+    if _REFERENT.search(q) and not named(q, names):
+        add += state.names
+    return f"{' '.join(add)} {q}" if add else q
+
+
+def update(state: State, question: str, asked: str, names: frozenset[str]) -> State:
+    """The state after `question` (asked as `asked`, its standalone form)."""
+    if is_statement(question):
+        return State(state.topic, state.places, state.names, state.levels,
+                     (*state.facts, question.strip()[:MAX_TEXT])[-MAX_FACTS:])
+    places = tuple(p.short for p in gazetteer.places_in(asked)) or state.places
+    return State(topic=asked[:MAX_TEXT], places=places, names=tuple(named(asked, names)) or state.names,
+                 levels=levels_in(asked) or state.levels, facts=state.facts)
+
+
+def replay(history: list[tuple[str, str]] | tuple[tuple[str, str], ...], names: frozenset[str]) -> State:
+    """The state a history leads to (for clients that send history and no state)."""
+    state = State()
+    for user, _ in history:
+        state = update(state, user, standalone(user, state, names), names)
+    return state
+
+
+def _strip(q: str) -> str:
+    """A follow-up without its connective words: "那辽宁的先进级智能工厂呢？" → "辽宁的先进级智能工厂"."""
+    q = re.sub(r"^(?:那么?|还有|另外|如果|要是|假如|同样)[，,]?", "", q.strip())
+    return re.sub(r"(?:的呢|呢|怎么样|如何)?[？?。]*$", "", q).strip()
+
+
+def _replace(text: str, old: list[str] | tuple[str, ...], new: list[str]) -> str:
+    """Replace the first old term by the new ones (further old terms dropped); add new terms if none."""
+    if not new:
+        return text
+    if not old:
+        return f"{''.join(new)} {text}"
+    text = text.replace(old[0], "、".join(new), 1)
+    for o in old[1:]:
+        text = text.replace(o, "", 1)
+    return text

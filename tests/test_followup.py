@@ -1,0 +1,64 @@
+"""Follow-ups read with the conversation state (purpose-made, no index)."""
+
+import pytest
+
+from assistant.answer.followup import State, is_statement, replay, standalone, update
+
+NAMES = frozenset({"数字化车间", "智能工厂", "示范工厂", "5G工厂"})
+
+
+def _after(*turns):
+    state = State()
+    asked = ""
+    for t in turns:
+        asked = standalone(t, state, NAMES)
+        state = update(state, t, asked, NAMES)
+    return asked, state
+
+
+@pytest.mark.parametrize("turns, expected", [
+    (["浙江申报省级数字化车间，关键工序数控化率要达到多少？", "那四川呢？"], "四川申报省级数字化车间，关键工序数控化率要达到多少？"),
+    (["浙江申报省级数字化车间，关键工序数控化率要达到多少？", "那四川呢？", "厦门呢？"],
+     "厦门申报省级数字化车间，关键工序数控化率要达到多少？"),
+    (["重庆对基础级智能工厂项目奖励多少？", "先进级呢？"], "重庆对先进级智能工厂项目奖励多少？"),
+    (["广东标杆型5G工厂要接入多少个5G终端？", "这个要交什么材料？"], "广东 5G工厂 要交什么材料"),
+    (["智能制造示范工厂的建设期是多久？", "那有效期呢？"], "示范工厂 有效期是多久？"),
+])
+def test_follow_ups(turns, expected):
+    assert _after(*turns)[0] == expected
+
+
+def test_superlative_after_a_comparison_keeps_the_comparison():
+    asked, _ = _after("安徽、四川、河南对省级智能工厂的一次性奖励分别是多少？", "哪个最高？")
+    assert asked.startswith("安徽、四川、河南") and asked.endswith("哪个最高？")
+
+
+def test_profile_facts_carry_into_eligibility_questions():
+    asked, state = _after("我们是宁波的规上企业，纳税信用A级。今年有个车间被认定为浙江省级数字化车间。", "车间改造投入600万，能拿多少？")
+    assert is_statement("我们是宁波的规上企业，纳税信用A级。")
+    assert asked.startswith("我们是宁波的规上企业") and asked.endswith("车间改造投入600万，能拿多少？")
+    assert state.facts and state.topic == asked
+
+
+def test_a_question_that_stands_alone_is_left_alone():
+    asked, _ = _after("浙江申报省级数字化车间要什么条件？", "青岛领航级智能工厂市里奖多少钱？")
+    assert asked == "青岛领航级智能工厂市里奖多少钱？"
+
+
+def test_state_round_trip_and_bounds():
+    _, state = _after("浙江申报省级数字化车间要什么条件？")
+    again = State.from_dict(state.to_dict())
+    assert again == state
+    assert State.from_dict({"topic": "x" * 5000, "facts": ["a"] * 50, "junk": 1}).topic == "x" * 400
+    assert replay([("浙江申报省级数字化车间要什么条件？", "…")], NAMES).places == ("浙江",)
+
+
+def test_place_and_title_carry_into_questions_that_name_neither():
+    asked, _ = _after("黑龙江的数字化车间分几级？", "基础级的能拿省里的奖励吗？")
+    assert asked == "黑龙江 基础级的能拿省里的奖励吗？"
+    asked, _ = _after("浙江认定的智能工厂有效期几年？", "安徽也是这样吗？")
+    assert asked.startswith("安徽认定的智能工厂有效期几年")
+    asked, _ = _after("我们是宁波的规上企业。", "车间改造投入600万，能拿多少？", "如果我们是高新技术企业，研发费用占营收4%呢？")
+    assert "600万" in asked and "高新技术企业" in asked and asked.startswith("我们是宁波的规上企业")
+    asked, _ = _after("四川2025年省级数字化车间申报，企业材料最晚哪天交？", "那辽宁的先进级智能工厂呢？")
+    assert asked.startswith("辽宁2025年") and "先进级" in asked and "智能工厂" in asked
