@@ -42,6 +42,9 @@ _NATIONAL_BODIES = (
     "国家税务总局", "海关总署", "国家能源局", "国家知识产权局",
 )
 _NATIONAL = re.compile("(?:" + "|".join(map(re.escape, _NATIONAL_BODIES)) + ")(?!门)")
+# A title that names its scope as the nation's (国家级名单, 国家层面文件, 全国…): for texts no issuer signs
+# (opening with 国家级: "关于组织申报国家级…的通知" is as often a province's notice about a national programme)
+_NATIONAL_SCOPE = re.compile(r"^(?:国家级|全国)|国家层面|国家文件|全国性|国家标准")
 _SUMMARY_MARKS = ("意译", "概括", "非官方", "不是官方措辞", "用自己的话", "非标准原文", "未复制正文", "本助手")
 # An organ's name ends with one of these (the grammar of Chinese institution names).
 _ORGAN_END = r"(?:厅|局|委|委员会|部|院|政府|办公室|办公厅|中心|管委会|管理委员会|领导小组|小组|协会|联合会|研究院|研究所)"
@@ -139,7 +142,7 @@ def place_of(issuer: str, title: str) -> tuple[str, str]:
         return NATIONAL, "national"
     if place := _first_place(title):
         return place.region, place.level
-    if is_national_issuer(_title_issuer(title)):
+    if is_national_issuer(_title_issuer(title)) or _NATIONAL_SCOPE.search(title):
         return NATIONAL, "national"
     return "", ""
 

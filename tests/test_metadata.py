@@ -47,6 +47,8 @@ def test_add_years_ends_the_day_before() -> None:
         ("", "合肥市支持专精特新中小企业数字化转型若干政策", ("合肥", "city")),
         ("佛山市顺德区经济和科技促进局", "", ("佛山", "county")),  # a county document counts as its city's region
         ("", "示例文件", ("", "")),
+        ("", "国家级智能制造示范名单（汇总）", ("全国", "national")),  # a title that names the nation as its scope
+        ("", "关于组织申报国家级示范工厂的通知", ("", "")),  # as often a province's notice: nothing says whose
     ],
 )
 def test_place_of(issuer: str, title: str, expected: tuple[str, str]) -> None:
