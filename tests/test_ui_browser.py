@@ -259,8 +259,11 @@ def test_knowledge_base_upload_shows_progress_and_delete_asks_with_the_title(
     expect(docs).to_contain_text("示例市智能工厂培育办法")
     assert (settings.data_dir / "uploads" / "示例市办法.md").is_file()
 
+    expect(docs).to_contain_text("未核验")  # an upload is unverified until an admin has checked it
     docs.get_by_text("示例市智能工厂培育办法", exact=True).first.click()  # select its row
-    expect(page.locator("#zc-selected")).to_contain_text("《示例市智能工厂培育办法》")
+    expect(page.locator("#zc-selected")).to_contain_text("《示例市智能工厂培育办法》（未核验）")
+    page.locator("#zc-mark-official").click()
+    page.locator("#zc-remove-log").get_by_text("已将《示例市智能工厂培育办法》标为官方原文").wait_for()
     page.locator("#zc-remove").click()
     confirm = page.locator("#zc-confirm-text")
     expect(confirm).to_contain_text("确定要删除《示例市智能工厂培育办法》吗")

@@ -263,14 +263,15 @@ class Handlers:
             return "请先选择文件。"
         return "\n\n".join([*lines, f"共导入 {files}/{len(paths)} 个文件，新嵌入 {chunks} 个片段。"])
 
-    def select_row(self, table: Any, evt: gr.SelectData) -> tuple[str, str, Any]:
+    def select_row(self, table: Any, evt: gr.SelectData) -> tuple[str, str, Any, Any]:
         """A click on a row of the table selects its document for deletion."""
         row = getattr(evt, "row_value", None)
         if row is None:
             index = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
             row = table.values.tolist()[index] if hasattr(table, "values") else table[index]
-        doc_id, title = str(row[-1]), str(row[0])
-        return doc_id, f"已选择：《{title}》", gr.Button(interactive=True)
+        doc_id, title, authority = str(row[-1]), str(row[0]), str(row[2])
+        return (doc_id, f"已选择：《{title}》（{authority}）", gr.Button(interactive=True),
+                gr.Button(interactive=authority != render.BADGE_OFFICIAL))
 
     def ask_delete(self, doc_id: str) -> tuple[Any, str]:
         """The confirmation, naming the document's title."""
@@ -282,6 +283,18 @@ class Handlers:
             return gr.Group(visible=False), "该文档已不在知识库中。"
         return gr.Group(visible=True), f"确定要删除《{title}》吗？删除后无法恢复，需要重新上传。"
 
+    def mark_official(self, doc_id: str, request: gr.Request) -> str:
+        """An admin has checked an uploaded (未核验) document against the official text."""
+        if self.can_write is not None and not self.can_write(request):
+            return "⚠️ 需要管理员登录才能更改来源性质。"
+        if not doc_id:
+            return "请先在上表中点选文档。"
+        try:
+            row = self.service.set_authority(doc_id, "official")
+        except ZhiceError as e:
+            return render.friendly_error(e)
+        return f"已将《{row['title']}》标为{render.BADGE_OFFICIAL}。"
+
     def remove(self, doc_id: str, request: gr.Request) -> tuple[Any, str, str, Any]:
         """Delete the selected document (and the uploaded file that held it)."""
         hide = gr.Group(visible=False)
@@ -292,7 +305,7 @@ class Handlers:
         except ZhiceError as e:
             return hide, render.friendly_error(e), doc_id, gr.skip()
         files = f"（并删除上传文件 {'、'.join(d.files_removed)}）" if d.files_removed else ""
-        return hide, f"已删除《{d.title}》{files}", "", gr.Button(interactive=False)
+        return hide, f"已删除《{d.title}》{files}", "", gr.Button(interactive=False)  # nothing selected now
 
 
 def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Logins | None = None) -> gr.Blocks:
@@ -367,8 +380,11 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
         kb["refresh"].click(h.refresh, outputs=listed)
         kb["ingest"].click(h.ingest, inputs=[kb["files"]], outputs=[kb["log"]],
                            api_visibility="private").then(h.refresh, outputs=listed)
-        kb["table"].select(h.select_row, inputs=[kb["table"]], outputs=[kb["selected"], kb["chosen"], kb["delete"]],
+        kb["table"].select(h.select_row, inputs=[kb["table"]],
+                           outputs=[kb["selected"], kb["chosen"], kb["delete"], kb["official"]],
                            api_visibility="private")
+        kb["official"].click(h.mark_official, inputs=[kb["selected"]], outputs=[kb["remove_log"]],
+                             api_visibility="private").then(h.refresh, outputs=listed)
         kb["delete"].click(h.ask_delete, inputs=[kb["selected"]], outputs=[kb["confirm"], kb["question"]],
                            api_visibility="private")
         kb["cancel"].click(lambda: gr.Group(visible=False), outputs=[kb["confirm"]])
@@ -419,7 +435,9 @@ def _kb_tab() -> dict[str, Any]:
         with gr.Column(min_width=280):
             selected = gr.State("")
             chosen = gr.Markdown("尚未选择文档。", elem_id="zc-selected")
-            delete = gr.Button("删除所选文档", variant="stop", interactive=False, elem_id="zc-remove")
+            with gr.Row():
+                official = gr.Button("标为官方原文（已核对原文）", interactive=False, elem_id="zc-mark-official")
+                delete = gr.Button("删除所选文档", variant="stop", interactive=False, elem_id="zc-remove")
             with gr.Group(visible=False, elem_id="zc-confirm") as confirm:
                 question = gr.Markdown(elem_id="zc-confirm-text")
                 with gr.Row():
@@ -427,7 +445,7 @@ def _kb_tab() -> dict[str, Any]:
                     cancel = gr.Button("取消", elem_id="zc-confirm-no")
             remove_log = gr.Markdown(elem_id="zc-remove-log")
     return {"stats": stats, "table": table, "refresh": refresh, "files": files, "ingest": ingest, "log": log_box,
-            "selected": selected, "chosen": chosen, "delete": delete, "confirm": confirm, "question": question,
+            "selected": selected, "chosen": chosen, "delete": delete, "official": official, "confirm": confirm, "question": question,
             "yes": yes, "cancel": cancel, "remove_log": remove_log}
 
 
