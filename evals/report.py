@@ -43,7 +43,8 @@ def summary_table(sets: list[dict[str, Any]]) -> list[str]:
     for s in sets:
         out.append(line(s["name"], s))
         for half, hs in s.get("halves", {}).items():
-            out.append(line(f"{s['name']} · {half} half", hs))
+            if hs["zhice"]["overall"]["n"]:
+                out.append(line(f"{s['name']} · {half} half", hs))
     return out
 
 
@@ -90,6 +91,8 @@ def set_section(s: dict[str, Any]) -> list[str]:
                   f"- conversations failed: {', '.join(c['failed']) or 'none'}"]
     for half, hs in s.get("halves", {}).items():
         hz = hs["zhice"]
+        if not hz["overall"]["n"]:
+            continue
         lines += ["", f"### {half} half", "", *kind_table(hs), "", f"- false refusals: {_refusals(hz)}",
                   f"- English questions passed: {hz['english']['pass']}/{hz['english']['n']}"]
     failed = [r for r in s["rows"] if not r["pass"]]
