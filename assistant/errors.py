@@ -57,6 +57,12 @@ class IndexBusy(ZhiceError):
     status_code = 409
 
 
+class NameTaken(BadInput):
+    """An upload would replace a different file of the same name; it is refused unless asked to."""
+
+    status_code = 409
+
+
 class StoreError(ZhiceError):
     """The vector store failed (damaged files, a server gone); the message says how to repair."""
 

@@ -121,9 +121,11 @@ class Service:
         return self.assistant.kb.document(doc_id)[0].doc.title
 
     # ------------------------------------------------------------------ writing
-    def upload(self, filename: str, data: BinaryIO, progress: Progress | None = None) -> UploadResult:
-        """Save an uploaded file under data_dir/uploads and ingest it (see assistant.uploads)."""
-        return ingest_upload(self.assistant.kb, filename, data, progress)
+    def upload(self, filename: str, data: BinaryIO, progress: Progress | None = None,
+               replace: bool = False) -> UploadResult:
+        """Save an uploaded file under data_dir/uploads and ingest it (see assistant.uploads); a
+        different file of the same name is replaced only with `replace`."""
+        return ingest_upload(self.assistant.kb, filename, data, progress, replace)
 
     def delete(self, doc_id: str) -> Deleted:
         """Remove a document from the index, and the uploaded file that held it (raises NotFound)."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from assistant.domain import IngestReport
-from assistant.errors import BadInput, FileTooLarge, IndexBusy, UnsupportedFile
+from assistant.errors import BadInput, FileTooLarge, IndexBusy, NameTaken, UnsupportedFile
 from assistant.knowledge import KnowledgeBase
 from assistant.settings import Settings
 from ingest.pipeline import Progress
@@ -59,8 +59,12 @@ class UploadResult:
 
 
 def ingest_upload(kb: KnowledgeBase, filename: str, data: BinaryIO,
-                  progress: Progress | None = None) -> UploadResult:
+                  progress: Progress | None = None, replace: bool = False) -> UploadResult:
     """Save `data` as uploads/<safe name> and ingest it.
+
+    A file of the same name with other content is replaced only with `replace` (a new version of
+    it); otherwise NameTaken (409): `x.txt` and `sub/x.txt` share a safe name, and one must not
+    silently take the other's place.
 
     Raises:
         UnsupportedFile: the suffix is not one the loaders read (415).
@@ -84,15 +88,19 @@ def ingest_upload(kb: KnowledgeBase, filename: str, data: BinaryIO,
     if not lock.acquire(blocking=False):
         raise IndexBusy("another upload is being ingested; try again when it finishes")
     try:
-        return _save_and_ingest(kb, safe, data, folder, progress)
+        return _save_and_ingest(kb, safe, data, folder, progress, replace)
     finally:
         lock.release()
 
 
 def _save_and_ingest(kb: KnowledgeBase, safe: str, data: BinaryIO, folder: Path,
-                     progress: Progress | None) -> UploadResult:
+                     progress: Progress | None, replace: bool = False) -> UploadResult:
     target = folder / safe
     tmp = _copy_limited(data, folder, kb.settings)
+    if target.exists() and not replace and not _same_bytes(tmp, target):
+        tmp.unlink()
+        raise NameTaken(f"已有同名文件 {safe}，内容不同：如果这是它的新版本，请先删除旧文档（或在 API 中加 "
+                        "?replace=true）；如果是另一份文件，请改名后再上传")
     backup = folder / f".{safe}.previous"
     if target.exists():
         os.replace(target, backup)
@@ -117,6 +125,16 @@ def _save_and_ingest(kb: KnowledgeBase, safe: str, data: BinaryIO, folder: Path,
             break
     entry = kb.registry.get(source)
     return UploadResult(safe, entry.doc_id if entry else None, status, report)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while (block := fa.read(_CHUNK)) == fb.read(_CHUNK):
+            if not block:
+                return True
+    return False
 
 
 def _copy_limited(data: BinaryIO, folder: Path, settings: Settings) -> Path:

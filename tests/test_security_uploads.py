@@ -152,3 +152,19 @@ def test_an_upload_that_hits_a_worker_limit_is_refused_with_a_message(url: str, 
         r = httpx.post(f"{base}/v1/documents", files={"file": ("rows.csv", csv.read_bytes())},
                        headers={"X-API-Key": ADMIN}, timeout=120)
     assert r.status_code in (413, 422) and "ZHICE_UPLOAD_PARSE_SECONDS" in error_of(r)["message"]
+
+
+def test_a_different_file_of_the_same_name_does_not_silently_replace_the_other(url: str) -> None:
+    admin = httpx.Client(base_url=url, headers={"X-API-Key": ADMIN}, timeout=120)
+    first = "示例县数字化车间奖补办法\n\n第一条 对认定的示例县数字化车间给予奖励20万元。\n".encode()
+    other = "示例县工业互联网平台办法\n\n第一条 对示例县工业互联网平台给予奖励30万元。\n".encode()
+    a = admin.post("/v1/documents", files={"file": ("x.md", first)})
+    assert a.status_code == 200, a.text
+    b = admin.post("/v1/documents", files={"file": ("sub/x.md", other)})  # the same safe name: x.md
+    assert b.status_code == 409 and error_of(b)["type"] == "NameTaken" and "改名" in error_of(b)["message"]
+    ids = [d["doc_id"] for d in admin.get("/v1/documents").json()["documents"]]
+    assert a.json()["doc_id"] in ids  # the first one is still there
+    assert admin.post("/v1/documents", files={"file": ("x.md", first)}).json()["status"] == "unchanged"
+    c = admin.post("/v1/documents?replace=true", files={"file": ("x.md", other)})
+    assert c.status_code == 200 and c.json()["status"] == "updated"
+    admin.delete(f"/v1/documents/{c.json()['doc_id']}")

@@ -185,12 +185,14 @@ def get_page_image(doc_id: str, page: int, service: ServiceDep) -> Response:
 async def upload_document(
     file: Annotated[UploadFile, File(description="pdf, docx, txt, md, html, csv or xlsx")],
     service: ServiceDep,
+    replace: bool = False,
 ) -> dict[str, Any]:
     """Upload one file (admin key): saved under data_dir/uploads, then ingested.
 
-    Questions keep being answered while it is ingested (the index is swapped in when done).
+    Questions keep being answered while it is ingested (the index is swapped in when done). A file
+    of the same name with other content is refused (409) unless `replace=true` (a new version of it).
     """
-    result = await run_in_threadpool(service.upload, file.filename or "", file.file)
+    result = await run_in_threadpool(service.upload, file.filename or "", file.file, None, replace)
     return public(result.to_dict())
 
 
