@@ -26,7 +26,7 @@ from assistant.eligibility import (
     to_markdown,
 )
 from assistant.settings import PROJECT_ROOT, Settings
-from ui import render
+from ui import checklist, render
 from ui.app import NO_TITLES, UNKNOWN, cities_of, form_profile, write_export
 
 HLJ_BASIC = "heilongjiang_digital_workshop_basic"
@@ -53,7 +53,7 @@ def rows(html_text: str) -> list[str]:
 
 # ---------------------------------------------------------------------- the pure renderer
 def test_the_one_year_heilongjiang_row_is_red_with_its_clause_and_doc_no(programmes: list[Any]) -> None:
-    out = render.eligibility_html(verdicts_for(programmes, HLJ_ONE_YEAR, [HLJ_BASIC]))
+    out = checklist.eligibility_html(verdicts_for(programmes, HLJ_ONE_YEAR, [HLJ_BASIC]))
     assert "❌ 黑龙江省基础级数字化车间（黑龙江）：不符合" in out
     failing = [r for r in rows(out) if r.startswith("❌|具有2年")]
     assert failing == ["❌|具有2年以上独立法人资格|独立法人年限为1年，低于要求的2年|"
@@ -75,7 +75,7 @@ def test_the_one_year_heilongjiang_row_is_red_with_its_clause_and_doc_no(program
 def test_every_verdict_has_its_icon_in_the_overview_and_heading(
         programmes: list[Any], profile: dict[str, Any], only: list[str], status: str, icon: str) -> None:
     [v] = verdicts_for(programmes, profile, only)
-    out = render.eligibility_html([v])
+    out = checklist.eligibility_html([v])
     assert v.status == status
     assert rows(out)[0].startswith(f"{icon}|{v.name}|{v.region}|{v.status_label}")
     assert f"<summary><b>{icon} {v.name}" in out and f'data-status="{status}"' in out
@@ -83,14 +83,14 @@ def test_every_verdict_has_its_icon_in_the_overview_and_heading(
 
 def test_reward_estimates_get_their_own_table(programmes: list[Any]) -> None:
     profile = {"province": "重庆", "titles": ["先进级智能工厂"], "investment_wan": 2000}
-    out = render.eligibility_html(verdicts_for(programmes, profile, ["chongqing_smart_factory_award"]))
+    out = checklist.eligibility_html(verdicts_for(programmes, profile, ["chongqing_smart_factory_award"]))
     assert "奖补估算" in out and "<th>奖补档次</th>" in out
     assert any(r.startswith("✅|先进级智能工厂项目奖补|2000 万元 × 10% ≈ 200 万元") for r in rows(out))
     assert "—" in out  # the 重庆 policy has no 文号: the cell says so instead of staying blank
 
 
 def test_programmes_of_other_places_are_named_in_one_line(programmes: list[Any]) -> None:
-    out = render.eligibility_html(verdicts_for(programmes, {"province": "黑龙江"}))
+    out = checklist.eligibility_html(verdicts_for(programmes, {"province": "黑龙江"}))
     elsewhere = out.split("其他地区的项目（不适用）：")[1]
     assert "重庆市智能工厂奖补（重庆）" in elsewhere
     assert 'data-programme="chongqing_smart_factory_award"' not in out
@@ -101,12 +101,12 @@ def test_programmes_of_other_places_are_named_in_one_line(programmes: list[Any])
 
 
 def test_summary_sources_carry_the_summary_badge(programmes: list[Any]) -> None:
-    out = render.eligibility_html(verdicts_for(programmes, {}, ["national_demo_factory"]))
+    out = checklist.eligibility_html(verdicts_for(programmes, {}, ["national_demo_factory"]))
     assert render.BADGE_SUMMARY in out
 
 
 def test_no_verdicts_says_so() -> None:
-    assert "没有可自评的项目" in render.eligibility_html([])
+    assert "没有可自评的项目" in checklist.eligibility_html([])
 
 
 def test_text_is_escaped() -> None:
@@ -114,7 +114,7 @@ def test_text_is_escaped() -> None:
                  doc_no="<i>1号</i>")
     crit = CriterionResult("c1", "<script>alert(1)</script>", "not_met", "所属行业为 <乳制品>", "", src)
     v = ProgrammeVerdict("p<1>", "<项目>", "黑龙江", "not_eligible", "不符合：<x>", (crit,))
-    out = render.eligibility_html([v])
+    out = checklist.eligibility_html([v])
     assert "<script>" not in out and "<img" not in out and "<b>办法" not in out and "<i>" not in out
     assert "&lt;script&gt;" in out and "&lt;乳制品&gt;" in out
 

@@ -23,7 +23,7 @@ from assistant.eligibility import (
     to_markdown,
 )
 from assistant.errors import ZhiceError
-from ui import render
+from ui import checklist, render
 from ui.export import eligibility_docx
 
 EXPORT_KEEP_SECONDS = 24 * 3600  # exported files are for downloading now, not for keeping
@@ -58,7 +58,7 @@ class SelfAssessment:
             return render.friendly_error(e), off, gr.DownloadButton(value=None, interactive=False)
         md = write_export(self.exports_dir, export_markdown(verdicts))
         doc = eligibility_docx(verdicts, export_path(self.exports_dir, "申报自评", ".docx"))
-        return (render.eligibility_html(verdicts), gr.DownloadButton(value=str(md), interactive=True),
+        return (checklist.eligibility_html(verdicts), gr.DownloadButton(value=str(md), interactive=True),
                 gr.DownloadButton(value=str(doc), interactive=True))
 
     def programme_choices(self) -> list[tuple[str, str]]:

@@ -26,7 +26,8 @@ from docx.shared import Pt
 from assistant.citations import MARKER, source_label
 from assistant.domain import Answer, Citation
 from assistant.eligibility import ProgrammeVerdict, Source, out_of_region
-from ui.render import ICONS, Table, answer_blocks, merge_duplicates
+from ui.checklist import ICONS
+from ui.render import Table, answer_blocks, merge_duplicates
 
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

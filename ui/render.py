@@ -1,5 +1,5 @@
 """Pure rendering for the UI: Answer → markdown answer + HTML citation cards, a document → the source
-viewer, document rows → table, eligibility verdicts → a ✅ / ❌ / ❔ checklist.
+viewer, document rows → table (the 申报自评 checklist is `ui.checklist`, the stylesheet `ui.styles`).
 
 No gradio here, so every function is a plain, testable string transformation. All text that comes
 from documents or answers is HTML-escaped: uploaded files are untrusted.
@@ -16,8 +16,8 @@ from typing import Any
 
 from assistant.citations import MARKER, source_label
 from assistant.domain import Answer, Citation
-from assistant.eligibility import CriterionResult, ProgrammeVerdict, Source, out_of_region
 from assistant.snippets import Snippet, snippet
+from ui.styles import CSS  # noqa: F401  (mount_ui takes the stylesheet from here)
 
 BADGE_OFFICIAL = "官方原文"
 BADGE_SUMMARY = "摘要（非官方原文）"
@@ -38,79 +38,7 @@ KIND_LABELS: dict[str, str] = {
 }
 DOC_COLUMNS = ["标题", "类型", "来源性质", "状态", "地区", "文号", "日期", "片段数", "文档 ID"]
 
-# Colours come from gradio's theme variables, so the light and the dark theme both stay readable;
-# the badges and rows have their own pairs for the dark theme.
-CSS = """
-.zc-cards { display: flex; flex-direction: column; gap: 8px; margin-top: 10px; }
-.zc-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px;
-           background: var(--background-fill-secondary); color: var(--body-text-color); cursor: pointer; }
-.zc-card:hover { border-color: var(--color-accent); }
-.zc-head { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; font-weight: 600; }
-.zc-n, .zc-ref { color: var(--color-accent); font-weight: 600; }
-.zc-ref { cursor: pointer; font-size: 0.85em; vertical-align: super; line-height: 0; }
-.zc-badge { font-size: 12px; font-weight: 500; border-radius: 10px; padding: 1px 8px; }
-.zc-official { background: #dcfce7; color: #14532d; }
-.zc-summary { background: #fef3c7; color: #78350f; }
-.zc-unverified { background: #e5e7eb; color: #1f2937; }
-.zc-status { background: #fee2e2; color: #7f1d1d; }
-.dark .zc-official { background: #14532d; color: #dcfce7; }
-.dark .zc-summary { background: #78350f; color: #fef3c7; }
-.dark .zc-unverified { background: #374151; color: #f3f4f6; }
-.dark .zc-status { background: #7f1d1d; color: #fee2e2; }
-.zc-meta { font-size: 12px; color: var(--body-text-color-subdued); margin: 2px 0 4px; }
-.zc-quote { margin: 0; padding-left: 8px; border-left: 3px solid var(--border-color-primary); font-size: 13px;
-            white-space: pre-wrap; color: var(--body-text-color); }
-.zc-open { font-size: 12px; color: var(--color-accent); }
-mark.zc-term { background: #fde68a; color: #111827; padding: 0 1px; border-radius: 2px; }
-.dark mark.zc-term { background: #a16207; color: #fefce8; }
-.zc-plain { display: none; }
-.zc-more > summary { cursor: pointer; color: var(--color-accent); margin: 6px 0; }
-.zc-table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0; }
-.zc-table th, .zc-table td { border: 1px solid var(--border-color-primary); padding: 4px 6px; vertical-align: top;
-                             text-align: left; color: var(--body-text-color); }
-.zc-table th { background: var(--background-fill-secondary); }
-.zc-table td:first-child, .zc-table th:first-child { min-width: 3em; }
-#zc-viewer { position: fixed; top: 0; right: 0; width: min(720px, 100vw); height: 100vh; z-index: 1000;
-             overflow-y: auto; background: var(--background-fill-primary); color: var(--body-text-color);
-             box-shadow: -4px 0 16px rgba(0, 0, 0, 0.25); padding: 12px 16px; }
-.zc-doc-head h3 { margin: 0 0 6px; }
-.zc-doc-meta { font-size: 13px; color: var(--body-text-color-subdued); display: flex; flex-wrap: wrap; gap: 4px 12px; }
-.zc-doc-meta a { color: var(--color-accent); }
-.zc-doc-text { white-space: pre-wrap; font-size: 14px; line-height: 1.7; margin-top: 10px;
-               color: var(--body-text-color); }
-mark.zc-hit { background: #fde68a; color: #111827; outline: 2px solid #f59e0b; border-radius: 2px; }
-.dark mark.zc-hit { background: #a16207; color: #fefce8; }
-.zc-page > summary { cursor: pointer; color: var(--color-accent); font-size: 13px; margin-top: 6px; }
-.zc-page img { max-width: 100%; border: 1px solid var(--border-color-primary); margin-top: 6px; }
-.zc-elig-prog { margin: 14px 0 18px; }
-.zc-elig-prog > summary { cursor: pointer; font-size: 16px; margin-bottom: 4px; }
-.zc-elig-table { border-collapse: collapse; width: 100%; font-size: 13px; margin-top: 6px; }
-.zc-elig-table th, .zc-elig-table td { border: 1px solid var(--border-color-primary); padding: 4px 6px;
-                                       vertical-align: top; text-align: left; color: var(--body-text-color); }
-.zc-elig-table th { background: var(--background-fill-secondary); }
-.zc-elig-table td.zc-icon { text-align: center; width: 2em; }
-.zc-elig-table tr.zc-not_met td, .zc-elig-table tr.zc-not_applicable td,
-.zc-elig-table tr.zc-not_eligible td { background: #fef2f2; color: #1f2937; }
-.zc-elig-table tr.zc-met td, .zc-elig-table tr.zc-eligible td { background: #f0fdf4; color: #1f2937; }
-.dark .zc-elig-table tr.zc-not_met td, .dark .zc-elig-table tr.zc-not_applicable td,
-.dark .zc-elig-table tr.zc-not_eligible td { background: #450a0a; color: #fee2e2; }
-.dark .zc-elig-table tr.zc-met td, .dark .zc-elig-table tr.zc-eligible td { background: #052e16; color: #dcfce7; }
-.zc-elig-quote, .zc-elig-note { font-size: 12px; color: var(--body-text-color-subdued); }
-#zc-theme { max-width: 130px; align-self: flex-start; }
-@media (max-width: 640px) {
-  /* phone: tables become one card per row, each cell labelled */
-  .zc-elig-table thead, .zc-table thead { display: none; }
-  .zc-elig-table, .zc-elig-table tbody, .zc-elig-table tr, .zc-elig-table td,
-  .zc-table, .zc-table tbody, .zc-table tr, .zc-table td { display: block; width: 100%; box-sizing: border-box; }
-  .zc-elig-table tr, .zc-table tr { border: 1px solid var(--border-color-primary); border-radius: 8px;
-                                    margin-bottom: 8px; overflow: hidden; }
-  .zc-elig-table td, .zc-table td { border: none; }
-  .zc-elig-table td.zc-icon { width: auto; text-align: left; }
-  .zc-elig-table td[data-label]::before, .zc-table td[data-label]::before {
-    content: attr(data-label) "："; font-weight: 600; }
-  #zc-viewer { width: 100vw; padding: 10px; }
-}
-"""
+
 
 
 # ---------------------------------------------------------------------- badges and labels
@@ -316,10 +244,10 @@ def answer_blocks(text: str) -> list[str | Table]:
         if ln:
             out.append(ln)
         i += 1
-    if not any(isinstance(b, Table) for b in out) and (rows := comparison_rows(text)):
+    if not any(isinstance(b, Table) for b in out) and (pairs := comparison_rows(text)):
         kept: list[str | Table] = [b for b in out if isinstance(b, str) and not _COMPARE_LINE.match(b)]
         at = next((k for k, b in enumerate(out) if isinstance(b, str) and _COMPARE_LINE.match(b)), len(kept))
-        kept.insert(min(at, len(kept)), Table(["来源", "规定"], [[a, b] for a, b in rows]))
+        kept.insert(min(at, len(kept)), Table(["来源", "规定"], [[a, b] for a, b in pairs]))
         return kept
     return out
 
@@ -575,100 +503,3 @@ def feedback_record(question: str, answer: str, vote: str, when: dt.datetime | N
     """One line of feedback.jsonl."""
     when = when or dt.datetime.now(dt.UTC)
     return {"question": question, "answer": answer, "vote": vote, "time": when.isoformat(timespec="seconds")}
-
-
-# ---------------------------------------------------------------------- eligibility (申报自评)
-ICONS = {
-    "met": "✅", "not_met": "❌", "unknown": "❔",
-    "eligible": "✅", "not_eligible": "❌", "needs_info": "❔",
-    "applies": "✅", "not_applicable": "❌", "conditional": "❔",
-}
-STATUS_WORDS = {
-    "met": "满足", "not_met": "不满足", "unknown": "需补充信息",
-    "eligible": "符合", "not_eligible": "不符合", "needs_info": "需补充信息",
-    "applies": "适用", "not_applicable": "不适用", "conditional": "视情况而定",
-}
-OVERVIEW_COLUMNS = ["", "项目", "地区", "结论", "说明"]
-CRITERIA_COLUMNS = ["", "条件", "说明", "依据条款", "文号"]
-ESTIMATE_COLUMNS = ["", "奖补档次", "估算", "说明", "依据条款", "文号"]
-ELIGIBILITY_FOOTER = ("标“摘要”的依据来自语料登记表/摘要，非官方原文；❔ 项需补充信息或按原文准备材料。"
-                      "结果仅供自查，以当年申报通知为准。")
-def is_elsewhere(v: ProgrammeVerdict) -> bool:
-    """A local programme ruled out only by where the applicant is registered: not worth a table
-    (the export's own rule, so the screen and the exported file agree)."""
-    return out_of_region(v)
-
-
-def clause_cell(src: Source) -> str:
-    """《文件》条款, a 摘要 badge for summary sources, and the verbatim quote underneath (HTML)."""
-    badge_html = f" {badge('summary')}" if src.authority == "summary" else ""
-    quote_html = f'<div class="zc-elig-quote">「{html.escape(src.quote)}」</div>' if src.quote else ""
-    return f"《{html.escape(src.doc)}》{html.escape(src.clause)}{badge_html}{quote_html}"
-
-
-def _table(columns: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]]) -> str:
-    """rows: (status, cells as HTML); the status names the row's class and fills the icon column."""
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    labels = [html.escape(c) for c in columns[1:]]  # each cell names its column on a phone (CSS)
-    body = "".join(
-        f'<tr class="zc-{status}"><td class="zc-icon" title="{STATUS_WORDS.get(status, "")}">'
-        f'{ICONS.get(status, "")}</td>'
-        + "".join(f'<td data-label="{label}">{c}</td>' for label, c in zip(labels, cells, strict=False)) + "</tr>"
-        for status, cells in rows
-    )
-    return f'<table class="zc-elig-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def _criterion_cells(r: CriterionResult) -> list[str]:
-    """条件 · 说明 (with what to provide when unknown) · 依据条款 · 文号, as HTML cells."""
-    note = r.reason + (f"。{r.provide}" if r.status == "unknown" and r.provide else "")
-    doc_no = html.escape(r.source.doc_no) or "—"
-    return [html.escape(r.statement), html.escape(note), clause_cell(r.source), doc_no]
-
-
-def verdict_html(v: ProgrammeVerdict) -> str:
-    """One programme: its verdict, the checklist (clause and 文号 on every row), estimates, route, notes."""
-    esc = html.escape
-    head = f"{ICONS.get(v.status, '')} {esc(v.name)}（{esc(v.region)}）：{esc(v.status_label)}"
-    out = [f'<details open class="zc-elig-prog" data-programme="{esc(v.programme_id)}" '
-           f'data-status="{v.status}"><summary><b>{head}</b></summary><div>{esc(v.summary)}</div>']
-    out.append(_table(CRITERIA_COLUMNS, ((r.status, _criterion_cells(r)) for r in v.results)))
-    if v.estimates:
-        out.append("<p><b>奖补估算</b>（万元；“不超过”类按上限估算，以审核结果为准）</p>")
-        out.append(_table(ESTIMATE_COLUMNS, (
-            (e.status, [esc(e.label), esc(e.formula), esc(e.reason), clause_cell(e.source),
-                        esc(e.source.doc_no) or "—"])
-            for e in v.estimates)))
-    if v.route.steps:
-        cite = f"（依据：{esc(v.route.source.cite())}）" if v.route.source else ""
-        out.append(f"<p><b>申报路径</b>：{' → '.join(esc(s) for s in v.route.steps)}{cite}</p>")
-    if v.notes:
-        items = "".join(f"<li>{esc(n.text)}（依据：{esc(n.source.cite())}）</li>" for n in v.notes)
-        out.append(f"<p><b>备注</b></p><ul>{items}</ul>")
-    out.append("</details>")
-    return "".join(out)
-
-
-def eligibility_html(verdicts: Sequence[ProgrammeVerdict]) -> str:
-    """The 申报自评 result: a count of verdicts, one checklist per relevant programme, then one line naming
-    the programmes of other places (their tables would only say “not registered there”).
-
-    Args:
-        verdicts: From `assistant.eligibility.evaluate` (most relevant first); shown in this order.
-    """
-    if not verdicts:
-        return '<div class="zc-elig"><p>没有可自评的项目。</p></div>'
-    shown = [v for v in verdicts if not is_elsewhere(v)]
-    elsewhere = [v for v in verdicts if is_elsewhere(v)]
-    counts = {s: sum(v.status == s for v in shown) for s in ("eligible", "needs_info", "not_eligible")}
-    labels = {"eligible": "符合", "needs_info": "需补充信息", "not_eligible": "不符合"}
-    tally = " · ".join(f"{ICONS[s]} {labels[s]} {n}" for s, n in counts.items() if n)
-    overview = _table(OVERVIEW_COLUMNS, (
-        (v.status, [html.escape(x) for x in (v.name, v.region, v.status_label, v.summary)]) for v in shown))
-    out = ['<div class="zc-elig">', f"<p><b>共自评 {len(shown)} 个项目</b>：{tally or '—'}</p>"]
-    out += [overview if shown else "", *(verdict_html(v) for v in shown)]
-    if elsewhere:
-        names = "、".join(f"{html.escape(v.name)}（{html.escape(v.region)}）" for v in elsewhere)
-        out.append(f'<p class="zc-elig-note">其他地区的项目（不适用）：{names}</p>')
-    out.append(f'<p class="zc-elig-note">{ELIGIBILITY_FOOTER}</p></div>')
-    return "".join(out)
