@@ -52,6 +52,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT, help="the fixed split (evals/dev2_split.json)")
     p.add_argument("--index-dir", type=Path, help="the eval index (default: <ZHICE_DATA_DIR>/eval-index)")
     p.add_argument("--rebuild", action="store_true", help="delete the eval index and ingest again")
+    p.add_argument("--keep-index", action="store_true",
+                   help="use the eval index even when the ingest code changed since it was built (quick loops on "
+                        "the answer path; the report says the index is stale)")
     p.add_argument("--no-baseline", action="store_true", help="skip the plain recipe")
     p.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports", help="report folder (default: reports/)")
     p.add_argument("--name", default="eval", help="report file stem: <out>/<name>.md and .json")
@@ -99,7 +102,7 @@ def eval_settings(settings: Settings, index_dir: Path) -> Settings:
     return settings.model_copy(update={"data_dir": index_dir, "chroma_url": ""})
 
 
-def ensure_index(settings: Settings, folders: list[Path], index_dir: Path, rebuild: bool) -> str:
+def ensure_index(settings: Settings, folders: list[Path], index_dir: Path, rebuild: bool, keep: bool = False) -> str:
     """Make `index_dir` hold `folders` as the current code chunks them; says whether it was reused, updated or built.
 
     Same files and pipeline: reused. Files changed: an incremental ingest with sync. Pipeline changed
@@ -111,8 +114,11 @@ def ensure_index(settings: Settings, folders: list[Path], index_dir: Path, rebui
     files = corpus_files(folders)
     stamp = {"files": fingerprint(files), "pipeline": pipeline_fingerprint(settings)}
     old = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
-    if not rebuild and old.get("files") == stamp["files"] and old.get("pipeline") == stamp["pipeline"]:
-        return "reused"
+    if not rebuild and old.get("files") == stamp["files"]:
+        if old.get("pipeline") == stamp["pipeline"]:
+            return "reused"
+        if keep:
+            return "reused, stale: built by other ingest code or settings (--keep-index)"
     fresh = rebuild or (bool(old) and old.get("pipeline") != stamp["pipeline"])
     if fresh and index_dir.exists():
         if not manifest.is_file() and any(index_dir.iterdir()):
@@ -168,7 +174,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
             raise BadInput(f"no item of {', '.join(str(g) for g in args.gold)} has an id in {' '.join(args.ids)}")
     index_dir: Path = args.index_dir or settings.data_dir / "eval-index"
     t0 = time.perf_counter()
-    state = ensure_index(settings, list(args.corpus), index_dir, args.rebuild)
+    state = ensure_index(settings, list(args.corpus), index_dir, args.rebuild, args.keep_index)
     es = eval_settings(settings, index_dir)
     assistant = build_assistant(es)
     baseline = None

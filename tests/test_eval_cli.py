@@ -84,3 +84,18 @@ def test_eval_index_refuses_the_user_data_dir_and_foreign_folders(folders: tuple
     with pytest.raises(BadInput, match="not an eval index"):
         ensure_index(settings, [a], foreign, rebuild=True)
     assert (foreign / "keep.txt").exists()
+
+
+def test_eval_index_is_rebuilt_when_the_pipeline_changed_unless_kept(folders: tuple[Path, Path, Path],
+                                                                    tmp_path: Path) -> None:
+    _, a, b = folders
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    index = tmp_path / "eval-index"
+    assert ensure_index(settings, [a], index, rebuild=False) == "built"
+    assert ensure_index(settings, [a], index, rebuild=False) == "reused"
+    assert ensure_index(settings, [a, b], index, rebuild=False) == "updated"  # a folder more: ingested on top
+    manifest = index / "eval-manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**data, "pipeline": "older ingest code"}), encoding="utf-8")
+    assert ensure_index(settings, [a, b], index, rebuild=False, keep=True).startswith("reused, stale")
+    assert ensure_index(settings, [a, b], index, rebuild=False) == "built"
