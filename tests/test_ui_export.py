@@ -153,3 +153,18 @@ def test_a_markdown_table_answer_becomes_a_word_table_with_a_footnote_per_row(tm
     assert len(notes) == 2 and "对认定的智能工厂奖励100万元" in notes[0]
     md = conversation_markdown("记录", [Exchange("各地有什么不同？", Answer(text, citations=(HLJ, CQ)))])
     assert "| 地区 | 文件 | 相关规定 |\n|---|---|---|\n| 黑龙江 | 《黑龙江省智能工厂奖补办法》 | 奖励100万元。[^1] |" in md
+
+
+def test_the_number_of_visitors_kept_is_bounded(tmp_path: Path) -> None:
+    import os
+    import time
+
+    store = SessionStore(tmp_path / "sessions", max_owners=3)
+    turn = turn_of("问", Answer("答。"))
+    for i in range(3):
+        store.save_turns(f"browser:{i}", "", [turn])
+        path = store._file(f"browser:{i}")
+        os.utime(path, (time.time() - 100 + i, time.time() - 100 + i))  # browser:0 is the oldest
+    store.save_turns("browser:new", "", [turn])
+    assert store.listed("browser:0") == [] and store.listed("browser:2") and store.listed("browser:new")
+    assert len(list((tmp_path / "sessions").glob("*.json"))) == 3

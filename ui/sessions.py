@@ -25,6 +25,7 @@ from assistant.domain import Answer, Citation
 
 MAX_SESSIONS = 30  # per owner: a side panel longer than this is not read, and a file stays small
 MAX_TURNS = 50  # per session: beyond this a conversation is better started anew
+MAX_OWNERS = 5000  # files kept; past it the least recently used owners' conversations go (disk stays bounded)
 TITLE_CHARS = 24  # a new session is named after its first question, cut here
 DEFAULT_TITLE = "新对话"
 _SAFE_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -53,10 +54,12 @@ def _now() -> str:
 class SessionStore:
     """Sessions per owner in data_dir/sessions/<hash of owner>.json."""
 
-    def __init__(self, folder: Path, max_sessions: int = MAX_SESSIONS, max_turns: int = MAX_TURNS) -> None:
+    def __init__(self, folder: Path, max_sessions: int = MAX_SESSIONS, max_turns: int = MAX_TURNS,
+                 max_owners: int = MAX_OWNERS) -> None:
         self.folder = folder
         self.max_sessions = max_sessions
         self.max_turns = max_turns
+        self.max_owners = max_owners
         self._lock = threading.Lock()
 
     def _file(self, owner: str) -> Path:
@@ -83,11 +86,23 @@ class SessionStore:
             return []
         return [s for s in data.get("sessions", []) if isinstance(s, dict) and _SAFE_ID.match(str(s.get("id", "")))]
 
-    @staticmethod
-    def _write(path: Path, sessions: list[dict[str, Any]]) -> None:
+    def _write(self, path: Path, sessions: list[dict[str, Any]]) -> None:
+        new_owner = not path.exists()
         tmp = path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
         tmp.write_text(json.dumps({"sessions": sessions}, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)  # readers see the old file or the new one, never half of one
+        if new_owner:
+            self._prune(keep=path)
+
+    def _prune(self, keep: Path) -> None:
+        """Past `max_owners` files, drop the least recently written ones (checked when an owner is new)."""
+        files = [p for p in self.folder.glob("*.json") if p != keep]
+        if len(files) < self.max_owners:
+            return
+        by_age = sorted(files, key=lambda p: p.stat().st_mtime)
+        for old in by_age[: len(files) - self.max_owners + 1]:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".lock").unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ reading
     def listed(self, owner: str) -> list[dict[str, Any]]:
