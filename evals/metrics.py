@@ -102,7 +102,7 @@ def judge(item: Mapping[str, Any], answer: Mapping[str, Any], ranked: Sequence[s
 
     Returns:
         A row: id, kind, english, pass, refused, false_refusal, true_refusal, and for answerable
-        kinds citation_hit, fact_rate, evidence_hit; hit@k where the question counts for it.
+        kinds citation_hit, fact_rate, evidence_hit, evidence_n; hit@k where the question counts for it.
     """
     kind = item["kind"]
     text = str(answer.get("answer", ""))
@@ -120,14 +120,15 @@ def judge(item: Mapping[str, Any], answer: Mapping[str, Any], ranked: Sequence[s
         row["citation_hit"] = groups_hit(cites, groups) if groups else True
         row["fact_rate"] = expect_rate(text, item.get("expect_all", []))
         row["evidence_hit"] = groups_hit(evidence, groups) if groups else True
+        row["evidence_n"] = len(evidence)
         row["pass"] = not refused and row["citation_hit"] and row["fact_rate"] == 1.0
     row.update(retrieval_row(ranked, groups))
     return row
 
 
-def retrieval_row(ranked: Sequence[str], groups: Sequence[Sequence[str]]) -> Row:
-    """{"hit@k": bool} for each k the question counts for (nothing for a question without evidence)."""
-    return {f"hit@{k}": h for k in HIT_KS if (h := hit_at(ranked, groups, k)) is not None}
+def retrieval_row(ranked: Sequence[str], groups: Sequence[Sequence[str]], prefix: str = "") -> Row:
+    """{"<prefix>hit@k": bool} for each k the question counts for (nothing for a question without evidence)."""
+    return {f"{prefix}hit@{k}": h for k in HIT_KS if (h := hit_at(ranked, groups, k)) is not None}
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -145,9 +146,10 @@ def _mean(rows: Sequence[Row], key: str) -> float | None:
 
 
 def aggregate(rows: Sequence[Row]) -> Row:
-    """n, pass, citation_hit, fact_rate, evidence_hit and hit@k (with the number of questions each counts)."""
+    """n, pass, citation_hit, fact_rate, evidence_hit, hit@k and search_hit@k (with the questions each counts)."""
     out: Row = {"n": len(rows)}
-    for key in ("pass", "citation_hit", "fact_rate", "evidence_hit", *(f"hit@{k}" for k in HIT_KS)):
+    for key in ("pass", "citation_hit", "fact_rate", "evidence_hit", *(f"hit@{k}" for k in HIT_KS),
+                *(f"search_hit@{k}" for k in HIT_KS), "evidence_n"):
         out[key] = _mean(rows, key)
     out["hit@1_n"] = sum(1 for r in rows if "hit@1" in r)
     out["hit@k_n"] = sum(1 for r in rows if f"hit@{HIT_KS[-1]}" in r)

@@ -51,7 +51,7 @@ def summary_table(sets: list[dict[str, Any]]) -> list[str]:
 def kind_table(s: dict[str, Any]) -> list[str]:
     """Per kind and overall: pass, citation hit, fact rate, hit@k, and the plain recipe's hit@k."""
     z, b = s["zhice"], s.get("baseline")
-    cols = ["n", "pass", "citation_hit", "fact_rate", "evidence_hit", *HITS]
+    cols = ["n", "pass", "citation_hit", "fact_rate", *HITS, "search_hit@1", "search_hit@5"]
     head = "| kind | " + " | ".join(cols) + (" | " + " | ".join(f"plain {h}" for h in HITS) if b else "") + " |"
     out = [head, "|" + "---|" * (head.count(" | ") + 1)]
     kinds = [*z["by_kind"].items(), ("**overall**", z["overall"])]
@@ -61,12 +61,10 @@ def kind_table(s: dict[str, Any]) -> list[str]:
         out.append(f"| {kind} | " + " | ".join(cells) + " |")
     o = z["overall"]
     out.append(f"\nhit@1 over {o['hit@1_n']} one-passage questions; hit@3/5/10 over {o['hit@k_n']} questions with "
-               "evidence (every group in the top k). " + (
-                   "Turns: Zhice's hit@k on the passages its answer step got (Answer.evidence, as many as it "
-                   "retrieves); the plain recipe's on its top 10 for the user turns so far, joined."
-                   if "conversations" in s else
-                   "Zhice's hit@k on Assistant.search(question, k=10); evidence_hit on the passages the answer "
-                   "step got."))
+               f"evidence (every group in the top k). Zhice's hit@k on the passages its answer path retrieved "
+               f"(Answer.evidence, {_f(o.get('evidence_n'))} on average: hit@10 is capped there); search_hit@k on "
+               "Assistant.search(question, k=10); the plain recipe's on its top 10" + (
+                   " for the user turns so far, joined." if "conversations" in s else "."))
     return out
 
 

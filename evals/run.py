@@ -5,12 +5,14 @@ The runner only uses `Assistant.answer`, `Assistant.search` and the domain types
 answer path behind them changes.
 
 - Every question is asked once first (warm-up, its times reported apart), then judged and timed.
-- Single questions: hit@k is measured on
-  `Assistant.search(question, k=10)` — retrieval alone, before the answer step.
+- hit@k is measured on the passages the answer path retrieved, in rank order, before composing
+  (`Answer.evidence`: with question analysis, place scoping and rerank, as many as it retrieves, so
+  hit@10 is capped there); single questions also get search_hit@k on `Assistant.search(question,
+  k=10)` (retrieval alone, the /v1/search ranking).
 - Conversations: each turn is asked with the earlier turns as (user, assistant) history, and with
   the compact state the previous Answer returned when the Assistant has one; a turn with a `kind`
-  is judged like a single question; its hit@k is measured on the passages the answer step got
-  (`Answer.evidence`), because a follow-up such as "那辽宁呢？" is not a search query on its own.
+  is judged like a single question (a follow-up such as "那辽宁呢？" is not a search query on its own,
+  so there is no search_hit@k for turns).
 """
 
 from __future__ import annotations
@@ -197,7 +199,9 @@ def run_questions(assistant: AssistantLike, items: Sequence[Item]) -> list[Row]:
         answer, ms = _timed(partial(assistant.answer, item["question"]))
         hits, _ = _timed(partial(assistant.search, item["question"], k=SEARCH_K)) if evidence_groups(item) else ([], ())
         ranked = [] if isinstance(hits, FailedAnswer) else _texts(hits)
-        row = judge(item, _answer_dict(answer), ranked, [c.text for c in answer.evidence])
+        evidence = [c.text for c in answer.evidence]
+        row = judge(item, _answer_dict(answer), evidence, evidence)
+        row.update(retrieval_row(ranked, evidence_groups(item), prefix="search_"))
         rows.append(_finish(row, answer, ms))
     return rows
 

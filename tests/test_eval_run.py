@@ -95,7 +95,7 @@ def write_jsonl(path: Path, items: list[dict[str, Any]]) -> Path:
     return path
 
 
-def test_questions_are_scored_with_search_for_hit_at_k(tmp_path: Path) -> None:
+def test_questions_are_scored_on_the_answer_evidence_and_on_search(tmp_path: Path) -> None:
     gold = load_gold(write_jsonl(tmp_path / "g.jsonl", QUESTIONS))
     a = ScriptedAssistant()
     [res] = run(a, [gold], baseline=lambda q, k: [PASSAGES["材料"]] * k)
@@ -103,7 +103,9 @@ def test_questions_are_scored_with_search_for_hit_at_k(tmp_path: Path) -> None:
     assert set(res.first_pass_ms) == {"q1", "q2", "q3", "q4", "q5"}
     rows = {r["id"]: r for r in res.rows}
     assert [rows[i]["pass"] for i in ("q1", "q2", "q3", "q4", "q5")] == [True, True, False, True, True]
-    assert rows["q1"]["hit@1"] and rows["q2"]["hit@1"] and not rows["q3"]["hit@1"] and rows["q3"]["hit@3"]
+    assert rows["q1"]["hit@1"] and rows["q2"]["hit@1"] and not rows["q3"]["hit@1"] and not rows["q3"]["hit@10"]
+    assert rows["q1"]["search_hit@1"] and not rows["q3"]["search_hit@1"] and rows["q3"]["search_hit@3"]
+    assert rows["q1"]["evidence_n"] == 1 and rows["q3"]["evidence_n"] == 0
     s = res.summary()
     assert s["zhice"]["english"] == {"pass": 0, "n": 1}
     assert s["zhice"]["true_refusals"] == {"refused": 1, "n": 1} and s["zhice"]["false_refusals"] == []
