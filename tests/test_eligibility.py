@@ -542,7 +542,10 @@ def test_a_city_of_another_province_is_not_met_without_a_city(programmes: list[P
     ("先进级数字化车间", "黑龙江省先进级数字化车间", "哈尔滨", True),  # a city of that province
     ("先进级数字化车间", "黑龙江省先进级数字化车间", "浙江", False),  # another province's title
     ("浙江省数字化车间", "浙江数字化车间", "", True),  # two spellings of one place
-    ("浙江省数字化车间", "省级数字化车间", "浙江", False),  # a named title is not the generic one
+    ("浙江省数字化车间", "省级数字化车间", "浙江", True),  # 浙江's own provincial title is a 省级 one
+    ("江苏省级示范车间", "江苏省级智能制造示范车间", "苏州", True),  # said with words left out
+    ("数字化车间", "先进级数字化车间", "", False),  # but never without its grade
+    ("浙江省级示范车间", "江苏省级智能制造示范车间", "苏州", False),  # nor of another place
     ("链主企业", "产业链链主企业", "", True),  # aliases folded
     ("省级数字化车间", "浙江省级数字化车间", "宁波", True),  # 省级 said by a 宁波 company: 浙江's
     ("省级专精特新中小企业", "安徽省专精特新中小企业", "合肥", True),

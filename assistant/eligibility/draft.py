@@ -242,6 +242,9 @@ def _raise(s: Sentence, rule: Reward, subjects: Subjects, specs: Mapping[str, Fi
     head = s.text[: s.text.find(rule.quote[:4])] or s.text
     when = [c for c in type_sentence(head, specs, home) if c.field not in ("province", "city")]
     when += _raise_titles(s.text)
+    if not when and strip_marker(head).strip("，, "):  # a condition no field states (高于…平均水平的)
+        piece = strip_marker(head).strip("，, ")
+        when = [Drafted(None, "qualitative", None, "", fit_quote(piece, 0, len(piece)))]
     targets = subjects.mentioned(s.text) or ([k] if (k := subjects.item_reference(s.text, s.path)) else [])
     return rule, s.clause, when, targets
 

@@ -3,6 +3,7 @@ not eligible / needs information, with reward estimates; the most relevant progr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any
@@ -56,6 +57,26 @@ def _bare(title: str) -> str:
 
 
 _OWN_LEVEL = ("省级", "市级")
+# the level of a graded title (梯度): a title without it is not the graded one (数字化车间 ≠ 先进级数字化车间)
+_GRADES = re.compile(r"基础级|先进级|卓越级|领航级|基础型|标杆型|示范级")
+_SHORT_MIN = 4  # a held title shorter than this is too generic to stand for a longer one
+
+
+def _shortened(short: str, full: str) -> bool:
+    """A title said with words left out (江苏省级示范车间 for 江苏省级智能制造示范车间): its characters in
+    order within the full name, the same head (last two characters), and no grade of the full name lost."""
+    if len(short) < _SHORT_MIN or short[-2:] != full[-2:] or set(_GRADES.findall(full)) - set(_GRADES.findall(short)):
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short)
+
+
+def _same_place(held: str, named: str, home: str) -> bool:
+    hp, np_ = held[: len(held) - len(_bare(held))], named[: len(named) - len(_bare(named))]
+    if hp and np_:
+        return province_of(hp) == province_of(np_)
+    place = hp or np_
+    return not place or not home or province_of(place) == province_of(home)
 
 
 def same_title(held: str, named: str, home: str = "") -> bool:
@@ -74,7 +95,7 @@ def same_title(held: str, named: str, home: str = "") -> bool:
             return province_of(place) == province_of(home)
     bare = _bare(held)
     if bare != _bare(named):
-        return False
+        return _shortened(bare, _bare(named)) and _same_place(held, named, home)
     held_place, named_place = held[: len(held) - len(bare)], named[: len(named) - len(bare)]
     if held_place and named_place:  # two spellings of one place (浙江 / 浙江省)
         a, b = gazetteer.lookup(held_place), gazetteer.lookup(named_place)

@@ -264,6 +264,9 @@ _HELD_TITLE = re.compile(
 )
 
 
+_AND_TITLE = re.compile(r"(?:和|及|、|与)(?P<x>[^，。；、？?！!和及与]{2,24}?(?:车间|工厂|生产线|场景|名单))")
+
+
 def held_title_spans(text: str, province: str | None = None) -> list[tuple[int, int, str | None]]:
     """(start, end, title) of every title the text says is already held.
 
@@ -278,11 +281,14 @@ def held_title_spans(text: str, province: str | None = None) -> list[tuple[int, 
             if _HELD.search(before) and not _WANTS.search(before):
                 spans.append((m.start(), m.end(), canonical_title(title or m.group(0))))
     for m in _HELD_TITLE.finditer(text):
-        start = m.start("x")
-        if any(s <= start < e or start <= s < m.end() for s, e, _ in spans):
+        if _WANTS.search(_clause_before(text, m.start(), 10)):
             continue
-        if not _WANTS.search(_clause_before(text, m.start(), 10)):
-            spans.append((start, m.end(), canonical_title(m.group("x"))))
+        found = [(m.start("x"), m.end())]
+        while (more := _AND_TITLE.match(text, found[-1][1])) is not None:  # X和Y: both held
+            found.append((more.start("x"), more.end()))
+        for start, end in found:
+            if not any(s <= start < e or start <= s < end for s, e, _ in spans):
+                spans.append((start, end, canonical_title(text[start:end])))
     return spans
 
 

@@ -10,12 +10,15 @@ text). Import any of them from here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from assistant.eligibility import Programme, ProgrammeVerdict, Source, evaluate
+from assistant.eligibility import Profile, Programme, ProgrammeVerdict, Source, evaluate
 from assistant.eligibility.answer import NO_PROGRAMME_REPLY, answer_from_verdicts
 from assistant.eligibility.extract import cn_number, held_title_spans, parse_profile
 from assistant.eligibility.intent import match_programmes, regional_programmes, wants_eligibility
+from assistant.eligibility.package import package
+from assistant.eligibility.profile import format_number
 
 NATIONAL = "全国"
 # asked when a question names programmes whose rules differ by place and gives no place
@@ -58,16 +61,60 @@ def answer_eligibility(
     if not ids:
         return (lead or NO_PROGRAMME_REPLY), [], []
     verdicts = evaluate(profile, programmes, only=ids)
+    profile, verdicts = _with_higher_award(profile, programmes, ids, verdicts)
     # a reward for a title the asker does not hold answers nothing they asked: leave it out when
     # something else can be said
     relevant = [v for v in verdicts if not _title_reward_not_held(v)]
     verdicts = relevant or verdicts
     body, sources = answer_from_verdicts(text, verdicts)
+    if _TOTAL.search(text):
+        body += _total_line(verdicts, sources)
     if lead:
         body = lead + "\n\n" + body
     if notes:
         body = "按您的描述（" + "；".join(notes) + "）：\n\n" + body
     return body, sources, verdicts
+
+
+# a question about the sum of several programmes (省里奖补加市级配套，一共能拿多少)
+_TOTAL = re.compile(r"一共|合计|总共|加起来|累计|共计|两项|加上|in total|altogether", re.I)
+_HIGHER_AWARD = "higher_award_wan"  # the field a 配套 (a share of a higher-level award) is computed on
+_LEVEL_RANK = {"national": 0, "province": 1, "city": 2}
+
+
+def _with_higher_award(profile: Profile, programmes: Sequence[Programme], ids: list[str],
+                       verdicts: list[ProgrammeVerdict]) -> tuple[Profile, list[ProgrammeVerdict]]:
+    """A 配套 computed on the higher-level award: when the asker does not give that award, take the
+    best one a higher-level programme in this answer gives them (市级按省级奖补金额的50%…)."""
+    by_id = {p.id: p for p in programmes}
+    wants = [by_id[i] for i in ids if any(e.base == _HIGHER_AWARD for e in by_id[i].estimates)]
+    if not wants or profile.value(_HIGHER_AWARD) is not None:
+        return profile, verdicts
+    level = min(_LEVEL_RANK.get(p.level, 2) for p in wants)
+    higher = [a for v in verdicts if _LEVEL_RANK.get(by_id[v.programme_id].level, 2) < level
+              for e in v.estimates if e.status == "applies" and (a := e.amount_wan) is not None]
+    if not higher:
+        return profile, verdicts
+    given = Profile(**{**dict(profile.items), _HIGHER_AWARD: max(higher)})
+    return given, evaluate(given, programmes, only=ids)
+
+
+def _total_line(verdicts: list[ProgrammeVerdict], sources: list[Source]) -> str:
+    """合计 over the programmes that apply, exclusions and caps applied, each part cited [n]."""
+    pkg = package(verdicts)
+    if len(pkg.lines) < 2 and not pkg.capped:
+        return ""
+
+    def cite(src: Source) -> str:
+        if src not in sources:
+            sources.append(src)
+        return f"[{sources.index(src) + 1}]"
+
+    parts = [f"{line.programme} {format_number(line.amount_wan)}万元{cite(line.source)}" for line in pkg.lines]
+    out = f"\n\n合计约 {format_number(pkg.total_wan)} 万元：" + " + ".join(parts) + "。"
+    out += "".join(f"{x.programme}{x.note}{cite(x.source)}；" for x in pkg.excluded)
+    out += "".join(f"{x.note}（{format_number(x.amount_wan)}万元）{cite(x.source)}。" for x in pkg.capped)
+    return out
 
 
 def _title_reward_not_held(v: ProgrammeVerdict) -> bool:

@@ -57,6 +57,9 @@ def match_programmes(text: str, programmes: Sequence[Programme]) -> list[str]:
     hits = {}
     for prog in programmes:
         found = {k for k in prog.keywords if k in masked}
+        if not found and prog.kind == "reward":
+            # a reward for a title is asked about by holding the title (被认定为省级智能工厂，能拿多少)
+            found = {k for k in prog.keywords if k in text}
         if found and _in_region(prog, profile):
             hits[prog.id] = found
     every = set().union(*hits.values()) if hits else set()

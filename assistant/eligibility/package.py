@@ -16,7 +16,10 @@ from assistant.eligibility.results import EstimateResult, ProgrammeVerdict
 
 __all__ = ["Line", "Package", "package"]
 
-_EXCLUSIVE = re.compile(r"不重复享受|不再重复|就高|不得重复")
+# programmes of one document that cannot be combined: 就高, or 同时获评…不重复享受; "可叠加" says they
+# can, and a rule against other funds (其他专项资金) is not about the document's own programmes
+_EXCLUSIVE = re.compile(r"就高|同时.{0,20}不重复|多个等级")
+_COMBINABLE = re.compile(r"可叠加|叠加享受")
 _CAP = re.compile(r"(?:不超过|最高)(\d+(?:\.\d+)?)万元")
 _PER_ENTERPRISE = re.compile(r"同一企业|每家企业|单个企业|同一申报主体")
 
@@ -83,7 +86,8 @@ def package(verdicts: Sequence[ProgrammeVerdict]) -> Package:
     for group in by_doc.values():
         notes = [n for v, _ in group for n in v.notes]
         lines = [line for _, line in group]
-        if len(lines) > 1 and any(_EXCLUSIVE.search(n.text) for n in notes):
+        if len(lines) > 1 and any(_EXCLUSIVE.search(n.text) for n in notes) \
+                and not any(_COMBINABLE.search(n.text) for n in notes):
             lines.sort(key=lambda line: line.amount_wan, reverse=True)
             rule = next(n for n in notes if _EXCLUSIVE.search(n.text))
             out.excluded += [Line(x.programme, x.amount_wan, x.label, rule.source, f"与{lines[0].programme}不重复享受，取较高者")
