@@ -223,3 +223,31 @@ def test_healthz_reports_a_damaged_index_with_its_repair(three: tuple[Path, Path
     assert body["status"] == "damaged" and REPAIR_COMMAND in body["problem"] and body["index"]["documents"] == 3
     kb.reindex()
     assert client.get("/healthz").json() == {"status": "ok", "index": body["index"], "problem": ""}
+
+
+def test_a_real_zhice_ingest_beside_a_real_server_keeps_both_sides(three: tuple[Path, Path], tmp_path: Path) -> None:
+    """The finding as it was seen: `zhice ingest` in another process while `zhice serve` runs."""
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    from assistant.api.serve import background_server, build_server
+    from assistant.wiring import build_assistant
+
+    data, _ = three
+    settings = make_settings(data, rate_limit_per_minute=10_000)
+    with background_server(build_server(settings, build_assistant(settings), ui=False)) as base:
+        cli_file = policy(tmp_path / "cli", 5)
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("ZHICE_")}, "ZHICE_DATA_DIR": str(data)}
+        done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(cli_file)], env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        upload = policy(tmp_path / "up", 6).read_bytes()
+        r = httpx.post(f"{base}/v1/documents", files={"file": ("办法6.md", upload)}, timeout=120)
+        assert r.status_code == 200, r.text
+        got = {d["title"] for d in httpx.get(f"{base}/v1/documents").json()["documents"]}
+    expected = {f"示例市第{n}号智能工厂奖补办法" for n in (1, 2, 3, 5, 6)}
+    assert got == expected
+    assert {Path(s).name for s, _ in Registry(data / "registry.json").items()} >= {"办法5.md", "办法6.md"}
