@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import make_settings
-from files import make_md
+from files import make_md, make_xlsx_dimension_bomb
 from test_api import ADMIN, USER, error_of
 
 from assistant.api.markdown import StreamEscaper, escape_markdown
@@ -168,3 +168,12 @@ def test_a_different_file_of_the_same_name_does_not_silently_replace_the_other(u
     c = admin.post("/v1/documents?replace=true", files={"file": ("x.md", other)})
     assert c.status_code == 200 and c.json()["status"] == "updated"
     admin.delete(f"/v1/documents/{c.json()['doc_id']}")
+
+
+def test_the_red_teams_xlsx_keeps_the_server_within_a_gigabyte(url: str, tmp_path: Path) -> None:
+    bomb = make_xlsx_dimension_bomb(tmp_path / "bomb.xlsx").read_bytes()  # a few kB declaring A1:XFD1048576
+    before = rss_mb()
+    r = httpx.post(f"{url}/v1/documents", files={"file": ("bomb.xlsx", bomb)}, headers={"X-API-Key": ADMIN},
+                   timeout=300)
+    assert r.status_code in (200, 413, 422), r.text  # read within the caps, or refused with a message
+    assert rss_mb() - before < 1024
