@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.domain import IngestReport
-from ingest.pipeline import Job, Progress, _collect_orphans, ingest_paths, prepare_registry, stored_docs
+from ingest.pipeline import Job, Progress, collect_orphans, ingest_paths, prepare_registry, stored_docs
 from ingest.registry import Registry, RegistryState, StoredDoc, entries_from_store
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def reindex(job: Job, progress: Progress | None = None) -> ReindexReport:
     kept.update({s: e for s, e in entries_from_store(d for d in docs if d.doc_id not in named).items()
                  if s not in kept})
     reg.replace(kept)
-    _collect_orphans(job)
+    collect_orphans(job)
     on_disk = [Path(s) for s in dropped if Path(s).is_file()]
     report = ingest_paths(job, on_disk, progress=progress) if on_disk else None
     log.warning("reindex: %d entries kept, %d dropped, %d files read again",

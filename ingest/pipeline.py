@@ -26,8 +26,8 @@ from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, load_file
 from ingest.registry import UNKNOWN_SIZE, Entry, PendingOp, Registry, StoredDoc, entries_from_store
 
 log = logging.getLogger(__name__)
-__all__ = ["Job", "build_chunks", "discover", "doc_id_for", "embedding_text", "forget_document", "ingest_paths",
-           "row_text"]
+__all__ = ["Job", "build_chunks", "collect_orphans", "discover", "doc_id_for", "embedding_text", "forget_document",
+           "ingest_paths", "prepare_registry", "row_text", "stored_docs"]
 Progress = Callable[[str, int, int], None]  # (file name, files done, files total)
 IGNORED_NAMES = {"MANIFEST.md", "README.md", "readme.md"}  # descriptions of a folder, not documents
 
@@ -124,7 +124,7 @@ def ingest_paths(job: Job, paths: Iterable[Path], sync: bool = False, progress: 
             if source not in seen and any(_under(source, r) for r in roots):
                 _forget(job, source)
                 report.removed.append(source)
-    _collect_orphans(job)
+    collect_orphans(job)
     report.chunks_total = job.store.count()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
@@ -285,7 +285,7 @@ def _hash_of(path: Path) -> str:
         return ""
 
 
-def _collect_orphans(job: Job) -> None:
+def collect_orphans(job: Job) -> None:
     """Settle stored documents that no registered path points at.
 
     Fragments (incomplete) and superseded versions (their path is registered to another document)
