@@ -130,6 +130,31 @@ def test_every_drafted_quote_is_verbatim(file: str) -> None:
     assert not missing
 
 
+def _same_words(a: str, b: str) -> bool:
+    """Two quotes of one condition: one holds the other, or they share a run of QUOTE_OVERLAP characters
+    (a drafted quote cut at the quote limit)."""
+    a, b = normalize_for_match(a), normalize_for_match(b)
+    return a in b or b in a or any(a[i:i + QUOTE_OVERLAP] in b for i in range(max(len(a) - QUOTE_OVERLAP + 1, 0)))
+
+
+QUOTE_OVERLAP = 10  # characters two quotes of one condition share at least
+
+
+def test_qualitative_conditions_are_kept_with_their_quote() -> None:
+    """Conditions no field takes are drafted as qualitative criteria (reported; most, not all)."""
+    found = expected = 0
+    for doc in hand():
+        views = flat_view(drafted(doc["file"]))["programmes"]
+        for prog in doc["programmes"]:
+            view = match_programme(prog["title"], views)
+            got = [c["quote"] for c in (view["criteria"] if view else []) if c["op"] == "qualitative"]
+            for c in prog["criteria"]:
+                if c["op"] == "qualitative":
+                    expected += 1
+                    found += any(_same_words(c["quote"], g) for g in got)
+    assert found / expected >= RECOVERY_MIN, f"{found}/{expected}"
+
+
 def test_hand_checked_quotes_are_in_their_documents() -> None:
     for doc in hand():
         text = _document_text(doc["file"])

@@ -191,7 +191,7 @@ def _conditions(s: Sentence, specs: Mapping[str, FieldSpec], home: Home) -> list
                 if piece.strip():
                     out += type_sentence(piece.strip(), specs, home, item=True)
         return out
-    listing = " ".join(s.path[-2:]) + " " + s.lead
+    listing = " ".join(s.path[-3:]) + " " + s.lead
     excluding = s.enumerated and bool(_EXCLUDING.search(s.lead))
     item = s.enumerated and bool(_CONDITION_LIST.search(listing)) and not read_rewards(s.text).rules
     return type_sentence(s.text, specs, home, item=item and not excluding, excluding=excluding)
@@ -228,10 +228,18 @@ def _read(sentences: Sequence[Sentence], subjects: Subjects, specs: Mapping[str,
     return got
 
 
+# an item of a list that opens a list of its own (5. 应用MES等系统，并至少实现以下两项：): the item is
+# one condition, its sub-items the ways to meet it
+_SUB_LIST_LEAD = re.compile(r"^\s*(?:[0-9０-９]{1,2}[.．、]|[（(][0-9一二三四五六七八九十]+[)）])")
+
+
 def _states_conditions(s: Sentence) -> bool:
-    """Not a heading, a list lead, a sentence about revocation or preference, or a section about
-    materials, procedure, validity or supervision."""
-    return not (s.heading or s.text.rstrip().endswith(("：", ":")) or _SKIP_SENTENCE.search(s.text)
+    """Not a heading, a list lead (unless it is itself an item), a detail of an item, a sentence
+    about revocation or preference, or a section about materials, procedure, validity or supervision."""
+    lead_item = s.enumerated and bool(_SUB_LIST_LEAD.match(s.text))
+    return not (s.heading or (s.text.rstrip().endswith(("：", ":")) and not lead_item)
+                or (s.enumerated and bool(_SUB_LIST_LEAD.match(s.lead)))
+                or _SKIP_SENTENCE.search(s.text)
                 or _NOT_CONDITIONS.search(" ".join(s.path[-3:])) or _REVOKING.search(s.lead))
 
 
