@@ -51,39 +51,37 @@ def load_file(path: Path, max_bytes: int, limits: ReaderLimits | None = None) ->
     if loader is None:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise UnsupportedFile(
-            f"{path.name}: files of type '{suffix or '(no suffix)'}' cannot be read; "
-            f"convert it to one of {supported}."
+            f"{path.name}：无法读取“{suffix or '无扩展名'}”类型的文件，请转换为以下格式之一后再导入：{supported}。"
         )
     try:
         size = path.stat().st_size
     except OSError as e:
-        raise CorruptFile(f"{path.name} cannot be read ({e.strerror}): check that the file exists.") from e
+        raise CorruptFile(f"{path.name} 无法读取（{e.strerror}）：请检查文件是否存在。") from e
     if not path.is_file():
-        raise CorruptFile(f"{path.name} is not a regular file: pass the files inside it instead.")
+        raise CorruptFile(f"{path.name} 不是普通文件：请导入其中的文件。")
     if size > max_bytes:
         raise FileTooLarge(
-            f"{path.name} is {_size(size)}, over the {_size(max_bytes)} limit: split it into smaller files "
-            "or raise ZHICE_MAX_FILE_MB."
+            f"{path.name} 大小为 {_size(size)}，超过 {_size(max_bytes)} 的上限：请拆分成较小的文件，或调高 ZHICE_MAX_FILE_MB。"
         )
     if size == 0:
-        raise CorruptFile(f"{path.name} is empty: check the export and ingest a copy that has content.")
+        raise CorruptFile(f"{path.name} 是空文件：请检查导出结果，导入有内容的副本。")
     limits = limits or ReaderLimits()
     if suffix in (".html", ".htm") and size > limits.max_html_bytes:
         raise over_limit(path.name, "网页文件大小", _size(size), _size(limits.max_html_bytes), "ZHICE_READERS__MAX_HTML_MB")
     try:
         loaded = loader(path, limits)
     except OSError as e:
-        raise CorruptFile(f"{path.name} cannot be read ({e.strerror or e}): check its permissions.") from e
+        raise CorruptFile(f"{path.name} 无法读取（{e.strerror or e}）：请检查文件权限。") from e
     chars = sum(len(page.text) for page in loaded.pages) + sum(len(v) for r in loaded.records for v in r.values())
     if chars > limits.max_chars:
         raise over_limit(path.name, "文字数", chars, limits.max_chars, "ZHICE_READERS__MAX_CHARS")
     if not loaded.records and not any(page.text for page in loaded.pages):
         hint = (
-            " (it may be a scanned image): run OCR on it first"
+            "（可能是扫描件）：请开启 OCR（ZHICE_READERS__OCR，需安装 rapidocr-onnxruntime）或先做文字识别"
             if loaded.fmt == "pdf"
-            else ": check its content"
+            else "：请检查文件内容"
         )
-        raise CorruptFile(f"{path.name} contains no extractable text{hint}.")
+        raise CorruptFile(f"{path.name} 没有可提取的文字{hint}。")
     return loaded
 
 

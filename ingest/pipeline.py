@@ -145,12 +145,12 @@ def _prepare(job: Job, path: Path, known: set[str], report: IngestReport) -> _Pe
     """Check, read, hash and chunk one file; None when it is unchanged."""
     source = str(path)
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise BadInput(f"{path.name}: unsupported type {path.suffix or '(none)'}; "
-                       f"convert it to one of {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+        raise BadInput(f"{path.name}：不支持的文件类型 {path.suffix or '（无扩展名）'}；"
+                       f"请转换为以下格式之一后再导入：{', '.join(sorted(SUPPORTED_SUFFIXES))}")
     stat = path.stat()
     if stat.st_size > job.settings.max_file_bytes:
-        raise BadInput(f"{path.name}: {stat.st_size / 2**20:.2f} MB is over the {job.settings.max_file_mb} MB limit; "
-                       "split it or raise ZHICE_MAX_FILE_MB")
+        raise BadInput(f"{path.name}：{stat.st_size / 2**20:.2f} MB 超过 {job.settings.max_file_mb} MB 的上限；"
+                       "请拆分文件，或调高 ZHICE_MAX_FILE_MB")
     data = path.read_bytes()
     doc_id = doc_id_for(data)
     old = job.registry.get(source)
@@ -166,7 +166,7 @@ def _prepare(job: Job, path: Path, known: set[str], report: IngestReport) -> _Pe
         doc = replace(chunks[0].doc, authority=job.authority)
         chunks = [replace(c, doc=doc) for c in chunks]
     if not chunks:
-        raise BadInput(f"{path.name}: no text to index; check that it is not a scan without a text layer")
+        raise BadInput(f"{path.name}：没有可索引的文字；请确认它不是没有文字层的扫描件（或开启 OCR）")
     return _Pending(source, doc_id, old, entry, chunks)
 
 

@@ -37,8 +37,8 @@ def load_docx(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
         document = docx.Document(str(path))
     except Exception as e:  # python-docx raises zip, XML and key errors for a broken package
         raise CorruptFile(
-            f"{path.name} is not a readable Word .docx file ({type(e).__name__}): open and re-save it "
-            "as .docx (an old .doc renamed to .docx does not work)."
+            f"{path.name} 不是可读取的 Word .docx 文件（{type(e).__name__}）：请用 Word 打开后另存为 .docx"
+            "（把旧的 .doc 改名为 .docx 不行）。"
         ) from e
     lines: list[str] = []
     cells = [0]  # table cells read so far (a list: the nested function adds to it)

@@ -33,7 +33,7 @@ def load_pdf(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise CorruptFile(
-                f"{path.name} is encrypted with a password: save an unencrypted copy and ingest that."
+                f"{path.name} 有打开密码（已加密）：请另存一份未加密的副本再导入。"
             )
         count = len(reader.pages)
         if count > limits.max_pages:
@@ -43,12 +43,11 @@ def load_pdf(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
         raise
     except DependencyError as e:  # e.g. AES encryption without the cryptography package
         raise CorruptFile(
-            f"{path.name} is encrypted in a way we cannot open ({e}): "
-            "save an unencrypted copy and ingest that."
+            f"{path.name} 的加密方式无法打开（{e}）：请另存一份未加密的副本再导入。"
         ) from e
     except Exception as e:  # pypdf raises PdfReadError but also plain Key/Value/AttributeErrors on damage
         raise CorruptFile(
-            f"{path.name} is not a readable PDF ({type(e).__name__}: {e}): re-export or re-download it."
+            f"{path.name} 不是可读取的 PDF（{type(e).__name__}: {e}）：请重新导出或重新下载。"
         ) from e
 
     texts = []

@@ -59,12 +59,12 @@ def load_csv(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
         rows = list(counter.rows("", enumerate(csv.reader(io.StringIO(rest), dialect), start=1)))
     except csv.Error as e:
         raise CorruptFile(
-            f"{path.name} is not a well-formed CSV ({e}): re-export it from the spreadsheet."
+            f"{path.name} 不是格式正确的 CSV（{e}）：请从表格软件重新导出。"
         ) from e
     table = _table(path, "", rows)
     if table is None:
         raise CorruptFile(
-            f"{path.name} has no column row: add a line of column names after the # header lines."
+            f"{path.name} 没有列名行：请在 # 文件头之后加一行列名。"
         )
     _require_data(path, table)
     return LoadedFile(path, "csv", [], parse_header_lines(header_lines), [table])
@@ -80,8 +80,7 @@ def load_xlsx(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises zip, XML and key errors for a broken workbook
         raise CorruptFile(
-            f"{path.name} is not a readable Excel .xlsx workbook ({type(e).__name__}): open and re-save it "
-            "as .xlsx without a password."
+            f"{path.name} 不是可读取的 Excel .xlsx 工作簿（{type(e).__name__}）：请打开后另存为不带密码的 .xlsx。"
         ) from e
     counter = _Counter(path.name, limits)
     header_lines: list[str] = []
@@ -96,11 +95,11 @@ def load_xlsx(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
                 tables.append(table)
         properties_title = (workbook.properties.title or "").strip() if workbook.properties else ""
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise CorruptFile(f"{path.name} has an unreadable worksheet ({e}): re-save it in Excel.") from e
+        raise CorruptFile(f"{path.name} 有无法读取的工作表（{e}）：请在 Excel 中重新保存。") from e
     finally:
         workbook.close()
     if not tables:
-        raise CorruptFile(f"{path.name} contains no data: check that the workbook is not empty.")
+        raise CorruptFile(f"{path.name} 没有数据：请检查工作簿是否为空。")
     if not any(t.records for t in tables):
         _require_data(path, tables[0])
     # a sheet of notes only (说明, 填表要求) is kept as notes, not as a table without rows
@@ -270,8 +269,8 @@ def _table(path: Path, name: str, rows: Iterable[list[str]]) -> Table | None:
 
 def _require_data(path: Path, table: Table) -> None:
     if not table.records:
-        where = f" (sheet {table.name!r})" if table.name else ""
-        raise CorruptFile(f"{path.name}{where} has column names but no data rows: check the export.")
+        where = f"（工作表“{table.name}”）" if table.name else ""
+        raise CorruptFile(f"{path.name}{where} 只有列名、没有数据行：请检查导出结果。")
 
 
 def _column_names(row: list[str]) -> list[str]:

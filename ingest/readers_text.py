@@ -35,7 +35,7 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
         candidates: list[str] = ["utf-16"]
     else:
         if b"\x00" in data:
-            raise CorruptFile(f"{name} looks like a binary file, not text: export it as UTF-8 text.")
+            raise CorruptFile(f"{name} 像是二进制文件，不是文本：请导出为 UTF-8 文本。")
         candidates = ["utf-8-sig", "gb18030"]
     if declared:
         candidates.insert(0, _canonical_encoding(declared))
@@ -52,7 +52,7 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
     if best is not None and _plausible(str(best)):
         log.info("%s decoded as %s", name, best.encoding)
         return str(best)
-    raise CorruptFile(f"{name} is not readable text in a known encoding: save it as UTF-8 and ingest again.")
+    raise CorruptFile(f"{name} 不是可识别编码的文本：请另存为 UTF-8 后再导入。")
 
 
 def _canonical_encoding(declared: str) -> str:

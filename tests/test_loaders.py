@@ -95,14 +95,14 @@ def test_pdf_pages_without_text_are_left_out(tmp_path: Path) -> None:
 
 def test_pdf_without_any_text_asks_for_ocr(tmp_path: Path) -> None:
     path = make_chinese_pdf(tmp_path / "scan.pdf", ["", ""], page_numbers=False)
-    with pytest.raises(CorruptFile, match=r"scan\.pdf.*no extractable text.*OCR"):
+    with pytest.raises(CorruptFile, match=r"scan\.pdf 没有可提取的文字.*OCR"):
         load_file(path, MAX)
 
 
 def test_corrupt_pdf(tmp_path: Path) -> None:
     with pytest.raises(CorruptFile, match=r"broken\.pdf") as info:
         load_file(make_corrupt_pdf(tmp_path / "broken.pdf"), MAX)
-    assert "re-export" in str(info.value) or "no extractable text" in str(info.value)
+    assert "重新导出" in str(info.value) or "没有可提取的文字" in str(info.value)
 
 
 def test_truncated_pdf(tmp_path: Path) -> None:
@@ -115,7 +115,7 @@ def test_truncated_pdf(tmp_path: Path) -> None:
 
 def test_encrypted_pdf_is_refused_with_advice(tmp_path: Path) -> None:
     path = make_encrypted_pdf(tmp_path / "locked.pdf")
-    with pytest.raises(CorruptFile, match=r"locked\.pdf is encrypted.*unencrypted copy"):
+    with pytest.raises(CorruptFile, match=r"locked\.pdf 有打开密码.*未加密的副本"):
         load_file(path, MAX)
 
 
@@ -173,7 +173,7 @@ def test_md_with_header_block(tmp_path: Path) -> None:
 
 
 def test_binary_junk_is_not_text(tmp_path: Path) -> None:
-    with pytest.raises(CorruptFile, match=r"junk\.txt.*binary"):
+    with pytest.raises(CorruptFile, match=r"junk\.txt.*二进制"):
         load_file(make_binary_junk(tmp_path / "junk.txt"), MAX)
 
 
@@ -187,7 +187,7 @@ def test_undecodable_bytes_without_nul(tmp_path: Path) -> None:
 def test_whitespace_only_file_has_no_text(tmp_path: Path) -> None:
     path = tmp_path / "blank.txt"
     path.write_text(" \n\n\u3000\n", encoding="utf-8")
-    with pytest.raises(CorruptFile, match=r"blank\.txt contains no extractable text"):
+    with pytest.raises(CorruptFile, match=r"blank\.txt 没有可提取的文字"):
         load_file(path, MAX)
 
 
@@ -238,7 +238,7 @@ def test_docx_header_block_in_the_text(tmp_path: Path) -> None:
 def test_bad_docx(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "bad.docx"
     path.write_bytes(content)
-    with pytest.raises(CorruptFile, match=r"bad\.docx.*re-save") as info:
+    with pytest.raises(CorruptFile, match=r"bad\.docx.*另存为 \.docx") as info:
         load_file(path, MAX)
     assert info.value.__cause__ is not None  # the vendor error is chained, not swallowed
 
@@ -289,7 +289,7 @@ def test_html_without_text(tmp_path: Path) -> None:
     path.write_text(
         "<html><head><title>空页面</title><script>x()</script></head><body><nav>首页</nav></body></html>"
     )
-    with pytest.raises(CorruptFile, match=r"empty\.html contains no extractable text"):
+    with pytest.raises(CorruptFile, match=r"empty\.html 没有可提取的文字"):
         load_file(path, MAX)
 
 
@@ -347,13 +347,13 @@ def test_csv_first_column_named_hash(tmp_path: Path) -> None:
 
 def test_csv_without_rows(tmp_path: Path) -> None:
     path = make_csv(tmp_path / "cols.csv", ["标题: 空表"], [["企业", "奖励"]])
-    with pytest.raises(CorruptFile, match=r"cols\.csv has column names but no data rows"):
+    with pytest.raises(CorruptFile, match=r"cols\.csv 只有列名、没有数据行"):
         load_file(path, MAX)
 
 
 def test_csv_with_only_header_lines(tmp_path: Path) -> None:
     path = make_csv(tmp_path / "hdr.csv", ["标题: 空表"], [])
-    with pytest.raises(CorruptFile, match=r"hdr\.csv has no column row"):
+    with pytest.raises(CorruptFile, match=r"hdr\.csv 没有列名行"):
         load_file(path, MAX)
 
 
@@ -382,7 +382,7 @@ def test_xlsx(tmp_path: Path) -> None:
 def test_bad_xlsx(tmp_path: Path) -> None:
     path = tmp_path / "bad.xlsx"
     path.write_bytes(b"PK\x03\x04 broken workbook")
-    with pytest.raises(CorruptFile, match=r"bad\.xlsx.*re-save") as info:
+    with pytest.raises(CorruptFile, match=r"bad\.xlsx.*另存为") as info:
         load_file(path, MAX)
     assert info.value.__cause__ is not None
 
@@ -400,7 +400,7 @@ def test_unknown_type(tmp_path: Path, name: str) -> None:
 def test_too_large_is_refused_before_reading(tmp_path: Path) -> None:
     path = make_corrupt_pdf(tmp_path / "big.pdf")  # would be CorruptFile if it were read
     with pytest.raises(
-        FileTooLarge, match=r"big\.pdf is 1\.0 kB, over the 100 bytes limit.*ZHICE_MAX_FILE_MB"
+        FileTooLarge, match=r"big\.pdf 大小为 1\.0 kB，超过 100 bytes 的上限.*ZHICE_MAX_FILE_MB"
     ):
         load_file(path, max_bytes=100)
 
@@ -409,7 +409,7 @@ def test_too_large_is_refused_before_reading(tmp_path: Path) -> None:
     "name", ["empty.pdf", "empty.txt", "empty.docx", "empty.csv", "empty.xlsx", "empty.html"]
 )
 def test_empty_file(tmp_path: Path, name: str) -> None:
-    with pytest.raises(CorruptFile, match=re.escape(name) + " is empty"):
+    with pytest.raises(CorruptFile, match=re.escape(name) + " 是空文件"):
         load_file(make_empty_file(tmp_path / name), MAX)
 
 
@@ -422,7 +422,7 @@ def test_a_directory_is_not_a_file(tmp_path: Path) -> None:
     folder = tmp_path / "folder.md"
     folder.mkdir()
     (folder / "x.txt").write_text("正文", encoding="utf-8")
-    with pytest.raises(CorruptFile, match=r"folder\.md is not a regular file"):
+    with pytest.raises(CorruptFile, match=r"folder\.md 不是普通文件"):
         load_file(folder, MAX)
 
 
@@ -677,7 +677,7 @@ def test_a_scanned_pdf_is_read_by_ocr_with_its_pages(tmp_path: Path) -> None:
 @needs_cjk_font
 def test_without_ocr_a_scan_has_no_text(tmp_path: Path) -> None:
     path = make_scanned_pdf(tmp_path / "扫描件.pdf", SAMPLE_PDF_PAGES[:1])
-    with pytest.raises(CorruptFile, match="no extractable text"):
+    with pytest.raises(CorruptFile, match="没有可提取的文字"):
         load_file(path, MAX, ReaderLimits(ocr=False))
     with pytest.raises(FileTooLarge, match="ZHICE_READERS__MAX_OCR_PAGES"):
         load_file(path, MAX, ReaderLimits(max_ocr_pages=0))
