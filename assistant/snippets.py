@@ -58,15 +58,16 @@ def find_terms(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def _best_window(marks: Sequence[tuple[int, int]], width: int) -> int:
-    """The start of the `width`-long window holding the most distinct matched characters."""
-    best, best_score = marks[0][0], -1
-    for a, _ in marks:
-        start = max(0, a - width // 4)
-        score = sum(min(y, start + width) - max(x, start) for x, y in marks if x < start + width and y > start)
-        if score > best_score:
-            best, best_score = start, score
-    return best
+def _best_window(text: str, marks: Sequence[tuple[int, int]], width: int) -> tuple[int, tuple[int, int]]:
+    """(start, key): a `width`-long window with the key match a third of the way in. The key is the
+    match that says most: its length over how often it occurs here, so the one sentence holding a
+    rare term (建设期) wins over a run of sentences repeating a common one (示范工厂)."""
+    lowered = text.lower()
+    counts: dict[str, int] = {}
+    for a, b in marks:
+        counts[lowered[a:b]] = counts.get(lowered[a:b], 0) + 1
+    a, b = max(marks, key=lambda m: (m[1] - m[0]) / counts[lowered[m[0]:m[1]]])
+    return max(0, min(a - width // 3, len(text) - width)), (a, b)
 
 
 def snippet(text: str, query: str = "", width: int = SNIPPET_CHARS, terms: Iterable[str] | None = None) -> Snippet:
@@ -83,13 +84,13 @@ def snippet(text: str, query: str = "", width: int = SNIPPET_CHARS, terms: Itera
     marks = find_terms(flat, words)
     if len(flat) <= width:
         return Snippet(flat, tuple(marks))
-    start = _best_window(marks, width) if marks else 0
-    # start at a sentence boundary just before the window when there is one close by
+    start, key = _best_window(flat, marks, width) if marks else (0, (0, 0))
+    # start at a sentence boundary just before the window when there is one close by (and the
+    # window still holds the key match)
     head = flat[max(0, start - 30):start]
     cut = max((m.end() for m in _BREAK.finditer(head)), default=None)
-    if cut is not None:
+    if cut is not None and start - len(head) + cut + width >= key[1]:
         start = start - len(head) + cut
-    start = min(start, max(0, len(flat) - width))
     end = min(len(flat), start + width)
     prefix = ELLIPSIS if start > 0 else ""
     suffix = ELLIPSIS if end < len(flat) else ""

@@ -57,8 +57,8 @@ def test_overlap(text: str, piece: str, expected: int) -> None:
 
 
 def test_citation_offsets_point_at_the_passage_for_pieces_merged_by_retrieval_and_for_rows() -> None:
+    from assistant.answer.retrieve import merge_neighbours
     from assistant.domain import SearchHit
-    from assistant.retrieval import merge_neighbours
 
     placed = place(PIECES)
     text = rebuild(placed).text
@@ -147,3 +147,22 @@ def test_a_pdf_document_shows_its_pages_as_images(tmp_path: Path) -> None:
     assert paged["page"] == 2
     html = render.document_viewer(doc, start, start + 10, 1, "data:image/png;base64,AAAA")
     assert "查看原版式（第2页）" in html and 'src="data:image/png;base64,AAAA"' in html
+
+
+@pytest.mark.slow
+def test_search_hits_carry_a_snippet_of_what_matched_and_their_place_in_the_document(tmp_path: Path) -> None:
+    from assistant.api.app import create_app
+    from assistant.wiring import build_assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "plan.md").write_text(LONG_PLAN, encoding="utf-8")
+    settings = make_settings(tmp_path / "data")
+    assistant = build_assistant(settings)
+    assistant.kb.ingest([docs])
+    client = TestClient(create_app(settings, assistant), base_url="http://127.0.0.1")
+    [hit, *_] = client.post("/v1/search", json={"query": "示范工厂建设期", "k": 3}).json()["hits"]
+    assert "建设期为２年" in hit["snippet"] and len(hit["snippet"]) < len(hit["text"])
+    assert "建设期" in [hit["snippet"][a:b] for a, b in hit["marks"]][-1]
+    doc = client.get(f"/v1/documents/{hit['doc_id']}").json()
+    assert doc["text"][hit["start"]:hit["end"]] == hit["text"]

@@ -43,12 +43,13 @@ from assistant.api.schemas import (
     split_conversation,
 )
 from assistant.chat import Assistant
-from assistant.citations import source_label
-from assistant.domain import STATUSES, Answer, Citation
+from assistant.citations import passage_span, source_label
+from assistant.domain import STATUSES, Answer, Citation, SearchHit
 from assistant.eligibility import Profile, Programme, evaluate, to_dict, to_markdown
 from assistant.errors import BadInput, ZhiceError
 from assistant.service import Service, file_name
 from assistant.settings import Settings
+from assistant.snippets import snippet
 
 MODEL_ID = "zhice"
 AUTHORITY_NOTES = {"summary": "（摘要，非官方原文）", "unverified": "（上传文件，未核验）"}
@@ -131,7 +132,15 @@ def search(body: SearchRequest, assistant: AssistantDep, settings: SettingsDep) 
     """Ranked chunks for a query (no answer composed)."""
     check_conversation(settings, body.query, [])
     hits = assistant.search(body.query, k=body.k, filters=body.filters)
-    return {"query": body.query, "hits": [public(h.to_dict()) for h in hits]}
+    return {"query": body.query, "hits": [public(_with_snippet(h, body.query)) for h in hits]}
+
+
+def _with_snippet(hit: SearchHit, query: str) -> dict[str, Any]:
+    """A hit with the part of its passage that matched (`snippet`, terms at `marks`) and where the
+    passage sits in its document's text (`start`/`end`, as citations)."""
+    s = snippet(hit.chunk.text, query)
+    start, end = passage_span(hit.chunk)
+    return {**hit.to_dict(), "snippet": s.text, "marks": [list(m) for m in s.marks], "start": start, "end": end}
 
 
 # ---------------------------------------------------------------------- documents

@@ -106,6 +106,11 @@ class HitOut(BaseModel):
     region: str
     authority: str
     score: float
+    snippet: str = Field("", description="The part of `text` that matched the query (…… where cut).")
+    marks: list[list[int]] = Field(default_factory=list, description="[start, end] of each matched term in "
+                                   "`snippet`.")
+    start: int = Field(-1, description="Where `text` sits in the document's text (GET /v1/documents/{doc_id}).")
+    end: int = -1
 
 
 class SearchOut(BaseModel):
