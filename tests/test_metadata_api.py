@@ -21,11 +21,15 @@ NEW = ({"标题": "示例市奖励办法（2025年修订）", "发布机关": "�
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("status")
+
+
+@pytest.fixture(scope="module")
+def client(root: Path) -> Iterator[TestClient]:
     from assistant.api.app import create_app
     from assistant.wiring import build_assistant
 
-    root: Path = tmp_path_factory.mktemp("status")
     (root / "docs").mkdir()
     make_md(root / "docs" / "old.md", *OLD)
     make_md(root / "docs" / "new.md", *NEW)
@@ -48,3 +52,16 @@ def test_documents_filtered_by_status(client: TestClient) -> None:
     assert [r["title"] for r in superseded] == ["示例市奖励办法"]
     bad = client.get("/v1/documents", params={"status": "old"})
     assert bad.status_code == 422 and "not_yet_in_force" in bad.text
+
+
+def test_cli_sources_says_what_is_not_current(client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main
+
+    monkeypatch.setenv("ZHICE_DATA_DIR", str(root / "data"))
+    monkeypatch.setenv("ZHICE_REFERENCE_DATE", "2026-01-01")
+    assert main(["sources"]) == 0
+    listing = capsys.readouterr().out
+    old_line = next(line for line in listing.splitlines() if "示工信〔2023〕58号" in line)
+    assert "已废止（现行：《示例市奖励办法（2025年修订）》）" in old_line
+    assert "已废止" not in next(line for line in listing.splitlines() if "示工信〔2025〕102号" in line)
