@@ -14,23 +14,23 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant import guard
-from assistant.answer import followup
+from assistant.answer import followup, guard
 from assistant.answer import rows as rows_mod
+from assistant.answer.compose import Composer, Composition, Context, join_compositions
+from assistant.answer.compose.enumeration import GENERIC_TERMS
 from assistant.answer.followup import State
+from assistant.answer.retrieve import Filters, retrieve, retrieve_per_region
 from assistant.answer.scope import prefer_current, scope_for
 from assistant.answer.terms import learn as learn_names
 from assistant.answer.terms import named
 from assistant.answer.typos import Homophones
 from assistant.answer.understand import Question, understand
 from assistant.citations import format_evidence, verify
-from assistant.compose import Composer, Composition, join_compositions
 from assistant.domain import Answer, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
-from assistant.lexical import tokenize
+from assistant.lexical import field_terms, tokenize
 from assistant.prompts import Prompts
-from assistant.retrieval import Filters, retrieve, retrieve_per_region
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]  # (user, assistant) turns
@@ -197,7 +197,7 @@ class Assistant:
             comp, found = self._answer_parts(parts, flt, english)
             used = tuple(found)
         else:
-            comp = composer.compose(standalone, evidence, english=english, compare=compare)
+            comp = composer.compose(standalone, evidence, english=english, compare_docs=compare)
         text, cites = verify(comp.text, comp.chunks)
         yield from _pieces(text)
         return Answer(text, citations=tuple(cites), mode="extractive", evidence=used)
@@ -245,7 +245,8 @@ class Assistant:
 
     def _composer(self) -> Composer:
         snap = self.kb.snapshot
-        return Composer(idf=snap.bm25.idf, doc_chunks=lambda d: snap.by_doc.get(d, []))
+        terms = tuple(t for t in dict.fromkeys([*field_terms(), *sorted(self._names())]) if t not in GENERIC_TERMS)
+        return Composer(Context(idf=snap.bm25.idf, doc_chunks=lambda d: snap.by_doc.get(d, []), subject_terms=terms))
 
     def _condense(self, question: str, history: History, state: State, names: frozenset[str]) -> str:
         """The question as it stands on its own: by the LLM when one is configured and there is history,
@@ -289,15 +290,23 @@ class Assistant:
 
 
 def sub_questions(question: str, names: frozenset[str] = frozenset()) -> list[str]:
-    """The parts of a question that asks two things ("…？…？"); each later part carries the earlier
-    part's places and title names (learned from the index), so "这个平台是哪家单位的" still knows what
-    it is about."""
-    parts = [p.strip() for p in re.split(r"[？?]", question) if len(p.strip()) >= 4]
+    """The parts of a question that asks two things ("…？…？"). A later part that only points back
+    ("长春新区呢？") is read as a follow-up of the first; one that names its own thing carries the
+    first part's places and title names, so "这个平台是哪家单位的" still knows where it is."""
+    parts = [p.strip() for p in re.split(r"[？?]", question) if len(p.strip()) >= 2]
+    parts = [p for p in parts if len(p) >= 4 or p.endswith("呢")]
     if len(parts) < 2:
         return [question]
     first = understand(parts[0])
+    state = followup.update(followup.State(), parts[0], parts[0], names)
     context = " ".join(dict.fromkeys([*(p.short for p in first.places), *named(parts[0], names)]))
-    return [parts[0]] + [f"{context} {p}".strip() for p in parts[1:]]
+    out = [parts[0]]
+    for p in parts[1:]:
+        if p.endswith("呢"):
+            out.append(followup.standalone(p + "？", state, names).rstrip("？?"))
+        else:
+            out.append(f"{context} {p}".strip())
+    return out
 
 
 def row_facts(chunks: Sequence[Chunk]) -> list[str]:

@@ -169,11 +169,3 @@ def test_english_question_scored_on_its_chinese_terms(corpus_assistant: Assistan
     a = corpus_assistant.answer("What subsidy does Jilin give for smart factory projects?")
     assert not a.refused and "10%" in a.answer and a.answer.startswith("According to")
 
-
-def test_a_clause_that_defers_is_answered_as_not_specified():
-    from assistant.compose import _DEFERS
-    from assistant.core.text import normalize_for_match
-
-    assert _DEFERS.search(normalize_for_match("鼓励基础电信企业对5G工厂给予网络资费优惠，具体优惠幅度由各企业自主确定。"))
-    assert _DEFERS.search(normalize_for_match("具体申报时间另行通知。"))
-    assert not _DEFERS.search(normalize_for_match("按投资额的8%给予奖补，最高不超过200万元。"))

@@ -15,7 +15,7 @@ import pytest
 from conftest import make_settings
 from files import SAMPLE_MD_BODY, SAMPLE_MD_HEADER, make_md
 
-from assistant.retrieval import retrieve
+from assistant.answer.retrieve import retrieve
 from assistant.wiring import build_knowledge_base
 
 pytestmark = pytest.mark.slow

@@ -1,6 +1,6 @@
 """Refusal: by the field's words and by the documents' own vocabulary, not by a list of programmes."""
 
-from assistant import guard
+from assistant.answer import guard
 
 KNOWN = {"首台套", "保险", "补偿", "公司", "环节", "相关", "单位", "定期", "提交", "材料"}.__contains__
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.compose import Composition, join_compositions
 from assistant.chat import resolve_reference, sub_questions
-from assistant.compose import Composition, join_compositions
 from assistant.domain import Chunk, DocumentMeta
 
 DOC = DocumentMeta(doc_id="d", title="t", source="s")
@@ -16,8 +16,8 @@ A, B, C = (Chunk(f"d:{i}", DOC, f"passage {i}") for i in range(3))
     ("question", "parts"),
     [
         ("示范工厂建设期多久？", ["示范工厂建设期多久？"]),
-        ("辽宁要求通过哪个平台自评估？这个平台是哪家单位的？", ["辽宁要求通过哪个平台自评估", "辽宁 平台 这个平台是哪家单位的"]),
-        ("吉林奖补比例？长春新区呢？", ["吉林奖补比例", "吉林 奖补 比例 长春新区呢"]),
+        ("辽宁要求通过哪个平台自评估？这个平台是哪家单位的？", ["辽宁要求通过哪个平台自评估", "辽宁 这个平台是哪家单位的"]),
+        ("吉林奖补比例？长春新区呢？", ["吉林奖补比例", "长春新区奖补比例"]),
     ],
 )
 def test_sub_questions(question: str, parts: list[str]) -> None:

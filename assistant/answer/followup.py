@@ -102,7 +102,7 @@ def standalone(question: str, state: State, names: frozenset[str]) -> str:
     if _FACT.search(q):  # "如果我们是高新技术企业…呢？": the last question again, with the new facts
         return f"{state.topic} {_strip(q)}"
     core = _strip(q)
-    own_places = [p.short for p in gazetteer.places_in(core)]
+    own_places = _places_with_zones(core)
     own_names = named(core, names)
     own_levels = levels_in(core)
     if not (own_places or own_names or own_levels) and _REFERENT.search(q):
@@ -158,6 +158,19 @@ def replay(history: list[tuple[str, str]] | tuple[tuple[str, str], ...], names: 
     for user, _ in history:
         state = update(state, user, standalone(user, state, names), names)
     return state
+
+
+# development zones named after their place (长春新区, 苏州工业园区) are places of their own in the documents
+_ZONE = r"(?:国家级)?(?:新区|高新区|高新技术产业开发区|经济技术开发区|经开区|开发区|工业园区|园区|自贸区|保税区)"
+
+
+def _places_with_zones(text: str) -> list[str]:
+    """The places a text names, a development zone with its place's name kept whole (长春新区)."""
+    out = []
+    for m in gazetteer.mentions(text):
+        zone = re.match(_ZONE, text[m.end:])
+        out.append(text[m.start:m.end] + zone.group(0) if zone else m.place.short)
+    return out
 
 
 def _strip(q: str) -> str:

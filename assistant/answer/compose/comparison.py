@@ -1,0 +1,57 @@
+"""Comparisons: a Markdown table, one row per document (two versions of one place's rules are two
+rows), the sentences that answer in it, every cell cited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.answer import rows as rows_mod
+from assistant.answer.compose.composition import Composition
+from assistant.answer.compose.render import cell, status_note
+from assistant.answer.compose.sentences import RANK_BONUS, Sent, choose, display, end
+from assistant.answer.compose.subject import PURPOSE, about_subject
+from assistant.answer.figures import has_figure
+from assistant.answer.understand import understand
+from assistant.domain import Chunk
+
+MAX_COMPARE_DOCS = 6
+# a comparison's words name every place compared: one place's clause covers only its own share of them
+COMPARE_MIN_COVERAGE = 0.1
+MAX_CELL_SENTENCES = 3  # a comparison cell holds the answering sentences of one document, not its whole text
+
+
+def compare(question: str, evidence: Sequence[Chunk], sents: list[Sent], weights: dict[str, float],
+            kind: str | None, english: bool) -> Composition | None:
+    """The table, or None when fewer than two documents answer (the caller answers singly then)."""
+    groups: dict[str, list[Sent]] = {}
+    rows_asked = rows_mod.wants_list(question)
+    for s in sents:
+        c = s.row or evidence[s.idx]
+        if s.score < COMPARE_MIN_COVERAGE or (c.record and c.doc.kind == "case_list" and not rows_asked):
+            continue  # weak, or a list's row where the rules are compared
+        if kind and not (has_figure(kind, s.text, c) and about_subject(c, s.text, [], "", question, kind)):
+            continue
+        if PURPOSE.search(question) and not PURPOSE.search(s.text):
+            continue  # asked about rewards: a line on procedure is not a comparison of rewards
+        groups.setdefault(c.doc.doc_id, []).append(s)
+    if len(groups) < 2:
+        return None
+    order = {p.short: i for i, p in enumerate(understand(question).places)}
+    keyed = sorted(groups.values(), key=lambda g: (order.get(evidence[g[0].idx].doc.region, len(order)), -g[0].score))
+    chunks: list[Chunk] = []
+    head = "| Place | Document | Provision |" if english else "| 地区 | 文件 | 相关规定 |"
+    lines = ["Side by side:" if english else "各地（各文件）相关规定对比如下：", "", head, "|---|---|---|"]
+    for group in keyed[:MAX_COMPARE_DOCS]:
+        cells = []
+        # within one document, the sentences are ranked by what they say, not by their passage's rank
+        group = sorted(group, key=lambda x: -(x.score - RANK_BONUS / (x.idx + 1)))
+        for s in sorted(choose(group, weights, MAX_CELL_SENTENCES), key=lambda x: x.idx):
+            c = s.row or evidence[s.idx]
+            if c.chunk_id not in {x.chunk_id for x in chunks}:
+                chunks.append(c)
+            n = next(i for i, x in enumerate(chunks, start=1) if x.chunk_id == c.chunk_id)
+            cells.append(f"{end(display(s.text, c))}[{n}]")
+        d = (group[0].row or evidence[group[0].idx]).doc
+        place = d.region if d.region and d.region != "全国" else ("National" if english else "全国")
+        lines.append(f"| {cell(place)} | {cell(f'《{d.title}》' + status_note(d, english))} | {cell(''.join(cells))} |")
+    return Composition("\n".join(lines), chunks)

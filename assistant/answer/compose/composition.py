@@ -1,0 +1,43 @@
+"""What a composer returns: answer text whose [n] markers point into a list of chunks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.domain import Chunk
+
+
+@dataclass(frozen=True)
+class Composition:
+    """An answer whose [n] markers point into `chunks` (1-based)."""
+
+    text: str
+    chunks: list[Chunk]
+    not_specified: bool = False
+
+
+def join_compositions(parts: Sequence[Composition]) -> Composition:
+    """Answers to the parts of one question as one answer: markers renumbered into one chunk list
+    (a chunk cited by two parts keeps one number); a part repeating an earlier part is dropped."""
+    chunks: list[Chunk] = []
+    texts: list[str] = []
+    cited: set[str] = set()
+    for comp in parts:
+        index: dict[int, int] = {}
+        for i, c in enumerate(comp.chunks, start=1):
+            ids = [x.chunk_id for x in chunks]
+            if c.chunk_id not in ids:
+                chunks.append(c)
+                ids.append(c.chunk_id)
+            index[i] = ids.index(c.chunk_id) + 1
+        if texts and comp.chunks and all(c.chunk_id in cited for c in comp.chunks):
+            continue  # this part is answered by passages an earlier part already quoted
+        cited.update(c.chunk_id for c in comp.chunks)
+        texts.append(_renumber(comp.text, index))
+    return Composition("\n".join(texts), chunks, all(p.not_specified for p in parts))
+
+
+def _renumber(text: str, index: dict[int, int]) -> str:
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{index.get(int(m.group(1)), 0)}]", text)

@@ -1,0 +1,45 @@
+"""Enumerations: when the question names a heading whose items are (一)(二)(三)…, every item of it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.answer.compose.composition import Composition
+from assistant.answer.compose.context import Context
+from assistant.citations import source_label
+from assistant.core.text import normalize_for_match
+from assistant.domain import Chunk
+
+ENUM_MIN_SHARE = 0.25  # the heading must carry this share of the question's weight
+_ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)])([^。：:\n]{2,30})[。：:]", re.M)
+_MARKER = re.compile(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]")
+# words in nearly every heading of the field: they do not say which heading the question is about
+GENERIC_TERMS = frozenset({"智能制造", "工信部", "工业和信息化部", "工信厅", "十四五", "新一代信息技术", "成熟度", "能力成熟度"})
+
+
+def enumeration(ctx: Context, evidence: Sequence[Chunk], weights: dict[str, float], english: bool) -> Composition | None:
+    """The items under the best passage's heading (or its parent's), when the question is about it."""
+    top = evidence[0]
+    parts = top.section.split(" > ")
+    for parent in (top.section, " > ".join(parts[:-1])):
+        if not parent:
+            continue
+        label = normalize_for_match(_MARKER.sub("", parent.split(" > ")[-1]))
+        named = sum(w for t, w in weights.items() if len(t) > 1 and t not in GENERIC_TERMS and t in label)
+        if named < ENUM_MIN_SHARE * (sum(weights.values()) or 1.0):
+            continue  # the question is not about this heading as a whole
+        family = [c for c in ctx.doc_chunks(top.doc.doc_id) if c.section == parent or c.section.startswith(parent + " > ")]
+        items: list[tuple[str, int]] = []
+        chunks: list[Chunk] = []
+        for c in family:
+            found = _ITEM.findall(c.text)
+            if found:
+                chunks.append(c)
+                items.extend((m + t, len(chunks)) for m, t in found)
+        if len(items) >= 2:
+            label_text = source_label(top.doc.title, parent)
+            body = "；".join(f"{name}[{n}]" for name, n in items)
+            lead = f"According to {label_text}, it covers: " if english else f"根据{label_text}，包括："
+            return Composition(lead + body + "。", chunks)
+    return None

@@ -1,0 +1,160 @@
+"""Sentences of the evidence scored against the question: coverage of its words (in the sentence, its
+clause's lead, its headings) and what kind of sentence it is; and the choice of the answering ones."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.figures import FIGURES, has_figure
+from assistant.answer.retrieve import ROW_SEPARATOR
+from assistant.answer.terms import subjects
+from assistant.core.text import normalize_for_match, split_sentences
+from assistant.domain import Chunk
+
+LIST_Q = re.compile(r"哪些|哪几|包括|包含|有什么|什么样|列出|名单|\bwhich\b|\bwhat are\b|\blist\b")
+PROCESS_Q = re.compile(r"流程|程序|步骤|怎么申报|如何申报|怎样申报|申报路径|怎么认定|如何认定|\bprocedure\b|\bprocess\b|\bsteps\b")
+_CONDITION_Q = re.compile(r"条件|要求|资格|门槛|criteria|requirement|eligib")
+_CONDITION_S = re.compile(r"条件|须|应当|应|不得|要求")
+LENGTH_PENALTY = 0.03  # per 100 characters: at equal coverage, the sentence that says less else wins
+MIN_GAIN = 0.08  # a further sentence must answer a part of the question the others did not
+LEAD_WEIGHT = 0.8  # a term in the clause's opening sentence counts nearly as if in the item itself
+CONTEXT_WEIGHT = 0.5  # a term only in the title or headings counts half
+RANK_BONUS = 0.08  # a sentence of a higher-ranked passage wins a tie
+SUBJECT_MISMATCH = 0.3  # a clause naming only other titles (智能工厂 when 数字化车间 was asked) is rarely the answer
+FIGURE_BONUS = 0.25  # the sentence states the kind of figure asked for
+_BARE = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One evidence sentence with its score."""
+
+    text: str
+    idx: int  # evidence index
+    score: float
+    covered: frozenset[str]
+    row: Chunk | None = None  # the table row this line is, when the evidence is a table excerpt
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What a question asks, as the sentence scorer needs it."""
+
+    kind: str | None  # the figure asked for
+    conditions: bool  # asks for conditions
+    steps: bool  # asks for a procedure
+    subjects: frozenset[str]  # titles and projects it names
+
+
+def score(evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None, question: str,
+          doc_chunks: Callable[[str], Sequence[Chunk]]) -> list[Sent]:
+    """Every sentence of the evidence (a table row is one sentence), best first."""
+    ask = _Asked(kind, bool(_CONDITION_Q.search(question.lower())), bool(PROCESS_Q.search(question)),
+                 subjects(normalize_for_match(question)))
+    out = []
+    for i, c in enumerate(evidence):
+        context = normalize_for_match(c.doc.title + c.section)
+        # a table row is one statement; its cells are not sentences
+        pieces = c.text.split(ROW_SEPARATOR) if c.record else split_sentences(c.text)
+        rows = {r.text: r for r in doc_chunks(c.doc.doc_id) if r.record} if c.record else {}
+        lead = ""  # the clause's opening sentence ("申报数字化车间，…还应达到以下标准：") governs its items
+        for s in pieces:
+            ns = normalize_for_match(s)
+            if ns.endswith(("：", ":")):
+                lead = ns
+            row = rows.get(s)
+            if len(ns) < 4 or (not row and only_names(ns, c)):
+                continue  # too short, or only the document's title, issuer or a notice line: answers nothing
+            value, covered = _coverage(weights, ns, lead, context)
+            value += RANK_BONUS / (i + 1)
+            value -= LENGTH_PENALTY * len(ns) / 100
+            value += _adjustment(ask, s, ns, lead, c, row)
+            out.append(Sent(s.strip(), i, value, covered, row))
+    return sorted(out, key=lambda x: -x.score)
+
+
+def _coverage(weights: dict[str, float], ns: str, lead: str, context: str) -> tuple[float, frozenset[str]]:
+    """Share of the question's weight a sentence covers: in itself, in its clause's lead, in its headings."""
+    total = sum(weights.values()) or 1.0
+    covered = frozenset(t for t in weights if t in ns)
+    in_lead = frozenset(t for t in weights if t in lead) - covered
+    in_ctx = frozenset(t for t in weights if t in context) - covered - in_lead
+    value = (sum(weights[t] for t in covered) + LEAD_WEIGHT * sum(weights[t] for t in in_lead)
+             + CONTEXT_WEIGHT * sum(weights[t] for t in in_ctx)) / total
+    return value, covered | in_lead | in_ctx
+
+
+def _adjustment(ask: _Asked, s: str, ns: str, lead: str, c: Chunk, row: Chunk | None) -> float:
+    """Bonuses and penalties for what the sentence is, beyond the words it shares with the question."""
+    delta = 0.0
+    said = subjects(ns + lead + last_heading(c.section))
+    if ask.subjects and said and not (said & ask.subjects):
+        delta -= SUBJECT_MISMATCH  # the clause is about another title or project than the one asked
+    if ask.kind and has_figure(ask.kind, s, row or c):
+        delta += FIGURE_BONUS
+    if ask.conditions and _CONDITION_S.search(s):
+        delta += 0.2 if ("条件" in s and s.rstrip().endswith(("：", ":"))) else 0.1
+    if ask.steps and PROCESS_Q.search(c.section):
+        delta += 0.2  # "认定流程" is answered under 第三章 认定程序
+    if is_heading(ns):
+        delta -= 0.1  # a bare heading says little on its own
+    return delta
+
+
+def choose(sents: list[Sent], weights: dict[str, float], limit: int) -> list[Sent]:
+    """The best sentence, then those answering another part of the question, then more of the best clause."""
+    best = sents[0]
+    chosen = [best]
+    covered = set(best.covered)
+    total = sum(weights.values()) or 1.0
+    for s in sents[1:]:
+        if len(chosen) < limit and sum(weights[t] for t in s.covered - covered) / total >= MIN_GAIN:
+            chosen.append(s)
+            covered |= s.covered
+    for s in sents[1:]:
+        if len(chosen) >= limit:
+            break
+        if (s not in chosen and s.idx == best.idx and s.row is None and s.score >= 0.5 * best.score
+                and not is_heading(normalize_for_match(s.text))):
+            chosen.append(s)
+    return chosen
+
+
+def display(text: str, chunk: Chunk) -> str:
+    """A table row shows its named cells; the row as written (its first line) stays in the citation."""
+    lines = text.split("\n")
+    if len(lines) == 2 and (chunk.record or lines[0].lstrip().startswith("|")):
+        return lines[1]
+    return text
+
+
+def states_money(text: str) -> bool:
+    """An amount or a percentage: what a "not specified" answer must never quote."""
+    t = normalize_for_match(text)
+    return bool(FIGURES["amount"].search(t) or FIGURES["ratio"].search(t))
+
+
+def only_names(normed: str, c: Chunk) -> bool:
+    """Does the sentence say nothing but the document's title, issuer or headings (a title line, a signature)?"""
+    bare = _BARE.sub("", normed)
+    if not bare:
+        return True
+    names = _BARE.sub("", normalize_for_match(" ".join([c.doc.title, c.doc.issuer, c.section])))
+    return bare in names or (len(bare) <= len(names) and names in bare)
+
+
+def is_heading(normed: str) -> bool:
+    return bool(re.fullmatch(r"(?:[（(]?[一二三四五六七八九十0-9]+[、）)．.]?|第[一二三四五六七八九十百0-9]+[章节]|附件\d*)"
+                             r".{0,20}[。：:]?", normed))
+
+
+def last_heading(section: str) -> str:
+    return normalize_for_match(section.split(" > ")[-1]) if section else ""
+
+
+def end(s: str) -> str:
+    """A sentence with closing punctuation."""
+    s = s.strip()
+    return s if s.endswith(("。", "！", "？", "；", "…", ".", "”", "：", ":")) else s + "。"

@@ -1,0 +1,117 @@
+"""One answer from the best sentences: a figure when one is asked (with a calculation when the asker
+gives the base), the steps of a procedure, the items a clause introduces, or "not specified"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.answer.calculate import apply, asked_base, explain, parse_rule
+from assistant.answer.compose.composition import Composition
+from assistant.answer.compose.context import Context
+from assistant.answer.compose.not_specified import not_found, not_specified, nothing
+from assistant.answer.compose.render import render
+from assistant.answer.compose.sentences import LIST_Q, PROCESS_Q, Sent, choose
+from assistant.answer.compose.subject import about_subject, focus
+from assistant.answer.figures import has_figure
+from assistant.answer.terms import subjects
+from assistant.answer.understand import understand
+from assistant.core.text import normalize_for_match, split_sentences
+from assistant.domain import Chunk
+
+MAX_SENTENCES = 3
+MAX_LIST_SENTENCES = 5
+MAX_STEPS = 8
+MIN_COVERAGE = 0.2  # below this share of the question's weight, no sentence answers it
+LIST_BUDGET_CHARS = 500  # items brought along after a "…：" sentence
+# a clause that leaves the matter to someone else or to a later text (the grammar of deferral)
+DEFERS = re.compile(r"具体[^。;；]{0,12}?(?:由[^。;；]{1,20}?(?:自主|自行|另行)?(?:确定|制定|规定|决定|明确)"
+                    r"|另行(?:通知|公布|发布|制定|规定|明确)|以[^。;；]{1,20}?为准)|(?:时间|日期|安排)另行(?:通知|公布|发布)")
+_ITEM_START = re.compile(r"^[（(]?[一二三四五六七八九十0-9]+[）)、.．]")
+
+
+def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[Sent], weights: dict[str, float],
+           kind: str | None, english: bool) -> Composition:
+    """The answer from the best sentences of the evidence."""
+    if not sents:
+        return nothing(english)
+    if kind:
+        terms = focus(question, ctx.subject_terms)
+        region = understand(question).region
+        with_fig = [s for s in sents if has_figure(kind, s.text, s.row or evidence[s.idx])
+                    and about_subject(s.row or evidence[s.idx], s.text, terms, region, question, kind)]
+        if not with_fig:
+            return not_specified(evidence, sents, kind, terms, english)
+        # a figure question is answered by figures: further sentences come from those too
+        sents = with_fig
+    best = sents[0]
+    if best.score < MIN_COVERAGE:
+        return not_found(evidence, sents, english)
+    limit = MAX_LIST_SENTENCES if LIST_Q.search(question.lower()) else MAX_SENTENCES
+    chosen = choose(sents, weights, limit)
+    if PROCESS_Q.search(question):  # a procedure: the clauses of its chapter, step by step
+        chosen = steps(ctx, evidence[best.idx]) or chosen
+    chosen += list_after_colon(chosen, evidence)
+    base = asked_base(question) if kind in ("amount", "ratio") else None
+    rule_sent = rule_sentence(sents, question) if base is not None else None
+    if rule_sent is None or base is None:
+        deferred = DEFERS.search(normalize_for_match(best.text))
+        if deferred:  # "具体优惠幅度由各企业自主确定": the document leaves it open, and says so
+            lead = (f"The documents do not fix this (文件未明确规定，{deferred.group(0)}):" if english
+                    else f"文件未明确规定具体标准（{deferred.group(0)}）。相关条款如下：")
+            comp = render(chosen, evidence, english, lead)
+            return Composition(comp.text, comp.chunks, True)
+        return render(chosen, evidence, english)
+    return _with_calculation(chosen, rule_sent, base, evidence, english, limit)
+
+
+def _with_calculation(chosen: list[Sent], rule_sent: Sent, base: float, evidence: Sequence[Chunk], english: bool,
+                      limit: int) -> Composition:
+    """The answer with the asker's base put through the rule: a formula whose terms cite their clause."""
+    if rule_sent not in chosen:
+        chosen = [rule_sent, *chosen][:limit + 1]
+    comp = render(chosen, evidence, english)
+    rule = parse_rule(rule_sent.text)
+    assert rule is not None
+    cited = rule_sent.row or evidence[rule_sent.idx]
+    n = next(i for i, c in enumerate(comp.chunks, start=1) if c.chunk_id == cited.chunk_id)
+    return Composition(comp.text + "\n" + explain(rule, apply(rule, base), f"[{n}]", english), comp.chunks)
+
+
+def rule_sentence(sents: list[Sent], question: str) -> Sent | None:
+    """The best-scored sentence that states a rate, about the question's title or project when it names one."""
+    asked = subjects(normalize_for_match(question))
+    rules = [x for x in sents if parse_rule(x.text) is not None]
+    fitting = [x for x in rules if not asked or asked & subjects(normalize_for_match(x.text))]
+    return (fitting or rules or [None])[0]
+
+
+def steps(ctx: Context, chunk: Chunk) -> list[Sent]:
+    """Every clause under the chunk's parent heading (e.g. 第三章 认定程序 → 第十二条 … 第十五条)."""
+    parts = chunk.section.split(" > ")
+    if len(parts) < 2:
+        return []
+    parent = " > ".join(parts[:-1])
+    family = [c for c in ctx.doc_chunks(chunk.doc.doc_id) if c.section.startswith(parent + " > ")]
+    return [Sent(c.text, 0, 0.0, frozenset(), c) for c in family[:MAX_STEPS]]
+
+
+def list_after_colon(chosen: list[Sent], evidence: Sequence[Chunk]) -> list[Sent]:
+    """A sentence ending in "：" introduces items: bring them along (e.g. 第六条's (一)…(八))."""
+    extra: list[Sent] = []
+    taken = {(s.idx, s.text) for s in chosen}
+    for s in chosen:
+        if not s.text.rstrip().endswith(("：", ":")):
+            continue
+        sents = [x.strip() for x in split_sentences(evidence[s.idx].text)]
+        if s.text not in sents:
+            continue
+        size = 0
+        for nxt in sents[sents.index(s.text) + 1:]:
+            if size > LIST_BUDGET_CHARS or (nxt and not _ITEM_START.match(nxt)):
+                break
+            if (s.idx, nxt) not in taken:
+                extra.append(Sent(nxt, s.idx, 0.0, frozenset()))
+                taken.add((s.idx, nxt))
+                size += len(nxt)
+    return extra

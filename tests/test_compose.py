@@ -1,0 +1,59 @@
+"""The answer types on purpose-made chunks (no index, milliseconds)."""
+
+from assistant.answer.compose import Composer, Context
+from assistant.answer.compose.single import DEFERS
+from assistant.core.text import normalize_for_match
+from assistant.domain import Chunk, DocumentMeta
+
+DOC = DocumentMeta(doc_id="d", title="某市智能工厂和数字化车间奖励细则", source="x.md", kind="local_policy", region="宁波")
+
+
+def _chunk(i, section, text, doc=DOC):
+    return Chunk(chunk_id=f"c{i}", doc=doc, section=section, text=text, ord=i)
+
+
+CHUNKS = [
+    _chunk(0, "二、奖励标准 > （一）", "（一）对新认定的数字化车间，按该车间数字化改造投入的10%给予奖励，单个车间最高不超过100万元。"),
+    _chunk(1, "二、奖励标准 > （二）", "（二）对新认定的智能工厂，按智能化改造投入的10%给予奖励，单个工厂最高不超过300万元。"),
+    _chunk(2, "三、申报材料", "三、申报材料\n企业应提交以下材料：\n（一）申请书；\n（二）营业执照复印件；\n（三）审计报告；\n（四）承诺书。"),
+    _chunk(3, "四、其他", "具体申报时间另行通知。"),
+]
+
+
+def _composer() -> Composer:
+    by_doc = {"d": CHUNKS}
+    return Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by_doc.get(d, []), subject_terms=("数字化车间", "智能工厂")))
+
+
+def test_a_figure_answer_cites_the_clause_about_the_asked_title():
+    comp = _composer().compose("数字化车间最多奖励多少？", CHUNKS)
+    assert "100万元" in comp.text and "300万元" not in comp.text and comp.chunks[0].chunk_id == "c0"
+
+
+def test_a_calculation_shows_the_formula_with_every_term_cited():
+    comp = _composer().compose("智能工厂改造投入5000万，能拿多少奖励？", CHUNKS)
+    assert "5000万元 × 10% = 500万元[1]，超过上限300万元[1]，按上限计为300万元" in comp.text
+
+
+def test_an_enumeration_lists_every_item():
+    comp = _composer().compose("申报要准备哪些材料？", CHUNKS)
+    assert all(x in comp.text for x in ("申请书", "营业执照", "审计报告", "承诺书"))
+
+
+def test_not_specified_when_no_passage_states_the_figure():
+    comp = _composer().compose("认定结果公示几天？", CHUNKS)
+    assert comp.not_specified and "未明确" in comp.text and "万元" not in comp.text
+
+
+def test_a_clause_that_defers_is_answered_as_not_specified():
+    assert DEFERS.search(normalize_for_match("鼓励基础电信企业对5G工厂给予网络资费优惠，具体优惠幅度由各企业自主确定。"))
+    assert DEFERS.search(normalize_for_match("具体申报时间另行通知。"))
+    assert not DEFERS.search(normalize_for_match("按投资额的8%给予奖补，最高不超过200万元。"))
+
+
+def test_a_comparison_is_a_table_with_one_row_per_document():
+    other = DocumentMeta(doc_id="e", title="某省示范车间奖补办法", source="y.md", kind="local_policy", region="江苏")
+    chunks = [CHUNKS[0], _chunk(9, "第六条", "对省级示范车间，按投资额的8%给予奖补，最高不超过200万元。", other)]
+    comp = _composer().compose("宁波和江苏对数字化车间或示范车间的奖励封顶分别是多少？", chunks, compare_docs=True)
+    lines = comp.text.splitlines()
+    assert "| 地区 | 文件 | 相关规定 |" in lines and sum(1 for x in lines if x.startswith("| 宁波") or x.startswith("| 江苏")) == 2
