@@ -181,10 +181,11 @@ def _commit(job: Job, batch: list[_Pending], complete: set[str], report: IngestR
     for i in range(0, len(texts), size):
         vectors.extend(job.embedder.embed_documents(texts[i : i + size]))
     start = 0
+    # one journal write for the batch, before its first store write
+    job.registry.begin_many([(p.doc_id, p.source) for p in batch if p.chunks], PendingOp.ADD)
     for p in batch:
         if p.chunks:
             end = start + len(p.chunks)
-            job.registry.begin(p.doc_id, PendingOp.ADD, p.source)
             # a previous, interrupted run may have left some of these ids: upsert overwrites them
             job.store.upsert([c.chunk_id for c in p.chunks], vectors[start:end], [c.text for c in p.chunks],
                              [c.to_metadata() for c in p.chunks])

@@ -134,8 +134,17 @@ class Registry:
 
     def begin(self, doc_id: str, op: PendingOp, source: str = "") -> None:
         """Journal a store write before it starts."""
-        self._pending[doc_id] = Pending(op, source)
-        self._save()
+        self.begin_many([(doc_id, source)], op)
+
+    def begin_many(self, writes: list[tuple[str, str]], op: PendingOp) -> None:
+        """Journal several store writes (doc_id, source) in one save. Not fsynced: the journal guards
+        against a killed process, whose written file the OS keeps; a power cut is the store's own
+        problem, and the start-up check reports what it leaves."""
+        if not writes:
+            return
+        for doc_id, source in writes:
+            self._pending[doc_id] = Pending(op, source)
+        self._save(durable=False)
 
     def end(self, doc_id: str) -> None:
         if self._pending.pop(doc_id, None) is not None:
@@ -155,7 +164,7 @@ class Registry:
         self._entries = dict(entries)
         self._save()
 
-    def _save(self) -> None:
+    def _save(self, durable: bool = True) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         body = {"format": FORMAT, "entries": {k: asdict(v) for k, v in self._entries.items()},
                 "pending": {k: {"op": str(p.op), "source": p.source} for k, p in self._pending.items()}}
@@ -164,7 +173,8 @@ class Registry:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(body, f, ensure_ascii=False, indent=1)
                 f.flush()
-                os.fsync(f.fileno())
+                if durable:
+                    os.fsync(f.fileno())
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
