@@ -20,7 +20,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from assistant.core.gazetteer import NATIONAL, Place, covers, lookup, mentions, places_in
+from assistant.core import gazetteer, grammar
+from assistant.core.gazetteer import NATIONAL, Place, covers, mentions, places_in
 from ingest.dates import find_dates, parse_date
 from ingest.validity import find_validity
 
@@ -29,9 +30,7 @@ __all__ = [
     "find_regions", "guess_authority", "guess_kind", "issue_date", "normalise_region", "place_of", "title_from_text",
 ]
 
-DOC_NO = re.compile(
-    r"[\u4e00-\u9fa5]{1,16}[〔\[【(（]\d{4}[〕\]】)）]\s*(?:\d+(?:/\d+)*)号|\d{4}年第\d+号公告"
-)
+DOC_NO = grammar.DOC_NO
 YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)(?!\d)")
 _STANDARD_NO = re.compile(r"\b(?:GB|GB/T|GB/Z|[A-Z]{2}/T|T/[A-Z]{2,10})\s*[\d.]+\s*[-—－]\s*((?:19|20)\d{2})\b")
 # National bodies, by the names they sign with; matched only in an issuer, and not as the start of 部门.
@@ -106,14 +105,7 @@ def find_region(text: str) -> tuple[str, str]:
     return places[0].region, places[0].level  # 直辖市 are province-level in the gazetteer
 
 
-def normalise_region(name: str) -> str:
-    """黑龙江省 → 黑龙江, 大连市 → 大连, 顺德区 → 佛山; unknown names (全国) pass through stripped."""
-    name = name.strip()
-    place = lookup(name)
-    if place is not None:
-        return place.region
-    return re.sub(r"(省|市|自治区|特别行政区)$", "", name)
-
+normalise_region = gazetteer.normalise
 
 def is_national_issuer(issuer: str) -> bool:
     """Does the issuer name a national body (工业和信息化部办公厅, 工信部等六部门)? Never true of 工信部门."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.core.grammar import DOC_NO
+from assistant.core.text import normalize_for_match
 from assistant.domain import Chunk
-from ingest.cleaning import normalize_for_match
-from ingest.metadata import DOC_NO
 
 FIGURES: dict[str, re.Pattern[str]] = {
     "amount": re.compile(r"\d+(?:\.\d+)?(?:\s*[-－~～至]\s*\d+(?:\.\d+)?)?\s*(?:万元|亿元|元|万)"),

@@ -8,12 +8,11 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from assistant.answer.rerank import rerank
-from assistant.domain import KINDS, Chunk, SearchHit
+from assistant.core import gazetteer
+from assistant.domain import KINDS, STATUSES, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
 from assistant.lexical import expand_query
-from ingest.metadata import normalise_region
-from ingest.validity import STATUSES
 
 _COMPARE = re.compile(r"各地|各省|各市|对比|比较|区别|不同|差异|分别|哪些地方|哪些省|哪些城市|哪些地区|side by side|compare|differ")
 SUMMARY_FACTOR = 0.85  # an official clause outranks a summary of it at equal relevance
@@ -52,7 +51,7 @@ class Filters:
             year = int(d.get("year") or 0)
         except (TypeError, ValueError) as e:
             raise BadInput(f"filter year={d.get('year')!r} is not a year like 2025") from e
-        return Filters(kind=kind, region=normalise_region(str(d.get("region") or "")), level=str(d.get("level") or ""),
+        return Filters(kind=kind, region=gazetteer.normalise(str(d.get("region") or "")), level=str(d.get("level") or ""),
                        year=year, issuer=str(d.get("issuer") or ""), doc_id=str(d.get("doc_id") or ""),
                        authority=str(d.get("authority") or ""), status=_status(d.get("status")))
 
@@ -162,7 +161,7 @@ def retrieve_per_region(kb: KnowledgeBase, query: str, regions: list[str], k_eac
     vector = kb.embedder.embed_query(query)  # one embedding for every place searched with this query
     lists = []
     for r in regions:
-        r = normalise_region(r)
+        r = gazetteer.normalise(r)
         if r in known:
             words = words_for(r) if words_for else query
             lists.append(retrieve(kb, words, k_each, replace(base, region=r), compare=False, vector=vector,

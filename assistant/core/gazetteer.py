@@ -171,3 +171,12 @@ def _under(inner: Place, outer: Place) -> bool:
     if outer.level == "city":
         return inner.level == "county" and inner.city == outer.short and inner.province == outer.province
     return False
+
+
+def normalise(name: str) -> str:
+    """A region value for a name: 黑龙江省 → 黑龙江, 大连市 → 大连, 顺德区 → 佛山; others (全国) stripped."""
+    name = name.strip()
+    place = lookup(name)
+    if place is not None:
+        return place.region
+    return re.sub(r"(省|市|自治区|特别行政区)$", "", name)
