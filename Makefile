@@ -48,6 +48,7 @@ eval: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check assistant ingest ui evals tests benchmarks
 	$(BIN)/mypy assistant ingest ui evals
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) data reports
