@@ -16,6 +16,8 @@ from ingest.cleaning import normalize_for_match
 
 # appended when a cited rule's document is not in the index (its clause is cited from the programme file)
 NOT_INDEXED = "注：{docs} 未入库，上述相关条款按内置项目文件引用；上传该文件后可核对原文。"
+# a company named by its registered name: a third party the lists answer about, not the asker
+_NAMED_COMPANY = re.compile(r"[\u4e00-\u9fff]{2,}(?:股份有限公司|有限责任公司|有限公司|集团公司)")
 _FIRST_PERSON = re.compile(r"我们|我司|我厂|我公司|本企业|本公司|本厂|咱们|\b(?:we|our|us)\b", re.I)
 # fields that alone do not describe an asker ("获评示范工厂的企业能拿多少" names a title, not a profile)
 _CONTEXT_ONLY = {"province", "city", "applicant_kind", "titles", "project_kind"}
@@ -42,6 +44,8 @@ class EligibilityHook:
         profile, _ = parse_profile(question)
         if not (_FIRST_PERSON.search(question) or set(profile.known()) - _CONTEXT_ONLY):
             return None  # nothing about the asker: a question about the rules, answered from the text
+        if _NAMED_COMPANY.search(question) and not _FIRST_PERSON.search(question):
+            return None  # about a named company (a list lookup), not the asker
         text, sources, verdicts = answer_eligibility(question, self.all_programmes())
         if not verdicts:
             # no programme named: the text answers; a question for the asker's place is our answer
