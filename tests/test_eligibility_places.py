@@ -81,3 +81,12 @@ def test_drafts_with_an_unreadable_source_use_the_stored_pieces(tmp_path: Path,
     drafts = draft_indexed({"km2": chunks}, reviewed)
     assert any(c.rule == "min" and c.fields == ("revenue_wan",) and c.args == (3000,)
                for p in drafts for c in p.criteria)
+
+
+def test_drafts_are_kept_by_document_so_an_unchanged_one_is_not_read_again(
+        indexed: dict[str, list[Chunk]], reviewed: list[Programme]) -> None:
+    cache: dict[str, list[Programme]] = {}
+    first = draft_indexed(indexed, reviewed, cache=cache)
+    assert set(cache) == {"km"}  # the list and the superseded text are never drafted
+    cache["km"] = cache["km"][:1]  # what the cache holds is what a second call gives, unread
+    assert draft_indexed(indexed, reviewed, cache=cache) == first[:1]

@@ -30,12 +30,13 @@ class EligibilityHook:
         self.kb = kb
         self.programmes = list(programmes)
         self._drafts: tuple[object, list[Programme]] = (None, [])  # (snapshot drafted, its drafts)
+        self._by_doc: dict[str, list[Programme]] = {}  # drafts by doc_id, kept while the document is
 
     def all_programmes(self) -> list[Programme]:
         """The reviewed programmes and the drafts of the indexed documents (redrafted when the index changes)."""
         snap = self.kb.snapshot
         if self._drafts[0] is not snap:
-            self._drafts = (snap, draft_indexed(snap.by_doc, self.programmes))
+            self._drafts = (snap, draft_indexed(snap.by_doc, self.programmes, cache=self._by_doc))
         return self.programmes + self._drafts[1]
 
     def __call__(self, question: str, evidence: list[Chunk]) -> Answer | None:

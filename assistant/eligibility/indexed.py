@@ -39,13 +39,15 @@ def abolished_doc_nos(by_doc: Mapping[str, Sequence[Chunk]]) -> set[str]:
 
 
 def draft_indexed(by_doc: Mapping[str, Sequence[Chunk]], reviewed: Sequence[Programme],
-                  max_bytes: int = 50 << 20) -> list[Programme]:
+                  max_bytes: int = 50 << 20, cache: dict[str, list[Programme]] | None = None) -> list[Programme]:
     """Draft programmes of every indexed document that reads as rules and no reviewed file covers.
 
     Args:
         by_doc: The index's chunks by document, in order (`Snapshot.by_doc`).
         reviewed: The programme files already loaded (their documents are not drafted again).
         max_bytes: Larger source files are drafted from their stored pieces instead.
+        cache: Drafts by doc_id from an earlier call: a document is named by its content, so an
+            unchanged one is not read (nor OCR'd) again.
     """
     covered_nos = {p.doc_no for p in reviewed if p.doc_no}
     covered_titles = {p.doc for p in reviewed}
@@ -58,6 +60,10 @@ def draft_indexed(by_doc: Mapping[str, Sequence[Chunk]], reviewed: Sequence[Prog
         if (meta.doc_no and (meta.doc_no in covered_nos or meta.doc_no in gone)) or any(
                 t and t in meta.title for t in covered_titles):
             continue
+        if cache is not None and doc_id in cache:
+            out.extend(cache[doc_id])
+            continue
+        start = len(out)
         try:
             source = Path(meta.source)
             if source.is_file() and source.stat().st_size <= max_bytes:
@@ -72,4 +78,6 @@ def draft_indexed(by_doc: Mapping[str, Sequence[Chunk]], reviewed: Sequence[Prog
                 out.append(programme_from_data(to_programme_data(d)))
             except ZhiceError as e:
                 log.warning("draft %s of %s refused: %s", d.id, meta.title, e)
+        if cache is not None:
+            cache[doc_id] = out[start:]
     return out
