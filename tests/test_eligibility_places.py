@@ -90,3 +90,17 @@ def test_drafts_are_kept_by_document_so_an_unchanged_one_is_not_read_again(
     assert set(cache) == {"km"}  # the list and the superseded text are never drafted
     cache["km"] = cache["km"][:1]  # what the cache holds is what a second call gives, unread
     assert draft_indexed(indexed, reviewed, cache=cache) == first[:1]
+
+
+def test_a_reviewed_draft_is_saved_as_a_programme_file(tmp_path: Path, reviewed: list[Programme]) -> None:
+    from assistant.eligibility.draft import to_programme_data
+    from assistant.eligibility.indexed import drafts_of_document, save_programme
+    from assistant.errors import ConfigError
+
+    draft = drafts_of_document(_doc("km3", KUNMING))[0]
+    data = to_programme_data(draft)
+    saved = save_programme(data, tmp_path, reviewed=True)
+    (loaded,) = load_programmes(tmp_path)
+    assert saved.stem == loaded.id and not loaded.draft
+    with pytest.raises(ConfigError, match="criteria"):
+        save_programme({**data, "criteria": []}, tmp_path)

@@ -50,29 +50,18 @@ def cmd_programmes(args: argparse.Namespace, settings: Settings) -> int:
 
 def _draft_indexed(doc_id: str, settings: Settings) -> list[Any]:
     """An indexed document: its source file when it is still there, else its stored chunks."""
-    from assistant.eligibility.draft import doc_info, draft_sentences
+    from assistant.eligibility.indexed import drafts_of_document
     from assistant.wiring import build_knowledge_base
 
-    kb = build_knowledge_base(settings)
-    chunks = sorted(kb.snapshot.by_doc.get(doc_id, []), key=lambda c: c.ord)
+    chunks = build_knowledge_base(settings).snapshot.by_doc.get(doc_id, [])
     if not chunks:
         raise BadInput(f"{doc_id} 既不是文件，也不是已入库文档的 doc_id；请用 `zhice sources` 查看 doc_id")
-    source = Path(chunks[0].doc.source)
-    if source.is_file():
-        from assistant.eligibility.draft import draft_file
-
-        return draft_file(source, settings.max_file_bytes)
-    info = doc_info(chunks[0].doc.title, chunks[0].doc.doc_no, doc_id)
-    return draft_sentences([(c.section, c.text) for c in chunks], info)
+    return drafts_of_document(chunks, settings.max_file_bytes)
 
 
 def _write(drafts: list[Any], out: Path) -> None:
-    import yaml
-
     from assistant.eligibility.draft import to_programme_data
+    from assistant.eligibility.indexed import save_programme
 
-    out.mkdir(parents=True, exist_ok=True)
     for p in drafts:
-        text = yaml.safe_dump(to_programme_data(p), allow_unicode=True, sort_keys=False, width=120)
-        (out / f"{p.id}.yaml").write_text("# 自动提取·未审核：请核对每条条件及其原文后，删去 draft: true\n" + text,
-                                          encoding="utf-8")
+        save_programme(to_programme_data(p), out)  # checked by the strict loader; draft: true until reviewed

@@ -12,14 +12,15 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from assistant.domain import Chunk
-from assistant.eligibility.draft import doc_info, draft_file, draft_sentences, to_programme_data
+from assistant.eligibility.draft import DraftProgramme, doc_info, draft_file, draft_sentences, to_programme_data
 from assistant.eligibility.loader import programme_from_data
 from assistant.eligibility.model import Programme
 from assistant.errors import ZhiceError
 
-__all__ = ["abolished_doc_nos", "draft_indexed"]
+__all__ = ["abolished_doc_nos", "draft_indexed", "drafts_of_document", "save_programme"]
 
 log = logging.getLogger(__name__)
 # kinds of document that never hold application rules (lists of names, standards, catalogues)
@@ -36,6 +37,38 @@ def abolished_doc_nos(by_doc: Mapping[str, Sequence[Chunk]]) -> set[str]:
         for c in chunks:
             out.update(m.group(1) for m in _ABOLISHED.finditer(c.text))
     return out
+
+
+def drafts_of_document(chunks: Sequence[Chunk], max_bytes: int = 50 << 20) -> list[DraftProgramme]:
+    """The drafts of one indexed document: from its file while it is there (the section tree is
+    exact), else from its stored pieces in order."""
+    meta = chunks[0].doc
+    source = Path(meta.source)
+    if source.is_file() and source.stat().st_size <= max_bytes:
+        return draft_file(source, max_bytes)
+    ordered = sorted(chunks, key=lambda c: c.ord)
+    return draft_sentences([(c.section, c.text) for c in ordered], doc_info(meta.title, meta.doc_no, meta.doc_id))
+
+
+def save_programme(data: dict[str, Any], folder: Path, reviewed: bool = False) -> Path:
+    """Write a (drafted) programme file into `folder` after checking it with the strict loader.
+
+    Args:
+        data: A programme mapping (`to_programme_data`, possibly edited by a reviewer).
+        folder: Where the programme files live (settings.programmes_dir for the reviewed ones).
+        reviewed: The reviewer has checked every condition against its quote: `draft` is dropped.
+
+    Raises:
+        ConfigError: the mapping is not a valid programme (the message names the item).
+    """
+    import yaml
+
+    out = {k: v for k, v in data.items() if not (reviewed and k == "draft")}
+    programme_from_data(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{out['id']}.yaml"
+    path.write_text(yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+    return path
 
 
 def draft_indexed(by_doc: Mapping[str, Sequence[Chunk]], reviewed: Sequence[Programme],
@@ -65,11 +98,7 @@ def draft_indexed(by_doc: Mapping[str, Sequence[Chunk]], reviewed: Sequence[Prog
             continue
         start = len(out)
         try:
-            source = Path(meta.source)
-            if source.is_file() and source.stat().st_size <= max_bytes:
-                drafts = draft_file(source, max_bytes)
-            else:
-                drafts = draft_sentences([(c.section, c.text) for c in chunks], doc_info(meta.title, meta.doc_no, doc_id))
+            drafts = drafts_of_document(chunks, max_bytes)
         except (ZhiceError, OSError) as e:
             log.warning("cannot draft %s: %s", meta.title, e)
             continue
