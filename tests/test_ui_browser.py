@@ -259,6 +259,16 @@ def test_knowledge_base_upload_shows_progress_and_delete_asks_with_the_title(
     expect(docs).to_contain_text("示例市智能工厂培育办法")
     assert (settings.data_dir / "uploads" / "示例市办法.md").is_file()
 
+    # a changed file of the same name: refused with what to do, then replaced when asked to
+    new.write_text("示例市智能工厂培育办法\n\n第一条 对认定的示例市智能工厂给予一次性奖励500万元。\n", encoding="utf-8")
+    page.locator("#zc-upload input[type=file]").set_input_files(str(new))
+    page.locator("#zc-ingest").click()
+    log.get_by_text("共导入 0/1 个文件").wait_for()
+    assert "请勾选“同名文件内容不同时，替换为新版本”" in log.inner_text()
+    page.locator("#zc-replace input").check()
+    page.locator("#zc-upload input[type=file]").set_input_files(str(new))
+    page.locator("#zc-ingest").click()
+    log.get_by_text("已更新").wait_for()
     expect(docs).to_contain_text("未核验")  # an upload is unverified until an admin has checked it
     docs.get_by_text("示例市智能工厂培育办法", exact=True).first.click()  # select its row
     expect(page.locator("#zc-selected")).to_contain_text("《示例市智能工厂培育办法》（未核验）")

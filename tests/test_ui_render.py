@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from assistant.domain import Answer, Citation
-from assistant.errors import BadInput, IndexBusy, NotFound, UnsupportedFile
+from assistant.errors import BadInput, IndexBusy, NameTaken, NotFound, UnsupportedFile
 from ui import render
 
 OFFICIAL = Citation(
@@ -209,6 +209,7 @@ def test_ingest_summary_names_the_outcome() -> None:
     (BadInput("the question has 3000 characters; the limit is 2000: shorten it"), "问题过长"),
     (NotFound("no document 'x'; `zhice sources` lists them"), "未找到该文档"),
     (BadInput("字段 legal_entity_years（法人年限）须为数字，收到 '一年'"), "须为数字"),
+    (NameTaken("已有同名文件 a.md，内容不同：……（或在 API 中加 ?replace=true）"), "请勾选“同名文件内容不同时，替换为新版本”"),
 ])
 def test_errors_are_told_in_chinese_with_the_original_folded(error: Exception, shown: str) -> None:
     out = render.friendly_error(error, "a.exe" if isinstance(error, UnsupportedFile) else "")

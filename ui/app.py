@@ -223,10 +223,12 @@ class Handlers:
         stats = render.stats_markdown(self.service.stats())
         return stats, render.document_rows(docs), gr.Dropdown(choices=regions)
 
-    def ingest(self, paths: list[str] | None, request: gr.Request, progress: gr.Progress = _PROGRESS) -> str:
-        """Save and ingest the chosen files, one line of outcome each, then a total."""
+    def ingest(self, paths: list[str] | None, replace: bool, request: gr.Request,
+               progress: gr.Progress = _PROGRESS) -> tuple[str, Any]:
+        """Save and ingest the chosen files: one line of outcome each, then a total; the file box is
+        emptied for the next files."""
         if self.can_write is not None and not self.can_write(request):
-            return "⚠️ 需要管理员登录（用户名 admin，密码为管理员密钥）才能上传。"
+            return "⚠️ 需要管理员登录（用户名 admin，密码为管理员密钥）才能上传。", gr.skip()
         paths = paths or []
         lines, files, chunks = [], 0, 0
         for i, p in enumerate(paths):
@@ -234,7 +236,7 @@ class Handlers:
             progress((i, len(paths)), desc=f"正在导入第 {i + 1}/{len(paths)} 个文件：{name}", unit="个文件")
             try:
                 with open(p, "rb") as f:
-                    r = self.service.upload(name, f)
+                    r = self.service.upload(name, f, replace=bool(replace))
                 title = self.service.title_of(r.doc_id) if r.doc_id else ""
                 lines.append(render.ingest_summary(r.filename, r.status, r.report.chunks_embedded, r.doc_id, title))
                 files, chunks = files + 1, chunks + r.report.chunks_embedded
@@ -242,8 +244,8 @@ class Handlers:
                 lines.append(render.friendly_error(e, name))
         progress((len(paths), len(paths)), desc="导入完成", unit="个文件")
         if not paths:
-            return "请先选择文件。"
-        return "\n\n".join([*lines, f"共导入 {files}/{len(paths)} 个文件，新嵌入 {chunks} 个片段。"])
+            return "请先选择文件。", gr.skip()
+        return "\n\n".join([*lines, f"共导入 {files}/{len(paths)} 个文件，新嵌入 {chunks} 个片段。"]), None
 
     def select_row(self, table: Any, evt: gr.SelectData) -> tuple[str, str, Any, Any]:
         """A click on a row of the table selects its document for deletion."""
@@ -360,7 +362,7 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
                   api_visibility="private")
         demo.load(h.refresh, outputs=listed, api_visibility="private")
         kb["refresh"].click(h.refresh, outputs=listed)
-        kb["ingest"].click(h.ingest, inputs=[kb["files"]], outputs=[kb["log"]],
+        kb["ingest"].click(h.ingest, inputs=[kb["files"], kb["replace"]], outputs=[kb["log"], kb["files"]],
                            api_visibility="private").then(h.refresh, outputs=listed)
         kb["table"].select(h.select_row, inputs=[kb["table"]],
                            outputs=[kb["selected"], kb["chosen"], kb["delete"], kb["official"]],

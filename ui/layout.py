@@ -65,6 +65,7 @@ def kb_tab() -> dict[str, Any]:
             files = gr.File(label="上传文件（" + " ".join(sorted(SUPPORTED_SUFFIXES)) + "）",
                             file_count="multiple", file_types=sorted(SUPPORTED_SUFFIXES), type="filepath",
                             elem_id="zc-upload")
+            replace = gr.Checkbox(False, label="同名文件内容不同时，替换为新版本", elem_id="zc-replace")
             ingest = gr.Button("导入知识库", variant="primary", elem_id="zc-ingest")
             log_box = gr.Markdown(elem_id="zc-ingest-log")
         with gr.Column(min_width=280):
@@ -79,6 +80,7 @@ def kb_tab() -> dict[str, Any]:
                     yes = gr.Button("确认删除", variant="stop", elem_id="zc-confirm-yes")
                     cancel = gr.Button("取消", elem_id="zc-confirm-no")
             remove_log = gr.Markdown(elem_id="zc-remove-log")
-    return {"stats": stats, "table": table, "refresh": refresh, "files": files, "ingest": ingest, "log": log_box,
+    return {"stats": stats, "table": table, "refresh": refresh, "files": files, "replace": replace, "ingest": ingest,
+            "log": log_box,
             "selected": selected, "chosen": chosen, "delete": delete, "official": official, "confirm": confirm, "question": question,
             "yes": yes, "cancel": cancel, "remove_log": remove_log}

@@ -397,6 +397,9 @@ def error_message(message: str) -> str:
 # What a visitor is told for each error family (the core's messages are written for developers,
 # in English); the original follows folded, for whoever reports the problem.
 ERROR_WORDS: dict[str, str] = {
+    # the core's own Chinese message for this one speaks of the API; the UI has a checkbox instead
+    "NameTaken": "已有同名文件，内容不同：如果这是它的新版本，请勾选“同名文件内容不同时，替换为新版本”后再导入；"
+                 "如果是另一份文件，请改名后再上传。",
     "UnsupportedFile": "不支持该文件类型，请上传 PDF、Word（docx）、TXT/MD、HTML、CSV 或 Excel 文件。",
     "FileTooLarge": "文件超过大小上限，请拆分后再上传。",
     "CorruptFile": "文件已损坏、已加密或无法读取，请重新导出后再上传。",
@@ -414,10 +417,12 @@ def friendly_error(error: Exception, subject: str = "") -> str:
     """An error as the UI shows it: Chinese words for its family (the core's own words when they are
     Chinese already), the original message folded under 详细信息."""
     message = str(error)
-    if len(_CJK.findall(message)) >= 4:  # the engine's messages (申报自评) are written in Chinese
+    family = next((c.__name__ for c in type(error).__mro__ if c.__name__ in ERROR_WORDS), "")
+    if family == "NameTaken":
+        words = ERROR_WORDS[family]
+    elif len(_CJK.findall(message)) >= 4:  # the engine's messages (申报自评) are written in Chinese
         words = message
     else:
-        family = next((c.__name__ for c in type(error).__mro__ if c.__name__ in ERROR_WORDS), "")
         words = ERROR_WORDS.get(family, "出错了，请稍后再试。")
         if family == "BadInput" and "limit" in message and "character" in message:
             words = "问题过长，请精简后再问。"
