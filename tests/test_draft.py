@@ -273,3 +273,15 @@ def test_a_notice_that_names_its_title_only_in_its_name(tmp_path: Path) -> None:
     views = flat_view(draft_file(path))["programmes"]
     assert [v["title"] for v in views] == ["昆明·市级智能车间"]
     assert ("revenue_wan", "min", 4000, "万元") in _typed(views[0])
+
+
+def test_items_paid_for_named_after_dui_and_rates_before_a_comma(tmp_path: Path) -> None:
+    """对X项目，给予N万元奖励 / 对Y项目，按照不超过投资额的10%，给予最高N万元奖补 / 对荣获Z的企业."""
+    path = tmp_path / "cq.md"
+    path.write_text("# 某市促进智能化改造若干政策\n\n三、加快智能工厂建设\n"
+                    "对基础级智能工厂项目，给予40万元奖励；对先进级智能工厂项目，按照不超过项目实际投资额的8%，"
+                    "给予最高250万元奖补；对荣获国家卓越级智能工厂的企业，给予80万元奖励。\n", encoding="utf-8")
+    views = {v["title"].split("·")[-1]: v for v in flat_view(draft_file(path))["programmes"]}
+    assert views["基础级智能工厂项目"]["reward"]["amount_wan"] == 40
+    assert (views["先进级智能工厂项目"]["reward"]["rate"], views["先进级智能工厂项目"]["reward"]["cap_wan"]) == (0.08, 250)
+    assert views["国家卓越级智能工厂"]["reward"]["amount_wan"] == 80

@@ -17,7 +17,7 @@ from assistant.eligibility.conditions import Drafted, fit_quote, quote_around
 __all__ = ["Reward", "SentenceRewards", "read_rewards"]
 
 _MONEY = r"\d+(?:\.\d+)?"
-_RATE = re.compile(rf"按(?:照)?(?P<base>[^。；]{{0,60}}?)的(?P<r>{_MONEY})%(?:给予|予以|的比例)")
+_RATE = re.compile(rf"按(?:照)?(?P<base>[^。；]{{0,60}}?)的(?P<r>{_MONEY})%\s*[，,]?\s*(?:给予|予以|的比例)")
 _CAP = re.compile(rf"(?:最高(?:不超过|不高于|可达)?|不超过|封顶)(?P<n>{_MONEY})万元")
 _AMOUNTS = re.compile(rf"分别给予(?:一次性)?(?:奖励|奖补|补助|补贴)?(?P<a>{_MONEY})万元(?:和|、)(?P<b>{_MONEY})万元")
 _AMOUNT = re.compile(

@@ -31,8 +31,10 @@ _LEVELS = re.compile(r"(?P<x>[^，。；：、]{2,24}?)分为(?P<a>[^，。；�
 _APPLY_END = re.compile(r"(?:奖励|奖补|补助|补贴)?(?:的单位|的企业|，|需要|应|须|的条件|要满足|$)")
 _SHALL = re.compile(r"^(?P<x>[^，。；：、]{2,24}?)应(?:当)?(?:同时)?(?:符合|满足|具备|达到)以下")
 _GRANTED = re.compile(
-    r"(?:新认定的|被认定为|认定为|认定的|入选|获评|评为)(?P<x>[^，。；：、的]{2,40}?)(?:的(?:企业|项目)?)?(?:，|后|$|。)"
+    r"(?:新认定的|被认定为|认定为|认定的|入选|获评|评为|荣获)(?P<x>[^，。；：、的]{2,40}?)(?:的(?:企业|项目)?)?(?:，|后|$|。)"
 )
+# 对基础级智能工厂（数字化车间）项目，给予50万元奖励: the item paid for, named right after 对
+_FOR = re.compile(r"(?:^|[，。；])对(?P<x>[^，。；：、的]{3,30}?)[，,](?:按照?|给予|一次性)")
 _AND = re.compile(r"和|及|、")
 
 
@@ -95,6 +97,9 @@ def declared(text: str, pays: bool) -> list[str]:
     if not pays:
         return []
     out = []
+    for m in _FOR.finditer(body):
+        if _is_title(m.group("x")) and not _GRANTED.search(m.group("x")):
+            out.append(m.group("x"))
     for m in _GRANTED.finditer(body):
         x = m.group("x")
         if "分别" in body and _AND.search(x):
