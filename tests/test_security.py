@@ -343,3 +343,13 @@ def test_every_json_string_is_bounded(open_url: str) -> None:
     assert r.status_code == 422 and "单个字段上限" in error_of(r)["message"]
     r = httpx.post(f"{open_url}/v1/search", json={"query": "奖补", "filters": {"region": "省" * 20_000}})
     assert r.status_code == 422
+
+
+def test_framing_is_allowed_only_to_the_configured_portals() -> None:
+    from assistant.api.site import security_headers
+
+    closed = dict(security_headers([]))
+    assert closed[b"content-security-policy"] == b"frame-ancestors 'none'" and closed[b"x-frame-options"] == b"DENY"
+    portal = dict(security_headers(["https://portal.example"]))
+    assert portal[b"content-security-policy"] == b"frame-ancestors 'self' https://portal.example"
+    assert b"x-frame-options" not in portal and portal[b"x-content-type-options"] == b"nosniff"

@@ -19,14 +19,22 @@ from assistant.settings import Settings
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Sec-Fetch-Site values of a request the app's own page (or the user, typing a URL) made
 SAME_SITE_FETCH = frozenset({"same-origin", "none"})
-SECURITY_HEADERS = (
+BASE_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-    # only frame-ancestors: a fuller policy would break Gradio's inline scripts and styles
-    (b"content-security-policy", b"frame-ancestors 'none'"),
     (b"cross-origin-opener-policy", b"same-origin"),
 )
+
+
+def security_headers(portals: list[str]) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers on every response. Framing: nobody, or only the portals of ZHICE_CORS_ORIGINS.
+
+    Only frame-ancestors in the CSP: a fuller policy would break Gradio's inline scripts and styles.
+    """
+    if not portals:
+        return (*BASE_HEADERS, (b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"))
+    allowed = " ".join(["'self'", *portals]).encode("latin-1", "replace")
+    return (*BASE_HEADERS, (b"content-security-policy", b"frame-ancestors " + allowed))
 
 
 def host_name(host_header: str) -> str:
@@ -54,7 +62,9 @@ class SiteGuardMiddleware:
         hosts = [host_name(h) if h != "*" else "*" for h in settings.split_list(settings.allowed_hosts)]
         self.any_host = "*" in hosts
         self.hosts = frozenset(hosts)
-        self.allowed_origins = frozenset(origin_host(o) for o in settings.split_list(settings.cors_origins))
+        portals = [o for o in settings.split_list(settings.cors_origins) if origin_host(o)]
+        self.allowed_origins = frozenset(origin_host(o) for o in portals)
+        self.headers = security_headers(portals)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -66,14 +76,14 @@ class SiteGuardMiddleware:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
                 return
-            await _send_json(send, *refusal)
+            await _send_json(send, self.headers, *refusal)
             return
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 message["headers"] = [*message.get("headers", []),
-                                      *((k, v) for k, v in SECURITY_HEADERS if k not in present)]
+                                      *((k, v) for k, v in self.headers if k not in present)]
             await send(message)
 
         await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
@@ -103,9 +113,10 @@ class SiteGuardMiddleware:
         return origin_host(origin) != headers.get("host", "").strip().lower()
 
 
-async def _send_json(send: Send, status: int, type_: str, message: str) -> None:
+async def _send_json(send: Send, headers: tuple[tuple[bytes, bytes], ...], status: int, type_: str,
+                     message: str) -> None:
     body = json.dumps({"error": {"type": type_, "message": message}}, ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            *SECURITY_HEADERS]})
+                            *headers]})
     await send({"type": "http.response.body", "body": body})
