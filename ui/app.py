@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import logging
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from fastapi import FastAPI
 from assistant.chat import Assistant
 from assistant.domain import Answer
 from assistant.errors import ZhiceError
+from assistant.quota import append_line_capped
 from assistant.service import Service
 from ui import render
 from ui.assets import ON_LOAD, SCROLL_TO_HIT, TOGGLE_THEME
@@ -44,7 +46,6 @@ from ui.sessions import DEFAULT_TITLE, SessionStore, Turn, answer_of, turn_of
 log = logging.getLogger(__name__)
 
 CanWrite = Callable[[gr.Request], bool]
-_feedback_lock = threading.Lock()
 ANSWER_CONCURRENCY = 8  # answers are CPU-bound (~30-300 ms each); more would only queue on the cores
 _PROGRESS = gr.Progress()  # gradio recognises the tracker by this default; it makes a fresh one per call
 LOGIN_MESSAGE = ("请登录：用户名自定（对话记录按密钥保存；同一用户名只能配一个密钥）、密码为 API 密钥；"
@@ -93,6 +94,9 @@ class Handlers:
         self.data_dir = self.service.settings.data_dir
         self.sessions = SessionStore(self.data_dir / "sessions")
         self.exports_dir = self.data_dir / "exports"
+        # what visitors make the server write is capped (assistant.quota)
+        self.exports_max_bytes = int(self.service.settings.exports_max_mb * 2**20)
+        self.feedback_max_bytes = int(self.service.settings.feedback_max_mb * 2**20)
 
     # ------------------------------------------------------------------ answering
     def respond(self, question: str, turns: list[Turn], region: str, kind: str, session_id: str,
@@ -134,7 +138,7 @@ class Handlers:
         vote = votes.get(data.liked, str(data.liked))
         if not vote:  # a vote taken back
             return ""
-        record_feedback(self.data_dir, turn["question"], turn["answer"], vote)
+        record_feedback(self.data_dir, turn["question"], turn["answer"], vote, self.feedback_max_bytes)
         return "感谢反馈，已记录。"
 
     # ------------------------------------------------------------------ sessions
@@ -186,10 +190,12 @@ class Handlers:
             return off, gr.DownloadButton(value=None, interactive=False), gr.DownloadButton(value=None,
                                                                                              interactive=False)
         exchanges = [Exchange(t["question"], answer_of(t)) for t in turns]
-        md = export_path(self.exports_dir, "智策对话", ".md")
+        cap = self.exports_max_bytes
+        md = export_path(self.exports_dir, "智策对话", ".md", max_bytes=cap)
         md.write_text(conversation_markdown(EXPORT_TITLE, exchanges), encoding="utf-8")
-        doc = conversation_docx(EXPORT_TITLE, exchanges, export_path(self.exports_dir, "智策对话", ".docx"))
-        last = conversation_docx(EXPORT_TITLE, exchanges[-1:], export_path(self.exports_dir, "智策回答", ".docx"))
+        doc = conversation_docx(EXPORT_TITLE, exchanges, export_path(self.exports_dir, "智策对话", ".docx", max_bytes=cap))
+        last = conversation_docx(EXPORT_TITLE, exchanges[-1:], export_path(self.exports_dir, "智策回答", ".docx",
+                                                                           max_bytes=cap))
         return (gr.DownloadButton(value=str(md), interactive=True), gr.DownloadButton(value=str(doc), interactive=True),
                 gr.DownloadButton(value=str(last), interactive=True))
 
@@ -302,7 +308,7 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
         logins: the login check, when there is one; conversations are then kept per key.
     """
     h = Handlers(assistant, can_write, logins)
-    sa = SelfAssessment(h.service.programmes(), h.exports_dir)
+    sa = SelfAssessment(h.service.programmes(), h.exports_dir, h.exports_max_bytes)
     # analytics off: the machine is offline by design and nothing should try to phone out
     with gr.Blocks(title="智策 Zhice · 智能制造政策问答", analytics_enabled=False) as demo:
         browser_id = gr.BrowserState("", storage_key="zhice-browser")
@@ -389,12 +395,11 @@ def _messages(turns: list[Turn], live: tuple[str, str] | None = None) -> list[di
     return out
 
 
-def record_feedback(data_dir: Path, question: str, answer: str, vote: str) -> None:
-    """Append one 👍/👎 as a JSON line to data_dir/feedback.jsonl."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+def record_feedback(data_dir: Path, question: str, answer: str, vote: str, max_bytes: int | None = None) -> None:
+    """Append one 👍/👎 as a JSON line to data_dir/feedback.jsonl (rotated to feedback.jsonl.1 past
+    `max_bytes`, settings.feedback_max_mb, so votes cannot fill the disk)."""
     line = json.dumps(render.feedback_record(question, answer, vote), ensure_ascii=False)
-    with _feedback_lock, open(data_dir / "feedback.jsonl", "a", encoding="utf-8") as f:
-        f.write(line + "\n")
+    append_line_capped(data_dir / "feedback.jsonl", line, max_bytes if max_bytes is not None else sys.maxsize)
 
 
 def mount_ui(app: FastAPI, assistant: Assistant, path: str = "/ui",

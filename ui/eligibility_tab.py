@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
+import sys
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -23,6 +23,7 @@ from assistant.eligibility import (
     to_markdown,
 )
 from assistant.errors import ZhiceError
+from assistant.quota import prune_folder
 from ui import checklist, render
 from ui.export import eligibility_docx
 
@@ -44,9 +45,10 @@ FORM_ROWS: tuple[tuple[str, ...], ...] = (
 class SelfAssessment:
     """申报自评: form values → profile → verdicts, shown as a checklist and saved as Markdown for download."""
 
-    def __init__(self, programmes: Sequence[Programme], exports_dir: Path) -> None:
+    def __init__(self, programmes: Sequence[Programme], exports_dir: Path, exports_max_bytes: int | None = None) -> None:
         self.programmes = list(programmes)
         self.exports_dir = exports_dir
+        self.exports_max_bytes = exports_max_bytes
 
     def assess(self, values: Mapping[str, Any], chosen: list[str] | None) -> tuple[str, Any, Any]:
         """(the rendered checklist, the Markdown and the DOCX download buttons) for one form."""
@@ -56,8 +58,9 @@ class SelfAssessment:
             verdicts = evaluate(profile, self.programmes, only=list(chosen or ()) or None)
         except ZhiceError as e:
             return render.friendly_error(e), off, gr.DownloadButton(value=None, interactive=False)
-        md = write_export(self.exports_dir, export_markdown(verdicts))
-        doc = eligibility_docx(verdicts, export_path(self.exports_dir, "申报自评", ".docx"))
+        md = write_export(self.exports_dir, export_markdown(verdicts), max_bytes=self.exports_max_bytes)
+        doc = eligibility_docx(verdicts, export_path(self.exports_dir, "申报自评", ".docx",
+                                                     max_bytes=self.exports_max_bytes))
         return (checklist.eligibility_html(verdicts), gr.DownloadButton(value=str(md), interactive=True),
                 gr.DownloadButton(value=str(doc), interactive=True))
 
@@ -84,26 +87,23 @@ def export_markdown(verdicts: Sequence[Any]) -> str:
     return to_markdown(verdicts).replace("manual 项需企业按原文准备材料", "❔ 项需补充信息或按原文准备材料")
 
 
-def export_path(exports_dir: Path, stem: str, suffix: str, now: dt.datetime | None = None) -> Path:
-    """data_dir/exports/<stem>-<time>-<random><suffix>; exports older than a day are removed first.
+def export_path(exports_dir: Path, stem: str, suffix: str, now: dt.datetime | None = None,
+                max_bytes: int | None = None) -> Path:
+    """data_dir/exports/<stem>-<time>-<random><suffix>; exports older than a day are removed first,
+    then (with `max_bytes`, settings.exports_max_mb) the oldest until the folder is under it.
 
     The random part keeps one visitor's file from being guessed by another.
     """
     exports_dir.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - EXPORT_KEEP_SECONDS
-    for old in exports_dir.iterdir():
-        try:
-            if old.is_file() and old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:  # removed by another request meanwhile
-            pass
+    prune_folder(exports_dir, max_bytes if max_bytes is not None else sys.maxsize, EXPORT_KEEP_SECONDS)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     return exports_dir / f"{stem}-{stamp}-{uuid.uuid4().hex[:12]}{suffix}"
 
 
-def write_export(exports_dir: Path, markdown: str, now: dt.datetime | None = None) -> Path:
+def write_export(exports_dir: Path, markdown: str, now: dt.datetime | None = None,
+                 max_bytes: int | None = None) -> Path:
     """Save one 申报自评 result as data_dir/exports/申报自评-<time>-<random>.md."""
-    path = export_path(exports_dir, "申报自评", ".md", now)
+    path = export_path(exports_dir, "申报自评", ".md", now, max_bytes)
     path.write_text(markdown, encoding="utf-8")
     return path
 
