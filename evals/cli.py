@@ -49,6 +49,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--split", choices=("build", "check"),
                    help="only this half of a split gold file (dev2); without it both halves are reported")
     p.add_argument("--ids", nargs="+", metavar="ID", help="only these items (question or conversation ids)")
+    p.add_argument("--carry", choices=("both", "history", "state"), default="both",
+                   help="what a conversation turn is sent with: history and the previous answer's state (default), "
+                        "history only, or state only (no history)")
     p.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT, help="the fixed split (evals/dev2_split.json)")
     p.add_argument("--index-dir", type=Path, help="the eval index (default: <ZHICE_DATA_DIR>/eval-index)")
     p.add_argument("--rebuild", action="store_true", help="delete the eval index and ingest again")
@@ -183,12 +186,14 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         baseline = Baseline.build(corpus_files(list(args.corpus)), embedder, settings.max_file_bytes).retrieve
     t1 = time.perf_counter()
     load_before = os.getloadavg()[0]
-    results = run(assistant, sets, baseline)
+    results = run(assistant, sets, baseline, args.carry)
     about: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": _commit(),
         "corpus": " ".join(str(c) for c in args.corpus),
         "index": f"{index_dir} ({state}; {t1 - t0:.0f} s to ready)",
-        "split": args.split or "both halves reported", "answers": "LLM" if settings.llm.enabled else "extractive",
+        "split": args.split or "both halves reported",
+        "conversation turns sent with": {"both": "history and state", "history": "history only",
+                                         "state": "state only (no history)"}[args.carry], "answers": "LLM" if settings.llm.enabled else "extractive",
         "run": f"{time.perf_counter() - t1:.0f} s",
         # the machine is shared: a high load average explains a long latency tail
         "load average (1 min) before → after the run": f"{load_before:.1f} → {os.getloadavg()[0]:.1f}",

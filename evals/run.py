@@ -213,14 +213,25 @@ def _accepts_state(assistant: AssistantLike) -> bool:
         return False
 
 
-def run_conversation(assistant: AssistantLike, conv: Item) -> list[Row]:
-    """The judged turns of one conversation, asked in order with history (and state when supported)."""
+CARRY = ("both", "history", "state")  # what a conversation turn is sent with (see run_conversation)
+
+
+def run_conversation(assistant: AssistantLike, conv: Item, carry: str = "both") -> list[Row]:
+    """The judged turns of one conversation, asked in order.
+
+    Args:
+        assistant: Anything with `answer(question, history=…, [state=…])`.
+        conv: `{"id", "turns": [...]}`.
+        carry: `both` — the (user, assistant) history and the previous Answer's state, as a client
+            that keeps both would; `history` — history only; `state` — the state and no history (the
+            state must carry the conversation alone, as when a client cuts history short).
+    """
     history: list[tuple[str, str]] = []
     state: Any = None
-    pass_state = _accepts_state(assistant)
+    pass_state = _accepts_state(assistant) and carry in ("both", "state")
     rows = []
     for n, turn in enumerate(conv["turns"], 1):
-        kwargs: dict[str, Any] = {"history": list(history)}
+        kwargs: dict[str, Any] = {"history": list(history) if carry != "state" else []}
         if pass_state and state is not None:
             kwargs["state"] = state
         answer, ms = _timed(partial(assistant.answer, turn["question"], **kwargs))
@@ -258,20 +269,22 @@ def _retrieval(retrieve: Retriever, query: str, item: Item) -> Row:
     return retrieval_row(retrieve(query, SEARCH_K), groups) if groups else {}
 
 
-def run_set(assistant: AssistantLike, gold: GoldSet, baseline: Retriever | None = None) -> SetResult:
+def run_set(assistant: AssistantLike, gold: GoldSet, baseline: Retriever | None = None,
+            carry: str = "both") -> SetResult:
     """Every item of one gold set through Zhice, and through the plain recipe's retrieval when given."""
     if gold.multiturn:
-        rows = [r for conv in gold.items for r in run_conversation(assistant, conv)]
+        rows = [r for conv in gold.items for r in run_conversation(assistant, conv, carry)]
     else:
         rows = run_questions(assistant, gold.items)
     return SetResult(gold, rows, [r["latency_ms"] for r in rows if "latency_ms" in r],
                      run_baseline(baseline, gold) if baseline is not None else None)
 
 
-def run(assistant: AssistantLike, sets: Sequence[GoldSet], baseline: Retriever | None = None) -> list[SetResult]:
+def run(assistant: AssistantLike, sets: Sequence[GoldSet], baseline: Retriever | None = None,
+        carry: str = "both") -> list[SetResult]:
     """A first pass over every gold set (warm-up, timed apart), then each set judged in order."""
     first = [warm_up(assistant, g) for g in sets]
-    results = [run_set(assistant, g, baseline) for g in sets]
+    results = [run_set(assistant, g, baseline, carry) for g in sets]
     for r, f in zip(results, first, strict=True):
         r.first_pass_ms = f
     return results

@@ -240,3 +240,14 @@ def test_only_keeps_the_named_items(tmp_path: Path) -> None:
     split = {"build": {"q1", "q2", "q5"}, "check": {"q3", "q4"}}
     gold = only(load_gold(write_jsonl(tmp_path / "dev2.jsonl", QUESTIONS), split), {"q2", "q3", "nope"})
     assert [i["id"] for i in gold.items] == ["q2", "q3"] and gold.halves == {"build": {"q2"}, "check": {"q3"}}
+
+
+@pytest.mark.parametrize(("carry", "states", "history_lengths"), [
+    ("both", [None, {"turns": 1}, {"turns": 2}], [0, 1, 2]),
+    ("history", [None, None, None], [0, 1, 2]),
+    ("state", [None, {"turns": 1}, {"turns": 2}], [0, 0, 0]),
+])
+def test_what_a_turn_is_sent_with(carry: str, states: list[Any], history_lengths: list[int]) -> None:
+    a = StatefulAssistant()
+    run_conversation(a, CONVERSATION, carry)
+    assert a.states == states and [len(c["history"]) for c in a.calls] == history_lengths
