@@ -143,7 +143,7 @@ class Assistant:
             scope = scope_for(q.region, self.kb.indexed_regions(), self._titles())
             flt = replace(flt, regions=scope.regions, doc_ids=tuple(sorted(scope.docs)))
             place = scope.prefer()
-        prefer = prefer_current(q.now, place)
+        prefer = prefer_current(q.now, place, q.versions)
         if len(regions) >= 2:
             return retrieve_per_region(self.kb, q.text, regions, max(PER_PLACE, k // len(regions)), flt,
                                        words_for=q.without_other_places, prefer=prefer)

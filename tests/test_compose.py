@@ -57,3 +57,13 @@ def test_a_comparison_is_a_table_with_one_row_per_document():
     comp = _composer().compose("宁波和江苏对数字化车间或示范车间的奖励封顶分别是多少？", chunks, compare_docs=True)
     lines = comp.text.splitlines()
     assert "| 地区 | 文件 | 相关规定 |" in lines and sum(1 for x in lines if x.startswith("| 宁波") or x.startswith("| 江苏")) == 2
+
+
+def test_superlative_over_a_comparison():
+    from assistant.answer.compose import superlative
+
+    rows = [("浙江", "公示期为7个工作日。[1]"), ("广东", "公示期为10个工作日。[2]"), ("安徽", "公示期不少于10天。[3]")]
+    assert superlative.extreme(rows, "duration", superlative.direction("哪个最短？")) == 0
+    assert superlative.extreme(rows, "duration", superlative.direction("哪个最长？")) == 1
+    money = [("安徽", "一次性奖励100万元。"), ("四川", "给予一次性奖励200万元。"), ("武汉", "奖励1.5亿元")]
+    assert superlative.extreme(money, "amount", 1) == 2 and superlative.direction("哪个最高？") == 1

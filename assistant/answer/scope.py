@@ -101,9 +101,11 @@ STALE_WHEN_NOW = 0.5
 _STALE_STATUS = ("superseded", "expired")
 
 
-def prefer_current(now: bool, then: Callable[[Chunk], float] | None = None) -> Callable[[Chunk], float]:
-    """A retrieval factor that ranks repealed and expired documents below current ones (times `then`)."""
-    stale = STALE_WHEN_NOW if now else STALE
+def prefer_current(now: bool, then: Callable[[Chunk], float] | None = None,
+                   versions: bool = False) -> Callable[[Chunk], float]:
+    """A retrieval factor that ranks repealed and expired documents below current ones (times `then`);
+    not when the question is about the versions themselves ("新旧两版有什么变化")."""
+    stale = 1.0 if versions else STALE_WHEN_NOW if now else STALE
 
     def factor(c: Chunk) -> float:
         f = stale if c.doc.status in _STALE_STATUS else 1.0

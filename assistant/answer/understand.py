@@ -14,7 +14,8 @@ from assistant.core import gazetteer
 from assistant.core.gazetteer import Place
 
 # words that ask for several places or documents side by side
-_COMPARE = re.compile(r"各地|各省|各市|对比|比较|区别|不同|差异|分别|哪些地方|哪些省|哪些城市|哪些地区|side by side|compare|differ",
+# "分别" and "各" compare only when there are several places: "两类分别奖多少" asks one document for two figures
+_COMPARE = re.compile(r"各地|各省|各市|对比|比较|区别|不同|差异|哪些地方|哪些省|哪些城市|哪些地区|side by side|compare|differ|versus",
                       re.IGNORECASE)
 _EVERY_PLACE = re.compile(r"各地|各省|各市|各地区|地方之间|不同地区|哪些地方|哪些省|哪些城市|other provinces|each province",
                           re.IGNORECASE)
@@ -22,6 +23,10 @@ _EVERY_PLACE = re.compile(r"各地|各省|各市|各地区|地方之间|不同�
 _NATIONAL = re.compile(r"国家级|全国|国家|工信部|工业和信息化部|national|\bMIIT\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 # asks what applies now: current rules, not repealed or expired ones
+# asks about versions of one place's rules: repealed text is as relevant as the text in force
+_VERSIONS = re.compile(r"新旧|旧版|老办法|旧办法|原办法|修订前|两版|前后两|上一版|\bold\b|\bprevious\b|\bformer\b|\bearlier\b"
+                       r"|\bversus\b|\brevised\b",
+                       re.IGNORECASE)
 _NOW = re.compile(r"现行|现在|目前|当前|如今|眼下|最新|还管用|还有效|\bnow\b|\bcurrent(?:ly)?\b|\btoday\b", re.IGNORECASE)
 
 
@@ -38,6 +43,7 @@ class Question:
     years: tuple[int, ...]
     compare: bool  # wants documents side by side
     now: bool = False  # asks what applies now
+    versions: bool = False  # asks about old and new versions of rules
 
     def without_other_places(self, region: str) -> str:
         """The question's words with every named place but `region` (and the places inside it) left out,
@@ -71,6 +77,7 @@ def understand(text: str) -> Question:
         years=tuple(int(y) for y in _YEAR.findall(text)),
         compare=compare,
         now=bool(_NOW.search(text)),
+        versions=bool(_VERSIONS.search(text)),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.answer import rows as rows_mod
+from assistant.answer.compose import superlative
 from assistant.answer.compose.composition import Composition
 from assistant.answer.compose.render import cell, status_note
 from assistant.answer.compose.sentences import RANK_BONUS, Sent, choose, display, end
@@ -41,6 +42,7 @@ def compare(question: str, evidence: Sequence[Chunk], sents: list[Sent], weights
     chunks: list[Chunk] = []
     head = "| Place | Document | Provision |" if english else "| 地区 | 文件 | 相关规定 |"
     lines = ["Side by side:" if english else "各地（各文件）相关规定对比如下：", "", head, "|---|---|---|"]
+    table: list[tuple[str, str]] = []  # (place, cell) of each row, for 哪个最高
     for group in keyed[:MAX_COMPARE_DOCS]:
         cells = []
         # within one document, the sentences are ranked by what they say, not by their passage's rank
@@ -54,4 +56,12 @@ def compare(question: str, evidence: Sequence[Chunk], sents: list[Sent], weights
         d = (group[0].row or evidence[group[0].idx]).doc
         place = d.region if d.region and d.region != "全国" else ("National" if english else "全国")
         lines.append(f"| {cell(place)} | {cell(f'《{d.title}》' + status_note(d, english))} | {cell(''.join(cells))} |")
+        table.append((place, "".join(cells)))
+    sign = superlative.direction(question)
+    top = superlative.extreme(table, kind, sign)
+    if top is not None:  # "哪个最高？": the extreme first, the table below it
+        place, text = table[top]
+        word = ("highest" if sign > 0 else "lowest") if english else ("最高（最长）" if sign > 0 else "最低（最短）")
+        lead = (f"The {word} is {place}: {text}" if english else f"其中{word}的是{place}：{text}")
+        lines = [lead, "", *lines]
     return Composition("\n".join(lines), chunks)
