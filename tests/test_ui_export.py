@@ -168,3 +168,11 @@ def test_the_number_of_visitors_kept_is_bounded(tmp_path: Path) -> None:
     store.save_turns("browser:new", "", [turn])
     assert store.listed("browser:0") == [] and store.listed("browser:2") and store.listed("browser:new")
     assert len(list((tmp_path / "sessions").glob("*.json"))) == 3
+
+
+def test_the_browser_secret_is_made_once_and_kept(tmp_path: Path) -> None:
+    from ui.app import browser_secret
+
+    first = browser_secret(tmp_path / "data")
+    assert len(first) >= 24 and browser_secret(tmp_path / "data") == first  # a restart reads it back
+    assert (tmp_path / "data" / "ui-secret").stat().st_mode & 0o077 == 0  # readable by the service only

@@ -12,6 +12,8 @@ import base64
 import hashlib
 import json
 import logging
+import os
+import secrets
 import sys
 import threading
 import uuid
@@ -72,6 +74,28 @@ class Logins:
     def key_of(self, username: str) -> str:
         with self._lock:
             return self._keys.get(username, "")
+
+
+def browser_secret(data_dir: Path) -> str:
+    """The key the browser-side ids are encrypted with, made once and kept in data_dir/ui-secret.
+
+    gradio draws a new one on every start by default, which would orphan every visitor's
+    conversations at a restart (and differ between replicas).
+    """
+    path = data_dir / "ui-secret"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(24)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secret)
+    return secret
 
 
 def owner_of(request: gr.Request | None, browser_id: str, logins: Logins | None = None) -> str:
@@ -311,8 +335,9 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
     sa = SelfAssessment(h.service.programmes(), h.exports_dir, h.exports_max_bytes)
     # analytics off: the machine is offline by design and nothing should try to phone out
     with gr.Blocks(title="智策 Zhice · 智能制造政策问答", analytics_enabled=False) as demo:
-        browser_id = gr.BrowserState("", storage_key="zhice-browser")
-        last_session = gr.BrowserState("", storage_key="zhice-session")
+        secret = browser_secret(h.data_dir)  # one secret for every start and replica: ids stay readable
+        browser_id = gr.BrowserState("", storage_key="zhice-browser", secret=secret)
+        last_session = gr.BrowserState("", storage_key="zhice-session", secret=secret)
         session_id, turns = gr.State(""), gr.State([])
         with gr.Row(equal_height=True):
             gr.Markdown("## 智策 Zhice · 智能制造政策问答\n每个回答都标出所依据的条款，点击 [n] 或来源卡片可查看原文；"
