@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 import yaml
+from corpus_paths import SHARED
 
 from assistant.core.text import normalize_for_match
 from assistant.eligibility.draft import DraftProgramme, draft_file, flat_view
-from tests.corpus_paths import SHARED
 
 DEV2 = SHARED / "corpus-dev2"
 HAND = Path(__file__).parent / "data" / "dev2_criteria.yaml"
