@@ -62,6 +62,7 @@ def test_cn_number(text: str, value: float | None) -> None:
     ("搞了个600万的数字化改造", {"investment_wan": 600}),
     ("无锡一家国家级专精特新小巨人", {"titles": ["国家级专精特新“小巨人”企业"]}),  # 无锡 is no negation
     ("车间今年刚被评为江苏省级智能制造示范车间", {"titles": ["江苏省级智能制造示范车间"]}),  # any title, as said
+    ("苏州企业（不是高企也不是小巨人），车间评上了江苏省级示范车间", {"titles": ["江苏省级示范车间"]}),
     ("We are a 'little giant' in Hefei, investing 8 million yuan.",
      {"city": "合肥", "titles": ["国家级专精特新“小巨人”企业"], "investment_wan": 800}),
     # titles are read as said; the engine takes 先进级数字化车间 for the rule's 黑龙江省先进级数字化车间

@@ -260,7 +260,7 @@ def _investment(r: _Reader) -> None:
 
 # any other title said to be held: 被评为江苏省级智能制造示范车间, 已入选…名单 (as written)
 _HELD_TITLE = re.compile(
-    r"(?:被|已|刚被|已经)?(?:认定为|评为|评上|获评|入选|荣获)(?P<x>[^，。；、？?！!]{2,24}?(?:车间|工厂|生产线|场景|名单))"
+    r"(?:被|已|刚被|已经)?(?:认定为|评为|评上|获评|入选|荣获)了?(?P<x>[^，。；、？?！!]{2,24}?(?:车间|工厂|生产线|场景|名单))"
 )
 
 
@@ -278,7 +278,7 @@ def held_title_spans(text: str, province: str | None = None) -> list[tuple[int, 
             if any(s <= m.start() < e for s, e, _ in spans):
                 continue  # inside a longer title already found ("先进级数字化车间" ⊃ "数字化车间")
             before = _clause_before(text, m.start(), 10)
-            if _HELD.search(before) and not _WANTS.search(before):
+            if _HELD.search(before) and not _WANTS.search(before) and not _NEGATION.search(_without_places(before)):
                 spans.append((m.start(), m.end(), canonical_title(title or m.group(0))))
     for m in _HELD_TITLE.finditer(text):
         if _WANTS.search(_clause_before(text, m.start(), 10)):

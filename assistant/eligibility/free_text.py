@@ -111,7 +111,10 @@ def _total_line(verdicts: list[ProgrammeVerdict], sources: list[Source]) -> str:
         return f"[{sources.index(src) + 1}]"
 
     parts = [f"{line.programme} {format_number(line.amount_wan)}万元{cite(line.source)}" for line in pkg.lines]
-    out = f"\n\n合计约 {format_number(pkg.total_wan)} 万元：" + " + ".join(parts) + "。"
+    out = f"\n\n按已确认适用的档次，合计约 {format_number(pkg.total_wan)} 万元：" + " + ".join(parts) + "。"
+    pending = [e for v in verdicts if v.status != "not_eligible" for e in v.estimates if e.status == "conditional"]
+    if pending:
+        out += "另有待确认条件的档次：" + "；".join(f"{e.label}（{e.reason}）" for e in pending[:3]) + "。"
     out += "".join(f"{x.programme}{x.note}{cite(x.source)}；" for x in pkg.excluded)
     out += "".join(f"{x.note}（{format_number(x.amount_wan)}万元）{cite(x.source)}。" for x in pkg.capped)
     return out

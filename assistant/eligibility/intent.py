@@ -58,14 +58,26 @@ def match_programmes(text: str, programmes: Sequence[Programme]) -> list[str]:
     for prog in programmes:
         found = {k for k in prog.keywords if k in masked}
         if not found and prog.kind == "reward":
-            # a reward for a title is asked about by holding the title (被认定为省级智能工厂，能拿多少)
-            found = {k for k in prog.keywords if k in text}
+            # a reward for a title is asked about by holding the title (被认定为省级智能工厂，能拿多少),
+            # however the asker shortens it (江苏省级示范车间)
+            found = {k for k in prog.keywords if k in text} or _paid_for_held(prog, profile)
         if found and _in_region(prog, profile):
             hits[prog.id] = found
     every = set().union(*hits.values()) if hits else set()
     # drop a programme only when each of its keywords is part of a longer keyword found for another
     return [pid for pid, found in hits.items()
             if not all(any(k != other and k in other for other in every) for k in found)]
+
+
+def _paid_for_held(prog: Programme, profile: Profile) -> set[str]:
+    """The titles of a reward programme's tiers that the asker holds (as `same_title` reads them)."""
+    from assistant.eligibility.engine import same_title
+
+    held = profile.titles or ()
+    home = profile.city or profile.province or ""
+    # the first condition of a tier is the title paid for; further ones (高新技术企业 for a raised rate) are not
+    named = {t for e in prog.estimates if e.when is not None and e.when.rule == "has_title" for t in e.when.args}
+    return {t for t in named if any(same_title(h, t, home) for h in held)}
 
 
 def _in_region(prog: Programme, profile: Profile) -> bool:
