@@ -56,6 +56,18 @@ def test_overlap(text: str, piece: str, expected: int) -> None:
     assert overlap(text, piece) == expected
 
 
+def test_overlap_is_the_longest_suffix_prefix_match_as_retrieval_merges_them() -> None:
+    import random
+
+    def every_size(text: str, piece: str) -> int:  # the rule retrieval's merge applies
+        return next((n for n in range(min(len(text), len(piece)), 0, -1) if text.endswith(piece[:n])), 0)
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        a, b = ("".join(rng.choice("甲乙丙") for _ in range(rng.randint(0, 10))) for _ in range(2))
+        assert overlap(a, b) == every_size(a, b), (a, b)
+
+
 def test_citation_offsets_point_at_the_passage_for_pieces_merged_by_retrieval_and_for_rows() -> None:
     from assistant.answer.retrieve import merge_neighbours
     from assistant.domain import SearchHit
