@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 _NO_RULES_KINDS = {"case_list", "catalogue", "standard"}
 # titles of documents that state rules one applies under (认定办法, 奖补细则, 申报通知, 若干政策 …)
 _RULES_TITLE = re.compile(r"认定|奖|补|申报|资金|支持|培育|细则|办法|政策|标准|通知")
+_SUPERSEDED = "superseded"  # DocumentMeta.status of a document another one repeals (ingest.validity)
 _ABOLISHED = re.compile(r"[（(]([^（）()]{2,24}〔\d{4}〕\d+号)[）)][^。；]{0,6}同时废止")
 
 
@@ -88,7 +89,7 @@ def draft_indexed(by_doc: Mapping[str, Sequence[Chunk]], reviewed: Sequence[Prog
     out: list[Programme] = []
     for doc_id, chunks in by_doc.items():
         meta = chunks[0].doc
-        if meta.kind in _NO_RULES_KINDS or not _RULES_TITLE.search(meta.title):
+        if meta.kind in _NO_RULES_KINDS or not _RULES_TITLE.search(meta.title) or meta.status == _SUPERSEDED:
             continue
         if (meta.doc_no and (meta.doc_no in covered_nos or meta.doc_no in gone)) or any(
                 t and t in meta.title for t in covered_titles):
