@@ -48,6 +48,8 @@ from ui.sessions import DEFAULT_TITLE, SessionStore, Turn, answer_of, turn_of
 log = logging.getLogger(__name__)
 
 CanWrite = Callable[[gr.Request], bool]
+# gradio keeps every uploaded file in its cache: check every hour, delete what is older than a day
+GRADIO_CACHE_CLEANUP = (3600, 24 * 3600)
 ANSWER_CONCURRENCY = 8  # answers are CPU-bound (~30-300 ms each); more would only queue on the cores
 _PROGRESS = gr.Progress()  # gradio recognises the tracker by this default; it makes a fresh one per call
 LOGIN_MESSAGE = ("请登录：用户名自定（对话记录按密钥保存；同一用户名只能配一个密钥）、密码为 API 密钥；"
@@ -334,7 +336,8 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
     h = Handlers(assistant, can_write, logins)
     sa = SelfAssessment(h.service.programmes(), h.exports_dir, h.exports_max_bytes)
     # analytics off: the machine is offline by design and nothing should try to phone out
-    with gr.Blocks(title="智策 Zhice · 智能制造政策问答", analytics_enabled=False) as demo:
+    with gr.Blocks(title="智策 Zhice · 智能制造政策问答", analytics_enabled=False,
+                   delete_cache=GRADIO_CACHE_CLEANUP) as demo:
         secret = browser_secret(h.data_dir)  # one secret for every start and replica: ids stay readable
         browser_id = gr.BrowserState("", storage_key="zhice-browser", secret=secret)
         last_session = gr.BrowserState("", storage_key="zhice-session", secret=secret)
