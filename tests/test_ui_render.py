@@ -79,10 +79,14 @@ def test_chat_message_has_answer_then_cards_in_order() -> None:
 
 
 def test_markers_are_clickable_and_no_emphasis_or_stray_stars_reach_markdown() -> None:
-    text = "根据《方案》四（三），**建设期**为２年[1]。"
+    text = "根据《方案》四（三），**建设期**为２年**[1]**。*注意* 2*3"
     out = render.answer_markdown(Answer(text, citations=(OFFICIAL,)))
+    assert '<strong><span class="zc-ref zc-r1" title="查看出处">[1]</span></strong>' not in out  # markers stand alone
     assert '<span class="zc-ref zc-r1" title="查看出处">[1]</span>' in out
-    assert "\\*\\*建设期\\*\\*" in out  # a literal ** from the text is escaped, never a bold run-on
+    assert "<strong>建设期</strong>为２年" in out  # bold beside CJK punctuation, as HTML: no stars shown
+    assert "\\*注意\\* 2\\*3" in out  # other stars are literal, never an emphasis run-on
+    assert "\\*\\*" not in out  # and no pair of them is left to show
+    assert render.plain_text(Answer(text, citations=(OFFICIAL,))).startswith("根据《方案》四（三），建设期为２年[1]。")
 
 
 @pytest.mark.parametrize(("text", "url"), [

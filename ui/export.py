@@ -27,7 +27,7 @@ from assistant.citations import MARKER, source_label
 from assistant.domain import Answer, Citation
 from assistant.eligibility import ProgrammeVerdict, Source, out_of_region
 from ui.checklist import ICONS
-from ui.render import Table, answer_blocks, merge_duplicates
+from ui.render import Table, answer_blocks, merge_duplicates, unbold
 
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -188,7 +188,7 @@ def conversation_docx(title: str, exchanges: Sequence[Exchange], path: Path) -> 
         answer = merge_duplicates(ex.answer)
         notes = {c.n: footnote_text(c) for c in answer.citations}
         w.paragraph(f"问：{ex.question}", bold=True)
-        for b in answer_blocks(answer.answer):
+        for b in answer_blocks(unbold(answer.answer)):
             if isinstance(b, Table):
                 # markers leave the cells; each row's sources become one footnote on its last cell
                 w.table(b.header, [[MARKER.sub("", c).strip() for c in row] for row in b.rows],

@@ -169,6 +169,7 @@ def _inline(text: str, refs: set[int], md: bool = True) -> str:
     """One line of answer text as safe inline markdown/HTML: URLs as links that end where the URL
     ends (not at the next CJK punctuation), [n] as clickable citation markers. `md=False` for text
     inside HTML blocks, where markdown is not read (so nothing is escaped for it)."""
+    text = re.sub(r"\*\*(\[\d{1,3}\])\*\*", r"\1", text)  # a marker in bold is just a marker
     out: list[str] = []
     pos = 0
     for m in _URL.finditer(text):
@@ -182,8 +183,25 @@ def _inline(text: str, refs: set[int], md: bool = True) -> str:
     return "".join(out)
 
 
+_BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
+
+
+def unbold(text: str) -> str:
+    """Text without **bold** marks, for plain-text and Word copies."""
+    return _BOLD.sub(r"\1", re.sub(r"\*\*(\[\d{1,3}\])\*\*", r"\1", text))
+
+
 def _markers(text: str, refs: set[int], md: bool = True) -> str:
     def lit(t: str) -> str:
+        # **bold** in an answer (an LLM writes it) as <strong>: CommonMark would not open it beside
+        # CJK punctuation or a [n], and would show the stars; any other * is literal
+        out, last = [], 0
+        for b in _BOLD.finditer(t):
+            out += [plain(t[last:b.start()]), f"<strong>{plain(b.group(1))}</strong>"]
+            last = b.end()
+        return "".join([*out, plain(t[last:])])
+
+    def plain(t: str) -> str:
         t = html.escape(t, quote=False)
         return _escape_md(t) if md else t
 
@@ -363,7 +381,7 @@ def plain_text(answer: Answer) -> str:
     """The answer as clean text for pasting into a draft: the wording with its [n], then one line per
     source (《title》clause 文号 第p页)."""
     text = "\n".join(b if isinstance(b, str) else "\n".join("\t".join(r) for r in [b.header, *b.rows])
-                     for b in answer_blocks(answer.answer.strip()))  # tables tab-separated: they paste as tables
+                     for b in answer_blocks(unbold(answer.answer.strip())))  # tables tab-separated: they paste as tables
     if not answer.citations:
         return text
     lines = [text, "", "参考来源："]
