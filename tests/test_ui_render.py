@@ -250,3 +250,10 @@ def test_a_markdown_table_in_an_answer_renders_as_a_table_and_copies_tab_separat
     assert '<td data-label="相关规定">最高不超过1000万元。<span class="zc-ref zc-r1"' in out
     plain = render.plain_text(Answer(PIPE_TABLE, citations=(OFFICIAL, SUMMARY)))
     assert "地区\t文件\t相关规定\n吉林\t《吉林办法》\t最高不超过1000万元。[1]" in plain
+
+
+def test_the_viewer_marks_the_answers_other_passages_of_the_document_lightly() -> None:
+    doc = {"doc_id": "d1", "title": "方案", "authority": "official", "text": "甲乙丙丁戊己庚辛", "sections": []}
+    out = render.document_viewer(doc, 2, 4, 1, also=[(0, 1), (3, 6), (6, 8)])
+    assert out.endswith('<div class="zc-doc-text"><mark class="zc-also">甲</mark>乙<mark class="zc-hit" id="zc-hit">'
+                        '丙丁</mark>戊己<mark class="zc-also">庚辛</mark></div></div>')  # (3, 6) crosses the hit

@@ -227,11 +227,14 @@ class Handlers:
 
     # ------------------------------------------------------------------ the source viewer
     def open_source(self, request_text: str) -> tuple[Any, str]:
-        """"doc_id|start|end|n" (sent by a click on a citation) → the viewer, open at the passage."""
+        """"doc_id|start|end|n|s-e,s-e" (sent by a click on a citation: the passage, its number and the
+        answer's other passages of that document) → the viewer, open at the passage."""
         parts = (request_text or "").split("|")
         try:
             doc_id, start, end = parts[0], int(parts[1]), int(parts[2])
             n = int(parts[3]) if len(parts) > 3 and parts[3] else None
+            also = [(int(a), int(b)) for a, b in (x.split("-") for x in parts[4].split(",") if x)] \
+                if len(parts) > 4 else []
             doc = self.service.document(doc_id)
         except (ValueError, IndexError):
             return gr.Column(visible=True), render.error_message("无法打开该出处。")
@@ -245,7 +248,7 @@ class Handlers:
                 image = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
             except ZhiceError:
                 image = ""
-        return gr.Column(visible=True), render.document_viewer(doc, start, end, n, image)
+        return gr.Column(visible=True), render.document_viewer(doc, start, end, n, image, also)
 
     # ------------------------------------------------------------------ knowledge base
     def refresh(self) -> tuple[Any, ...]:

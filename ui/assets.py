@@ -69,7 +69,12 @@ ON_LOAD = r"""
     const src = card ? classValue(card, /^zc-src_(.+)$/) : null;
     if (!src) return;
     const [doc, start, end] = src.split('_');
-    const req = [doc, start, end, classValue(card, /^zc-c(\d+)$/)].join('|');
+    // the answer's other passages of the same document are marked too
+    const box = card.closest('.zc-cards');
+    const others = [...(box ? box.querySelectorAll('.zc-card') : [])].filter((c) => c !== card)
+      .map((c) => classValue(c, /^zc-src_(.+)$/)).filter((v) => v && v.split('_')[0] === doc)
+      .map((v) => v.split('_').slice(1).join('-'));
+    const req = [doc, start, end, classValue(card, /^zc-c(\d+)$/), others.join(',')].join('|');
     if (setBox('zc-open-req', req)) {
       setTimeout(() => document.querySelector('#zc-open-btn')?.click(), 30);
     }

@@ -456,11 +456,28 @@ def section_at(doc: dict[str, Any], offset: int) -> dict[str, Any] | None:
     return next((s for s in doc.get("sections", []) if s["start"] <= offset < s["end"]), None)
 
 
+def _marked_text(text: str, hit: tuple[int, int] | None, also: Sequence[tuple[int, int]]) -> str:
+    """The text escaped, `hit` in <mark id="zc-hit">, the other spans (where they do not cross it or
+    each other) in <mark class="zc-also">."""
+    spans = [(a, b, True) for a, b in [hit] if hit] if hit else []
+    for a, b in sorted(also):
+        if 0 <= a < b <= len(text) and all(b <= x or a >= y for x, y, _ in spans):
+            spans.append((a, b, False))
+    out, last = [], 0
+    for a, b, main in sorted(spans):
+        out.append(html.escape(text[last:a]))
+        tag = '<mark class="zc-hit" id="zc-hit">' if main else '<mark class="zc-also">'
+        out.append(f"{tag}{html.escape(text[a:b])}</mark>")
+        last = b
+    return "".join([*out, html.escape(text[last:])])
+
+
 def document_viewer(doc: dict[str, Any], start: int = -1, end: int = -1, n: int | None = None,
-                    page_image: str = "") -> str:
+                    page_image: str = "", also: Sequence[tuple[int, int]] = ()) -> str:
     """The whole document with the cited passage text[start:end] highlighted (<mark class="zc-hit">):
     title, authority and status badges, 文号, issuer, date, the passage's section path and page, a
-    clickable source link, and (`page_image`, a data: URL) the PDF page itself, folded."""
+    clickable source link, and (`page_image`, a data: URL) the PDF page itself, folded. `also`: the
+    answer's other passages of this document, marked lightly."""
     text: str = doc.get("text", "")
     inside = 0 <= start < end <= len(text)
     here = section_at(doc, start) if inside else None
@@ -482,11 +499,7 @@ def document_viewer(doc: dict[str, Any], start: int = -1, end: int = -1, n: int 
             + (f'<details class="zc-page"><summary>查看原版式（第{here["page"]}页）</summary>'
                f'<img src="{html.escape(page_image)}" alt="第{here["page"]}页"></details>'
                if page_image and here and here.get("page") else "") + "</div>")
-    if inside:
-        body = (html.escape(text[:start]) + f'<mark class="zc-hit" id="zc-hit">{html.escape(text[start:end])}</mark>'
-                + html.escape(text[end:]))
-    else:
-        body = html.escape(text)
+    body = _marked_text(text, (start, end) if inside else None, also)
     return f'<div class="zc-doc" data-doc="{html.escape(doc.get("doc_id", ""))}">{head}<div class="zc-doc-text">{body}</div></div>'
 
 

@@ -43,6 +43,8 @@ mark.zc-term { background: #fde68a; color: #111827; padding: 0 1px; border-radiu
                color: var(--body-text-color); }
 mark.zc-hit { background: #fde68a; color: #111827; outline: 2px solid #f59e0b; border-radius: 2px; }
 .dark mark.zc-hit { background: #a16207; color: #fefce8; }
+mark.zc-also { background: #e0f2fe; color: #0c4a6e; border-radius: 2px; }
+.dark mark.zc-also { background: #0c4a6e; color: #e0f2fe; }
 .zc-page > summary { cursor: pointer; color: var(--color-accent); font-size: 13px; margin-top: 6px; }
 .zc-page img { max-width: 100%; border: 1px solid var(--border-color-primary); margin-top: 6px; }
 .zc-elig-prog { margin: 14px 0 18px; }
