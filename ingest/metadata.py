@@ -46,10 +46,12 @@ _NATIONAL = re.compile("(?:" + "|".join(map(re.escape, _NATIONAL_BODIES)) + ")(?
 _NATIONAL_SCOPE = re.compile(r"^(?:国家级|全国)|国家层面|国家文件|全国性|国家标准")
 _SUMMARY_MARKS = ("意译", "概括", "非官方", "不是官方措辞", "用自己的话", "非标准原文", "未复制正文", "本助手")
 # An organ's name ends with one of these (the grammar of Chinese institution names).
-_ORGAN_END = r"(?:厅|局|委|委员会|部|院|政府|办公室|办公厅|中心|管委会|管理委员会|领导小组|小组|协会|联合会|研究院|研究所)"
-_ORGAN_LINE = re.compile(rf"^(?:[\u4e00-\u9fa5（）()]{{2,40}}?{_ORGAN_END}[\s　]*)+$")
+# (matched one name at a time: a pattern of repeated names backtracks exponentially on long lines)
+_ORGAN = re.compile(r"[\u4e00-\u9fa5（）()]{1,38}(?:厅|局|委|委员会|部|院|政府|办公室|办公厅|中心|管委会|管理委员会|领导小组|小组|"
+                    r"协会|联合会|研究院|研究所)")
+_ORGAN_SEPARATORS = re.compile(r"[\s　、，,]+")
+_MAX_ORGAN_LINE = 80  # a signature or a title's list of organs is shorter than this
 _COVER_TITLE = re.compile(r"^(?P<issuer>.*?)关于(?:印发|发布|公布|颁布|印送)《(?P<inner>[^《》]+)》的(?:通知|公告|决定|通告)\s*$")
-_TITLE_ISSUER = re.compile(rf"^(?P<issuer>(?:[\u4e00-\u9fa5（）()]{{2,40}}?{_ORGAN_END}[\s　、]*)+)关于")
 _LABELLED_ISSUER = re.compile(r"(?:发布单位|发布机关|发文机关|印发机关|制发机关)[：:]\s*(?P<v>[^\n|　]+?)(?=\s{2,}|　|$|\n)")
 _SIGNED_DATE = re.compile(r"(?:成文日期|印发日期|签发日期)[：:]\s*(?P<v>[^\n　]{6,20})")
 _PUBLISHED_DATE = re.compile(r"(?:发布日期|发布时间|公布日期|发文日期|日期)[：:]\s*(?P<v>[^\n　]{6,20})")
@@ -181,10 +183,16 @@ def _ends_title_block(line: str) -> bool:
                 or (len(line) <= 16 and find_dates(line)))
 
 
+def _organ_line(line: str) -> bool:
+    """Is the line a list of organ names (江苏省工业和信息化厅　江苏省财政厅), and nothing else?"""
+    parts = [p for p in _ORGAN_SEPARATORS.split(line.strip()) if p]
+    return bool(parts) and len(line) <= _MAX_ORGAN_LINE and all(_ORGAN.fullmatch(p) for p in parts)
+
+
 def _title_issuer(title: str) -> str:
     """The organs a title opens with ("江苏省工业和信息化厅 江苏省财政厅关于…" → those two)."""
-    m = _TITLE_ISSUER.match(title.strip())
-    return m.group("issuer").strip() if m else ""
+    head = title.strip().partition("关于")[0]
+    return re.sub(r"[\s　]+", " ", head).strip() if "关于" in title and _organ_line(head) else ""
 
 
 def _lines(body: str) -> list[str]:
@@ -199,7 +207,7 @@ def _signature(lines: list[str]) -> tuple[str, str]:
             continue
         m = _DATE_LINE.match(line)
         dates = find_dates(m.group("d")) if m else []
-        if dates and dates[0].has_day and _ORGAN_LINE.match(previous):
+        if dates and dates[0].has_day and _organ_line(previous):
             return re.sub(r"[\s　]+", " ", previous).strip(), dates[0].iso
         previous = line
     return "", ""
