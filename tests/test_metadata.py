@@ -170,3 +170,12 @@ def test_resolve() -> None:
 )
 def test_title_from_text(body: str, title: str) -> None:
     assert title_from_text(body, Path("x.txt")) == title
+
+
+def test_metadata_of_a_long_odd_text_is_quick() -> None:
+    """No pattern backtracks: organ-like characters in a long line (部门内部全部局部…) once took seconds per 60."""
+    import time
+
+    started = time.perf_counter()
+    describe({}, "部门内部全部局部" * 25_000 + "\n" + "厅局委部院" * 20_000, Path("x.txt"), False)
+    assert time.perf_counter() - started < 2
