@@ -286,6 +286,7 @@ def _year(date: str, doc_no: str, title: str, stem: str) -> int:
 
 
 _VALIDITY_PHRASE = re.compile(r"(?:有效期|执行期|试行期|自)[^；;，,（）()]*(?:\d+\s*日|\d+\s*年|施行|实施)")
+_MAX_TITLE = 300  # the longest real titles (汇编 of several documents) are under 200 characters
 _HEAD_CHARS = 1500  # the opening of a text, where a document without a header names who speaks
 
 
@@ -297,7 +298,7 @@ def _split_validity(value: str) -> tuple[str, list[str]]:
 
 def describe(header: dict[str, str], body: str, path: Path, has_records: bool) -> dict[str, str | int]:
     """Every metadata field of DocumentMeta except doc_id, source, status and superseded_by."""
-    raw_title = header.get("title") or title_from_text(body, path)
+    raw_title = (header.get("title") or title_from_text(body, path))[:_MAX_TITLE]
     title = clean_title(raw_title)
     issuer = header.get("issuer") or issuer_from_text(body, raw_title)
     doc_no = doc_no_of(header, body, raw_title)
