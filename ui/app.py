@@ -137,7 +137,10 @@ class Handlers:
             yield (_messages(turns), question, turns, *keep)
             return
         filters = {k: v for k, v in (("region", "" if region == ALL else region), ("kind", kind)) if v}
-        history = [(t["question"], t["answer"]) for t in turns]
+        # only the recent turns, as the API accepts them: a follow-up reads the last few anyway
+        cfg = self.service.settings
+        history = [(t["question"][:cfg.max_turn_chars], t["answer"][:cfg.max_turn_chars])
+                   for t in turns[-cfg.max_history_turns:]] if cfg.max_history_turns else []
         yield (_messages(turns, (question, render.streaming_message(""))), "", turns, *keep)
         partial = ""
         try:
