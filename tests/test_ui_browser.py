@@ -200,6 +200,7 @@ def test_a_citation_opens_the_source_and_the_conversation_is_exported_and_kept(
     expect(page.locator("#zc-chat .zc-card")).to_have_count(0)
     sessions.get_by_text(QUESTION[:20]).click()
     expect(page.locator("#zc-chat .zc-card").first).to_be_visible()
+    expect(page.locator("#zc-rename textarea, #zc-rename input").first).to_have_value(QUESTION[:24])
     page.locator("#zc-rename textarea, #zc-rename input").first.fill("示范工厂建设期")
     page.locator("#zc-rename-btn").click()
     expect(sessions).to_contain_text("示范工厂建设期")

@@ -178,7 +178,8 @@ class Handlers:
         listed = self.sessions.listed(owner)
         sid = last_session if any(s["id"] == last_session for s in listed) else (listed[0]["id"] if listed else "")
         turns = self.sessions.turns(owner, sid) if sid else []
-        return (browser_id, sid, self._session_list(owner, sid), _messages(turns), turns, *self._exports(turns))
+        return (browser_id, sid, self._session_list(owner, sid), _messages(turns), turns, *self._exports(turns),
+                self._title(owner, sid))
 
     def new_session(self) -> tuple[Any, ...]:
         """An empty conversation; it is stored when its first answer arrives."""
@@ -187,9 +188,10 @@ class Handlers:
     def pick(self, session_id: str | None, browser_id: str, request: gr.Request) -> tuple[Any, ...]:
         """Open a session from the panel."""
         if not session_id:
-            return (gr.skip(),) * 7
-        turns = self.sessions.turns(self._owner(request, browser_id), session_id)
-        return (session_id, _messages(turns), turns, *self._exports(turns), "")
+            return (gr.skip(),) * 8
+        owner = self._owner(request, browser_id)
+        turns = self.sessions.turns(owner, session_id)
+        return (session_id, _messages(turns), turns, *self._exports(turns), "", self._title(owner, session_id))
 
     def rename(self, session_id: str, title: str, browser_id: str, request: gr.Request) -> tuple[Any, str]:
         owner = self._owner(request, browser_id)
@@ -202,6 +204,10 @@ class Handlers:
         if not session_id or not self.sessions.delete(owner, session_id):
             return (gr.skip(),) * 7 + ("请先选择要删除的对话。",)
         return ("", self._session_list(owner, ""), [], [], *self._exports([]), "已删除该对话。")
+
+    def _title(self, owner: str, session_id: str) -> str:
+        """The session's name, for the rename box."""
+        return next((s["title"] for s in self.sessions.listed(owner) if s["id"] == session_id), "")
 
     def _owner(self, request: gr.Request | None, browser_id: str) -> str:
         return owner_of(request, browser_id, self.logins)
@@ -384,7 +390,7 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
         new.click(h.new_session, outputs=[session_id, listing, ask["chat"], turns, *exports, session_note],
                   api_visibility="private").then(lambda: "", outputs=[last_session])
         listing.input(h.pick, inputs=[listing, browser_id],
-                      outputs=[session_id, ask["chat"], turns, *exports, session_note],
+                      outputs=[session_id, ask["chat"], turns, *exports, session_note, title],
                       api_visibility="private").then(lambda s: s, inputs=[session_id], outputs=[last_session])
         rename.click(h.rename, inputs=[session_id, title, browser_id], outputs=[listing, session_note],
                      api_visibility="private")
@@ -398,7 +404,7 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
 
         listed = [kb["stats"], kb["table"], ask["region"]]
         demo.load(h.start, inputs=[browser_id, last_session],
-                  outputs=[browser_id, session_id, listing, ask["chat"], turns, *exports],
+                  outputs=[browser_id, session_id, listing, ask["chat"], turns, *exports, title],
                   api_visibility="private")
         demo.load(h.refresh, outputs=listed, api_visibility="private")
         kb["refresh"].click(h.refresh, outputs=listed)
