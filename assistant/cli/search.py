@@ -25,11 +25,13 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     filters = {k: v for k, v in (("kind", args.kind), ("region", args.region), ("year", args.year)) if v}
     hits = build_assistant(settings).search(args.query, k=args.k, filters=filters)
-    if args.json:
-        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
-        return 0
     from assistant.snippets import snippet
 
+    if args.json:
+        out = [{**h.to_dict(), "snippet": (s := snippet(h.chunk.text, args.query)).text,
+                "marks": [list(m) for m in s.marks]} for h in hits]
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
     for i, h in enumerate(hits, start=1):
         c = h.chunk
         print(f"{i}. [{h.score:.4f}] 《{c.doc.title}》 {c.section}" + (f" 第{c.page}页" if c.page else ""))
