@@ -246,7 +246,8 @@ class Assistant:
     def _composer(self) -> Composer:
         snap = self.kb.snapshot
         terms = tuple(t for t in dict.fromkeys([*field_terms(), *sorted(self._names())]) if t not in GENERIC_TERMS)
-        return Composer(Context(idf=snap.bm25.idf, doc_chunks=lambda d: snap.by_doc.get(d, []), subject_terms=terms))
+        return Composer(Context(idf=snap.bm25.idf, doc_chunks=lambda d: snap.by_doc.get(d, []), subject_terms=terms,
+                                known=snap.bm25.knows))
 
     def _condense(self, question: str, history: History, state: State, names: frozenset[str]) -> str:
         """The question as it stands on its own: by the LLM when one is configured and there is history,

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from assistant.core import gazetteer
+
 log = logging.getLogger(__name__)
 TERMS_FILE = Path(__file__).parent / "data" / "terms.txt"
 GLOSSARY = Path(__file__).parent / "data" / "glossary.tsv"
@@ -50,6 +52,8 @@ def expand_query(query: str) -> str:
     (BM25 matches words, not meanings)."""
     low = query.lower()
     extra = [zh for en, zh in _pairs(GLOSSARY) if en.lower() in low]
+    if any(ch.isascii() and ch.isalpha() for ch in query):  # romanised places (Hefei → 合肥) from the gazetteer
+        extra += [p.short for p in gazetteer.places_in(query) if p.short not in query]
     extra += [terms for variant, terms in _pairs(SYNONYMS) if variant in query]
     return query + (" " + " ".join(extra) if extra else "")
 

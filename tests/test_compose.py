@@ -67,3 +67,14 @@ def test_superlative_over_a_comparison():
     assert superlative.extreme(rows, "duration", superlative.direction("哪个最长？")) == 1
     money = [("安徽", "一次性奖励100万元。"), ("四川", "给予一次性奖励200万元。"), ("武汉", "奖励1.5亿元")]
     assert superlative.extreme(money, "amount", 1) == 2 and superlative.direction("哪个最高？") == 1
+
+
+def test_an_enumeration_of_numbered_conditions_keeps_each_whole():
+    doc = DocumentMeta(doc_id="a", title="某省数字化车间认定管理办法", source="a.md", kind="local_policy", region="安徽")
+    c = Chunk(chunk_id="a1", doc=doc, section="二、认定条件 > （二）数字化车间条件", ord=1,
+              text="（二）数字化车间条件\n1. 车间近三年数字化改造投入不低于800万元；\n2. 关键工序数控化率不低于70%；\n"
+                   "3. 生产设备联网率不低于60%；\n4. 企业上一年度研发投入占营业收入比重不低于2%；\n5. 应用MES等系统。")
+    by = {"a": [c]}
+    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
+        "数字化车间条件有哪几条？", [c])
+    assert all(x in comp.text for x in ("800万元", "70%", "60%", "2%", "MES"))

@@ -22,7 +22,9 @@ KIND_WORDS = {"amount": "金额", "ratio": "比例", "duration": "期限", "coun
 ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("amount", re.compile(r"多少(?:万元|万|元|钱|资金|奖励|补助|补贴|奖金)|金额|给多少|拿到多少|获得多少|(?:奖|补)[^，。？?]{0,8}多少"
                           r"|多少.{0,4}(?:奖|补)|(?:奖补|奖励|补助|支持)(?:标准|力度)|\bhow much\b|\bamount")),
-    ("ratio", re.compile(r"比例|百分之|几成|\bpercent|\brate\b|\bratio\b")),
+    # a rate or share asked for: 比例, or 多少 of something measured in per cent (数控化率, 研发投入占比)
+    ("ratio", re.compile(r"比例|百分之|几成|率[^，。？?]{0,14}多少|比重[^，。？?]{0,8}多少|占比[^，。？?]{0,8}多少|多少%"
+                         r"|\bpercent|\brate\b|\bratio\b")),
     ("level", re.compile(r"几级|哪一?级|什么级别|多少级|\bwhat level\b|\bwhich level\b")),
     ("doc_no", re.compile(r"文号|发文字号|发文号|\bdocument number\b")),
     ("date", re.compile(r"哪一?年|哪一?天|何时|什么时候|截止|日期|\bwhich year\b|\bwhen\b|\bdeadline\b")),

@@ -16,6 +16,7 @@ class Context:
     idf: Callable[[str], float]
     doc_chunks: Callable[[str], Sequence[Chunk]]
     subject_terms: tuple[str, ...]  # the field's and the index's names of titles, programmes and levels
+    known: Callable[[str], bool] = lambda t: True  # does any indexed passage contain the token
 
     def weights(self, question: str) -> dict[str, float]:
         """Each search token of the question (words of two characters or more, numbers) with its IDF."""

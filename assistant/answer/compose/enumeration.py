@@ -12,7 +12,10 @@ from assistant.core.text import normalize_for_match
 from assistant.domain import Chunk
 
 ENUM_MIN_SHARE = 0.25  # the heading must carry this share of the question's weight
+# an item: （一）短标题。 — its title; or 1. / （1） followed by the whole item (conditions are sentences)
 _ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)])([^。：:\n]{2,30})[。：:]", re.M)
+_NUMBERED = re.compile(r"^\s*(\d{1,2}[.．、]|[（(]\d{1,2}[）)])\s*([^\n]{2,160}?)[；;。]?\s*$", re.M)
+MAX_ITEM_CHARS = 120
 _MARKER = re.compile(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]")
 # words in nearly every heading of the field: they do not say which heading the question is about
 GENERIC_TERMS = frozenset({"智能制造", "工信部", "工业和信息化部", "工信厅", "十四五", "新一代信息技术", "成熟度", "能力成熟度"})
@@ -22,21 +25,25 @@ def enumeration(ctx: Context, evidence: Sequence[Chunk], weights: dict[str, floa
     """The items under the best passage's heading (or its parent's), when the question is about it."""
     top = evidence[0]
     parts = top.section.split(" > ")
+    # the share is of the words the documents use: "给领导写个简要：" names no heading of any document
+    total = sum(w for t, w in weights.items() if ctx.known(t)) or 1.0
     for parent in (top.section, " > ".join(parts[:-1])):
         if not parent:
             continue
         label = normalize_for_match(_MARKER.sub("", parent.split(" > ")[-1]))
-        named = sum(w for t, w in weights.items() if len(t) > 1 and t not in GENERIC_TERMS and t in label)
-        if named < ENUM_MIN_SHARE * (sum(weights.values()) or 1.0):
+        # the heading is read under its document's title: "安徽…数字化车间条件" names 安徽 too
+        named = sum(w for t, w in weights.items() if len(t) > 1 and t not in GENERIC_TERMS
+                    and (t in label or t in normalize_for_match(top.doc.title)))
+        if named < ENUM_MIN_SHARE * total:
             continue  # the question is not about this heading as a whole
         family = [c for c in ctx.doc_chunks(top.doc.doc_id) if c.section == parent or c.section.startswith(parent + " > ")]
         items: list[tuple[str, int]] = []
         chunks: list[Chunk] = []
         for c in family:
-            found = _ITEM.findall(c.text)
+            found = _ITEM.findall(c.text) or _NUMBERED.findall(c.text)
             if found:
                 chunks.append(c)
-                items.extend((m + t, len(chunks)) for m, t in found)
+                items.extend(((m + t)[:MAX_ITEM_CHARS], len(chunks)) for m, t in found)
         if len(items) >= 2:
             label_text = source_label(top.doc.title, parent)
             body = "；".join(f"{name}[{n}]" for name, n in items)
