@@ -349,3 +349,52 @@ def test_an_example_question_can_be_asked(page: Any) -> None:
     expect = pytest.importorskip("playwright.sync_api").expect
     page.get_by_text("智能制造示范工厂的建设期是多长时间？", exact=True).first.click()
     expect(page.locator("#zc-question textarea")).to_have_value(QUESTION)  # set by the app, not at once
+
+
+# ---------------------------------------------------------------------- with API keys
+KEY_1, KEY_2, ADMIN = "ui-user-key-0001", "ui-user-key-0002", "ui-admin-key-0001"
+
+
+def test_with_api_keys_each_key_has_its_own_conversations(browser: Any, tmp_path_factory: pytest.TempPathFactory,
+                                                          artefacts: Path) -> None:
+    from assistant.wiring import build_assistant
+
+    expect = pytest.importorskip("playwright.sync_api").expect
+    settings = make_settings(tmp_path_factory.mktemp("ui-keys") / "data", api_keys=f"{KEY_1},{KEY_2}",
+                             admin_key=ADMIN)
+    docs = tmp_path_factory.mktemp("ui-keys-docs")
+    (docs / "plan.md").write_text(PLAN, encoding="utf-8")
+    assistant = build_assistant(settings)
+    assistant.kb.ingest([docs])
+
+    def login(base: str, user: str, key: str) -> Any:
+        context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{base}/ui/", wait_until="domcontentloaded")
+        page.locator("input[type=text], input[name=username]").first.fill(user)
+        page.locator("input[type=password]").first.fill(key)
+        page.locator("input[type=password]").first.press("Enter")
+        page.locator("#zc-question textarea").wait_for()
+        return page
+
+    with background_server(build_server(settings, assistant)) as base:
+        first = login(base, "ann", KEY_1)
+        try:
+            ask(first, QUESTION)
+            expect(first.locator("#zc-sessions")).to_contain_text(QUESTION[:20])
+            shoot(first, artefacts, "keys-login-chat", full=False)
+        finally:
+            first.context.close()
+        other = login(base, "bob", KEY_2)  # another key, in another browser: none of ann's conversations
+        try:
+            other.wait_for_timeout(1000)
+            assert QUESTION[:20] not in other.locator("#zc-sessions").inner_text()
+            assert other.locator("#zc-chat .zc-card").count() == 0
+        finally:
+            other.context.close()
+        again = login(base, "ann", KEY_1)  # ann again, from a fresh browser: hers are there
+        try:
+            expect(again.locator("#zc-sessions")).to_contain_text(QUESTION[:20])
+        finally:
+            again.context.close()
