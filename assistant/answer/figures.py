@@ -11,7 +11,9 @@ from assistant.domain import Chunk
 FIGURES: dict[str, re.Pattern[str]] = {
     "amount": re.compile(r"\d+(?:\.\d+)?(?:\s*[-－~～至]\s*\d+(?:\.\d+)?)?\s*(?:万元|亿元|元|万)"),
     "ratio": re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[一二三四五六七八九十百]+"),
-    "duration": re.compile(r"[0-9一二两三四五六七八九十]+\s*(?:年|个月|个工作日|天|日)(?!度)|每年|每季度|每月|每半年"),
+    # a span of time, not a date's parts: "3年", "30日内", "7个工作日", never "2025年" or "10月15日"
+    "duration": re.compile(r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|个工作日|个自然日|天|日)(?![度\d])"
+                           r"|每年|每季度|每月|每半年"),
     "count": re.compile(r"[0-9一二两三四五六七八九十百千万]+\s*(?:余|多)?\s*(?:个|家|项|条|批|所|座)"),
     "level": re.compile(r"[一二三四五1-5]\s*级"),
     "doc_no": DOC_NO,

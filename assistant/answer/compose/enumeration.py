@@ -12,9 +12,10 @@ from assistant.core.text import normalize_for_match
 from assistant.domain import Chunk
 
 ENUM_MIN_SHARE = 0.25  # the heading must carry this share of the question's weight
-# an item: （一）短标题。 — its title; or 1. / （1） followed by the whole item (conditions are sentences)
-_ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)])([^。：:\n]{2,30})[。：:]", re.M)
-_NUMBERED = re.compile(r"^\s*(\d{1,2}[.．、]|[（(]\d{1,2}[）)])\s*([^\n]{2,160}?)[；;。]?\s*$", re.M)
+# an item: （一）短标题。 — its title; or any marked line ((一), 1., (1)) as a whole (conditions, materials)
+_ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)])([^。：:\n；;]{2,30})[。：:]", re.M)
+_NUMBERED = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]|[（(]\d{1,2}[）)])\s*([^\n]{2,160}?)[；;。]?\s*$",
+                       re.M)
 MAX_ITEM_CHARS = 120
 _MARKER = re.compile(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]")
 # words in nearly every heading of the field: they do not say which heading the question is about

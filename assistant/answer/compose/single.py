@@ -51,7 +51,7 @@ def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[S
     chosen = choose(sents, weights, limit)
     if PROCESS_Q.search(question):  # a procedure: the clauses of its chapter, step by step
         chosen = steps(ctx, evidence[best.idx]) or chosen
-    chosen += list_after_colon(chosen, evidence)
+    chosen += list_after_colon(chosen, evidence) or items_below(ctx, chosen, evidence)
     base = asked_base(question) if kind in ("amount", "ratio") else None
     rule_sent = rule_sentence(sents, question) if base is not None else None
     if rule_sent is None or base is None:
@@ -94,6 +94,19 @@ def steps(ctx: Context, chunk: Chunk) -> list[Sent]:
     parent = " > ".join(parts[:-1])
     family = [c for c in ctx.doc_chunks(chunk.doc.doc_id) if c.section.startswith(parent + " > ")]
     return [Sent(c.text, 0, 0.0, frozenset(), c) for c in family[:MAX_STEPS]]
+
+
+def items_below(ctx: Context, chosen: list[Sent], evidence: Sequence[Chunk]) -> list[Sent]:
+    """A "…有下列情形之一的：" whose items are passages of their own (the clause split into sections):
+    the passages under it, in order."""
+    for s in chosen:
+        if not s.text.rstrip().endswith(("：", ":")) or s.row is not None:
+            continue
+        c = evidence[s.idx]
+        below = [x for x in ctx.doc_chunks(c.doc.doc_id) if x.ord > c.ord and x.section.startswith(c.section + " > ")]
+        if below:
+            return [Sent(x.text, 0, 0.0, frozenset(), x) for x in below[:MAX_STEPS]]
+    return []
 
 
 def list_after_colon(chosen: list[Sent], evidence: Sequence[Chunk]) -> list[Sent]:
