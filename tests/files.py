@@ -461,3 +461,22 @@ def make_pdf_with_table(path: Path, before: str, rows: Sequence[Sequence[str]], 
     pdf.multi_cell(0, 8, after)
     pdf.output(str(path))
     return path
+
+
+def make_blank_pages_pdf(path: Path, pages: int) -> Path:
+    """Write a PDF of `pages` empty pages (100,000 pages is about 11 MB), all in one flat page tree."""
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 3: b"<< /Length 0 >>\nstream\n\nendstream"}
+    kids = list(range(4, 4 + pages))
+    for k in kids:
+        objects[k] = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Contents 3 0 R >>"
+    objects[2] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % pages
+    out = bytearray(b"%PDF-1.7\n")
+    offsets: dict[int, int] = {}
+    for k in sorted(objects):
+        offsets[k] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (k, objects[k])
+    xref, size = len(out), max(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size + b"".join(b"%010d 00000 n \n" % offsets[i] for i in range(1, size))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    path.write_bytes(bytes(out))
+    return path

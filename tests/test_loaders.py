@@ -14,6 +14,7 @@ from files import (
     SAMPLE_PDF_PAGES,
     SAMPLE_RUNNING_HEADER,
     make_binary_junk,
+    make_blank_pages_pdf,
     make_chinese_pdf,
     make_corrupt_pdf,
     make_csv,
@@ -731,3 +732,11 @@ def test_an_html_data_table_becomes_records_and_a_layout_table_stays_text(tmp_pa
                       encoding="utf-8")
     text = load_file(layout, MAX).pages[0].text
     assert long in text and "|---|" not in text
+
+
+def test_a_pdf_of_100k_pages_is_refused_from_its_page_tree(tmp_path: Path) -> None:
+    """Issue 9: a 16 MB PDF of 100k pages took 74 s; its declared page count now refuses it at once."""
+    path = make_blank_pages_pdf(tmp_path / "many.pdf", 100_000)
+    out = parse_in_child(path)
+    assert out["error"] == "FileTooLarge" and "ZHICE_READERS__MAX_PAGES" in str(out["message"]), out
+    assert out["seconds"] < 10 and out["peak_mb"] < 300, out  # type: ignore[operator]
