@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ from assistant.settings import PROJECT_ROOT, Settings
 
 # Read at import: the autouse fixture in conftest clears every ZHICE_* variable before each test.
 KEEP_SCREENSHOT = bool(os.environ.get("ZHICE_KEEP_SCREENSHOT"))
+# Screenshots land here (outside pytest's rotating temp folders, so a later run of another test does
+# not take them away); ZHICE_UI_ARTEFACTS names another folder.
+ARTEFACTS = Path(os.environ.get("ZHICE_UI_ARTEFACTS") or Path(tempfile.gettempdir()) / "zhice-ui-artefacts")
 QUESTION = "智能制造示范工厂的建设期是多长时间？"
 PLAN = """# 智能制造试点示范行动实施方案
 
@@ -53,9 +57,10 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Screenshots of every test, kept for the run (and copied to reports/ with ZHICE_KEEP_SCREENSHOT)."""
-    return tmp_path_factory.mktemp("ui-artefacts")
+def artefacts() -> Path:
+    """Screenshots of every test, in ARTEFACTS (and copied to reports/ with ZHICE_KEEP_SCREENSHOT)."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTEFACTS
 
 
 @pytest.fixture(scope="module")
@@ -215,9 +220,10 @@ def test_light_by_default_and_dark_mode_keeps_cards_readable(browser: Any, url: 
         ask(page, QUESTION)
         assert not page.evaluate("document.body.classList.contains('dark')")
         light = {s: contrast(page, s) for s in ("#zc-chat .zc-card .zc-quote", "#zc-chat .zc-card .zc-title",
-                                                 "#zc-chat .zc-badge")}
+                                                 "#zc-chat .zc-badge", "#zc-sessions label", "#zc-rename-btn")}
         page.locator("#zc-theme").click()
         assert page.evaluate("document.body.classList.contains('dark')")
+        page.wait_for_timeout(500)  # gradio's colour transitions
         dark = {s: contrast(page, s) for s in light}
         assert min(light.values()) >= 4.5 and min(dark.values()) >= 4.5, (light, dark)
         card_bg = page.locator("#zc-chat .zc-card").first.evaluate("e => getComputedStyle(e).backgroundColor")
