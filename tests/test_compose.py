@@ -78,3 +78,14 @@ def test_an_enumeration_of_numbered_conditions_keeps_each_whole():
     comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
         "数字化车间条件有哪几条？", [c])
     assert all(x in comp.text for x in ("800万元", "70%", "60%", "2%", "MES"))
+
+
+def test_a_span_of_something_else_is_not_the_answer():
+    doc = DocumentMeta(doc_id="x", title="某市数字化车间申报通知", source="x.txt", kind="local_policy", region="厦门")
+    chunks = [Chunk(chunk_id="x1", doc=doc, section="二、申报条件", ord=1, text="（五）近三年未发生较大及以上安全生产事故。"),
+              Chunk(chunk_id="x2", doc=doc, section="六、工作要求", ord=2, text="认定结果在市工业和信息化局网站公示。")]
+    by = {"x": chunks}
+    known = {"公示", "认定", "结果"}.__contains__
+    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=(),
+                            known=known)).compose("认定结果要公示几天？", chunks)
+    assert comp.not_specified and "三年" not in comp.text

@@ -40,6 +40,15 @@ def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[S
         region = understand(question).region
         with_fig = [s for s in sents if has_figure(kind, s.text, s.row or evidence[s.idx])
                     and about_subject(s.row or evidence[s.idx], s.text, terms, region, question, kind)]
+        measured = measured_word(question)
+        if measured and ctx.known(measured):
+            # "公示几天": the sentences that speak of 公示 decide; if none of them states a span, the
+            # documents do not say — "近三年未发生事故" is another span
+            speaking = [s for s in sents if measured in normalize_for_match(s.text)]
+            stating = [s for s in with_fig if measured in normalize_for_match(s.text)]
+            if speaking and not stating:
+                return not_specified(evidence, sents, kind, terms or [measured], english)
+            with_fig = stating or with_fig
         if not with_fig:
             return not_specified(evidence, sents, kind, terms, english)
         # a figure question is answered by figures: further sentences come from those too
@@ -63,6 +72,17 @@ def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[S
             return Composition(comp.text, comp.chunks, True)
         return render(chosen, evidence, english)
     return _with_calculation(chosen, rule_sent, base, evidence, english, limit)
+
+
+# what a span or a figure is of: the word right before the question word ("要公示几天" → 公示)
+_MEASURED = re.compile(r"([\u4e00-\u9fa5]{2})(?:期|期限|时间)?(?:是|为|要|需要|需|大概|一般)?"
+                       r"(?:几天|多少天|多久|多长时间|多长|几年|几个月|几个工作日|多少个工作日)")
+
+
+def measured_word(question: str) -> str:
+    """The two characters naming what a duration question measures, or ""."""
+    m = _MEASURED.search(normalize_for_match(question))
+    return m.group(1) if m else ""
 
 
 def _with_calculation(chosen: list[Sent], rule_sent: Sent, base: float, evidence: Sequence[Chunk], english: bool,
