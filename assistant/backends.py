@@ -11,6 +11,7 @@ import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from langchain_core.embeddings import Embeddings
@@ -216,6 +217,66 @@ class ChromaStore:
             return []
         res = self._col.query(query_embeddings=[list(vector)], n_results=n, where=where or None, include=["distances"])
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0], strict=False)]
+
+
+PROBE_SECONDS = 120.0  # opening and querying a healthy store takes a few seconds even on 2 busy cores
+_PROBE_CODE = """
+import sys
+import chromadb
+from chromadb.config import Settings
+client = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))
+names = [c.name if hasattr(c, "name") else str(c) for c in client.list_collections()]
+if sys.argv[2] in names:
+    col = client.get_collection(sys.argv[2])
+    got = col.get(limit=1, include=["embeddings"])
+    if got["ids"]:
+        col.query(query_embeddings=[list(got["embeddings"][0])], n_results=1)
+"""
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What opening and querying the store in a child process did."""
+
+    crashed: bool  # the child died by a signal (a damaged segment can segfault the native code)
+    problem: str  # '' when the store answered
+
+
+def run_probe(cmd: Sequence[str], timeout: float = PROBE_SECONDS) -> Probe:
+    """Run a probe command and say whether it worked, failed with an error, or crashed."""
+    import subprocess
+
+    try:
+        done = subprocess.run(list(cmd), capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return Probe(False, f"向量库在 {timeout:g} 秒内没有响应")
+    if done.returncode < 0:
+        return Probe(True, f"打开或检索向量库时进程崩溃（信号 {-done.returncode}），向量库文件已损坏")
+    if done.returncode:
+        last = (done.stderr.strip().splitlines() or ["未知错误"])[-1]
+        return Probe(False, f"打开或检索向量库失败：{last[:200]}")
+    return Probe(False, "")
+
+
+def probe_store(settings: Settings) -> Probe:
+    """Open the embedded store and run one query in a child process, so a damaged segment that would
+    crash the server (native code, no exception) is found before the server opens it. A chroma
+    server (ZHICE_CHROMA_URL) crashes in its own process: not probed."""
+    import sys
+
+    if settings.chroma_url or not (settings.chroma_dir / "chroma.sqlite3").exists():
+        return Probe(False, "")
+    return run_probe([sys.executable, "-c", _PROBE_CODE, str(settings.chroma_dir), settings.collection])
+
+
+def quarantine_store(settings: Settings) -> Path:
+    """Move a damaged embedded store aside (data_dir/chroma.damaged-<time>) so a new one can be built."""
+    import time
+
+    target = settings.chroma_dir.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    settings.chroma_dir.rename(target)
+    log.warning("moved the damaged store %s to %s", settings.chroma_dir, target)
+    return target
 
 
 def build_store(settings: Settings, embedder_id: str) -> ChromaStore:

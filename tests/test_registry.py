@@ -313,8 +313,35 @@ def test_a_damaged_vector_segment_is_reported_and_rebuilt_from_the_files(
         return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, capture_output=True,
                               text=True, timeout=300)
 
+    from assistant.backends import probe_store
+
+    probe = probe_store(make_settings(data))
+    assert probe.problem and not probe.crashed  # this damage raises rather than crashes
     listed = zhice("sources")
     assert "zhice reindex --rebuild" in listed.stderr, listed.stderr[-1500:]  # opens, and says how to repair
     repaired = zhice("reindex", "--rebuild")
     assert repaired.returncode == 0 and "索引一致：4 份文档" in repaired.stdout, (repaired.stdout, repaired.stderr[-1500:])
     assert "4 documents" in zhice("sources").stdout
+
+
+@pytest.mark.parametrize(("code", "crashed", "said"), [
+    ("pass", False, ""),
+    ("raise RuntimeError('Error loading hnsw index')", False, "Error loading hnsw index"),
+    ("import os, signal; os.kill(os.getpid(), signal.SIGSEGV)", True, "信号 11"),  # what a damaged segment did
+])
+def test_the_store_probe_tells_a_crash_from_an_error(code: str, crashed: bool, said: str) -> None:
+    import sys
+
+    from assistant.backends import run_probe
+
+    probe = run_probe([sys.executable, "-c", code])
+    assert probe.crashed is crashed and (said in probe.problem if said else probe.problem == "")
+
+
+def test_the_store_probe_opens_and_queries_a_real_store(three: tuple[Path, Path]) -> None:
+    from assistant.backends import probe_store
+
+    data, _ = three
+    healthy = probe_store(make_settings(data))
+    assert not healthy.crashed and healthy.problem == ""
+    assert probe_store(make_settings(data / "nowhere")).problem == ""  # no store yet: nothing to probe

@@ -78,6 +78,12 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     elif host in ANY_INTERFACE:
         log.warning("serving on every interface: clients must use a name listed in ZHICE_ALLOWED_HOSTS (%s)",
                     settings.allowed_hosts)
+    from assistant.backends import probe_store
+    from assistant.errors import ConfigError
+
+    probe = probe_store(settings)
+    if probe.crashed:  # opening it here would take the server down with no message
+        raise ConfigError(f"{probe.problem}：运行 `zhice reindex --rebuild` 按登记表从原文件重建，再启动")
     assistant = build_assistant(settings)
     prepare_index(assistant)
     from ingest.sandbox import warm_up

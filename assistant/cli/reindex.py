@@ -23,8 +23,15 @@ def register(sub: Any) -> None:
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.backends import probe_store, quarantine_store
     from assistant.wiring import build_knowledge_base
 
+    probe = probe_store(settings)
+    if probe.crashed:  # the store cannot even be opened: a new one is built from the files
+        if not args.rebuild:
+            print(f"{probe.problem}：运行 `zhice reindex --rebuild` 按登记表从原文件重建")
+            return EXIT_STILL_DAMAGED
+        print(f"{probe.problem}；已移到 {quarantine_store(settings).name}，从原文件重建")
     kb = build_knowledge_base(settings)
     report = kb.reindex(rebuild=args.rebuild)
     print(report.summary())
