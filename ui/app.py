@@ -129,9 +129,9 @@ class Handlers:
                 browser_id: str, request: gr.Request) -> Iterator[Any]:
         """Stream one answer; when done, store the session and refresh the panel and the exports.
 
-        Yields (chat, question box, turns, session id, session list, md, docx, last-answer docx).
+        Yields (chat, question box, turns, session id, session list, md, docx, last-answer docx, name).
         """
-        keep = (gr.skip(),) * 5
+        keep = (gr.skip(),) * 6
         question = (question or "").strip()
         if not question:
             yield (_messages(turns), question, turns, *keep)
@@ -150,7 +150,7 @@ class Handlers:
                     owner = self._owner(request, browser_id)
                     session_id = self.sessions.save_turns(owner, session_id, done)
                     yield (_messages(done), "", done, session_id, self._session_list(owner, session_id),
-                           *self._exports(done))
+                           *self._exports(done), self._title(owner, session_id))
                     return
                 partial += ev
                 yield (_messages(turns, (question, render.streaming_message(partial))), "", turns, *keep)
@@ -383,7 +383,7 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
         # gradio runs one event of a kind at a time unless told otherwise: let several people ask at once
         for trigger in (ask["box"].submit, ask["send"].click):
             trigger(h.respond, inputs=[ask["box"], turns, ask["region"], ask["kind"], session_id, browser_id],
-                    outputs=[ask["chat"], ask["box"], turns, session_id, listing, *exports],
+                    outputs=[ask["chat"], ask["box"], turns, session_id, listing, *exports, title],
                     concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
                     api_visibility="private").then(lambda s: s, inputs=[session_id], outputs=[last_session])
         ask["chat"].like(h.vote, inputs=[turns], outputs=[ask["note"]])
