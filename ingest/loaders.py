@@ -53,6 +53,29 @@ def load_file(path: Path, max_bytes: int, limits: ReaderLimits | None = None) ->
         raise UnsupportedFile(
             f"{path.name}：无法读取“{suffix or '无扩展名'}”类型的文件，请转换为以下格式之一后再导入：{supported}。"
         )
+    limits = limits or ReaderLimits()
+    _check_size(path, suffix, max_bytes, limits)
+    try:
+        loaded = loader(path, limits)
+    except OSError as e:
+        raise CorruptFile(f"{path.name} 无法读取（{e.strerror or e}）：请检查文件权限。") from e
+    except RecursionError as e:  # a vendor parser recursing on a pathologically nested file
+        raise CorruptFile(f"{path.name} 的结构嵌套过深，无法读取：请用原软件另存一份后再导入。") from e
+    chars = sum(len(page.text) for page in loaded.pages) + sum(len(v) for r in loaded.records for v in r.values())
+    if chars > limits.max_chars:
+        raise over_limit(path.name, "文字数", chars, limits.max_chars, "ZHICE_READERS__MAX_CHARS")
+    if not loaded.records and not any(page.text for page in loaded.pages):
+        hint = (
+            "（可能是扫描件）：请开启 OCR（ZHICE_READERS__OCR，需安装 rapidocr-onnxruntime）或先做文字识别"
+            if loaded.fmt == "pdf"
+            else "：请检查文件内容"
+        )
+        raise CorruptFile(f"{path.name} 没有可提取的文字{hint}。")
+    return loaded
+
+
+def _check_size(path: Path, suffix: str, max_bytes: int, limits: ReaderLimits) -> None:
+    """Refuse a file that is missing, not a file, empty or too large before anything reads it."""
     try:
         size = path.stat().st_size
     except OSError as e:
@@ -65,24 +88,8 @@ def load_file(path: Path, max_bytes: int, limits: ReaderLimits | None = None) ->
         )
     if size == 0:
         raise CorruptFile(f"{path.name} 是空文件：请检查导出结果，导入有内容的副本。")
-    limits = limits or ReaderLimits()
     if suffix in (".html", ".htm") and size > limits.max_html_bytes:
         raise over_limit(path.name, "网页文件大小", _size(size), _size(limits.max_html_bytes), "ZHICE_READERS__MAX_HTML_MB")
-    try:
-        loaded = loader(path, limits)
-    except OSError as e:
-        raise CorruptFile(f"{path.name} 无法读取（{e.strerror or e}）：请检查文件权限。") from e
-    chars = sum(len(page.text) for page in loaded.pages) + sum(len(v) for r in loaded.records for v in r.values())
-    if chars > limits.max_chars:
-        raise over_limit(path.name, "文字数", chars, limits.max_chars, "ZHICE_READERS__MAX_CHARS")
-    if not loaded.records and not any(page.text for page in loaded.pages):
-        hint = (
-            "（可能是扫描件）：请开启 OCR（ZHICE_READERS__OCR，需安装 rapidocr-onnxruntime）或先做文字识别"
-            if loaded.fmt == "pdf"
-            else "：请检查文件内容"
-        )
-        raise CorruptFile(f"{path.name} 没有可提取的文字{hint}。")
-    return loaded
 
 
 def _size(n: int) -> str:

@@ -4,12 +4,16 @@ A Word table is written out as a Markdown table (column row, `|---|` rule, one l
 `ingest.structure` makes each row a record (header + cells) exactly as for a Markdown file, and a
 reward table (等级 | 条件 | 奖励金额) is retrieved and cited row by row. The package is checked
 against the reader caps before python-docx inflates it, and table cells count towards the cell cap.
+
+Tables are read from their XML in one pass (horizontal spans and vertical merges resolved row by
+row): python-docx resolves a vertically merged cell by recursing up the rows, which is quadratic in
+the rows and overflows the stack at about 1,000 (a 38 kB file with one merged column of 4,000 rows).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assistant.errors import CorruptFile
 from assistant.settings import ReaderLimits
@@ -19,8 +23,8 @@ from ingest.header import parse_header
 from ingest.loaded import LoadedFile, Page
 from ingest.markdown_table import table_lines
 
-if TYPE_CHECKING:
-    from docx.table import Table
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MAX_SPAN = 64  # a gridSpan beyond the widest real table is damage (or an attack on the cell count)
 
 __all__ = ["load_docx"]
 
@@ -28,7 +32,6 @@ __all__ = ["load_docx"]
 def load_docx(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
     """Read a .docx; its header block, else its core-properties title, gives the header."""
     import docx
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     limits = limits or ReaderLimits()
@@ -49,12 +52,11 @@ def load_docx(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
             if tag == "p":
                 lines.append(Paragraph(child, document).text)
             elif tag == "tbl":
-                rows = _table_rows(Table(child, document))
-                cells[0] += sum(len(r) for r in rows)
+                cells[0] += sum(1 for _ in child.iter(f"{_W}tc"))  # counted before any is read
                 if cells[0] > limits.max_cells:
                     raise over_limit(path.name, "表格单元格数", cells[0], limits.max_cells,
                                      "ZHICE_READERS__MAX_CELLS")
-                lines.extend(table_lines(rows))
+                lines.extend(table_lines(_table_rows(child)))
             elif tag in ("sdt", "sdtContent"):  # content controls wrap ordinary paragraphs
                 read_blocks(child)
 
@@ -66,10 +68,43 @@ def load_docx(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
     return LoadedFile(path, "docx", [Page(0, clean_text(text, reflow=False))], header)
 
 
-def _table_rows(table: Table) -> list[list[str]]:
-    """The table's rows as cell texts, one per grid column (a merged cell repeats its text in every
-    column and row it spans, so each record carries it)."""
-    rows = []
-    for row in table.rows:
-        rows.append([" ".join(cell.text.split()) for cell in row.cells])
+def _table_rows(tbl: Any) -> list[list[str]]:
+    """A w:tbl's rows as cell texts, one per grid column: a cell spanning columns (gridSpan) repeats its
+    text in each, a vertically merged cell (vMerge) repeats the text of the cell it continues, so every
+    record carries it. One pass over the XML; nested tables are read as their cells' text."""
+    rows: list[list[str]] = []
+    above: list[str] = []
+    for tr in tbl.iterchildren(f"{_W}tr"):
+        row: list[str] = []
+        before = tr.find(f"{_W}trPr/{_W}gridBefore")
+        row.extend([""] * _int_attr(before, 0))
+        for tc in tr.iterchildren(f"{_W}tc"):
+            props = tc.find(f"{_W}tcPr")
+            span = _int_attr(props.find(f"{_W}gridSpan") if props is not None else None, 1)
+            merge = props.find(f"{_W}vMerge") if props is not None else None
+            if merge is not None and merge.get(f"{_W}val") != "restart":
+                col = len(row)
+                text = above[col] if col < len(above) else ""
+            else:
+                text = _cell_text(tc)
+            row.extend([text] * span)
+        rows.append(row)
+        above = row
     return [r for r in rows if any(r)]
+
+
+def _int_attr(el: Any, default: int) -> int:
+    try:
+        value = int(el.get(f"{_W}val")) if el is not None else default
+    except (TypeError, ValueError):
+        return default
+    return max(0, min(value, _MAX_SPAN))
+
+
+def _cell_text(tc: Any) -> str:
+    """The cell's paragraphs (text runs, tabs and breaks as spaces) joined by spaces."""
+    parts = []
+    for p in tc.iter(f"{_W}p"):
+        text = "".join(t.text or "" if t.tag == f"{_W}t" else " " for t in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br"))
+        parts.append(text)
+    return " ".join(" ".join(parts).split())

@@ -480,3 +480,25 @@ def make_blank_pages_pdf(path: Path, pages: int) -> Path:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
     path.write_bytes(bytes(out))
     return path
+
+
+def make_docx_vertical_merge(path: Path, rows: int) -> Path:
+    """Write a .docx whose table has a first column merged vertically over `rows` rows (about 40 kB for
+    4,000 rows): python-docx resolves each merged cell by recursing up the rows."""
+    import re
+    import zipfile
+
+    plain = make_docx(path.with_name(path.stem + "_plain.docx"), ["第六条 奖励标准见下表。"], table=[["a", "b"]])
+    with zipfile.ZipFile(plain) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    first = ('<w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>示范车间</w:t></w:r></w:p></w:tc>'
+             "<w:tc><w:p><w:r><w:t>条件</w:t></w:r></w:p></w:tc></w:tr>")
+    more = '<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc></w:tr>'
+    body = first + "".join(more.format(f"第{i}项") for i in range(1, rows + 1))
+    xml = re.sub(r"<w:tr[ >].*</w:tr>", lambda _m: body, xml, count=1, flags=re.S)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = xml.encode("utf-8") if info.filename == "word/document.xml" else src.read(info.filename)
+            dst.writestr(info, data)
+    plain.unlink()
+    return path

@@ -19,6 +19,7 @@ from files import (
     make_corrupt_pdf,
     make_csv,
     make_docx,
+    make_docx_vertical_merge,
     make_docx_with_tables,
     make_empty_file,
     make_encrypted_pdf,
@@ -740,3 +741,16 @@ def test_a_pdf_of_100k_pages_is_refused_from_its_page_tree(tmp_path: Path) -> No
     out = parse_in_child(path)
     assert out["error"] == "FileTooLarge" and "ZHICE_READERS__MAX_PAGES" in str(out["message"]), out
     assert out["seconds"] < 10 and out["peak_mb"] < 300, out  # type: ignore[operator]
+
+
+def test_a_long_vertical_merge_in_a_word_table_is_read_in_one_pass(tmp_path: Path) -> None:
+    """python-docx recursed up the rows for each merged cell: quadratic, and a stack overflow at ~1,000 rows."""
+    import time
+
+    path = make_docx_vertical_merge(tmp_path / "merged.docx", 4000)
+    assert path.stat().st_size < 100_000
+    started = time.perf_counter()
+    lines = load_file(path, MAX).pages[0].text.splitlines()
+    assert time.perf_counter() - started < 10
+    assert lines[1:3] == ["| 示范车间 | 条件 |", "|---|---|"]
+    assert lines[-1] == "| 示范车间 | 第4000项 |"  # the merged cell's text carried to every row

