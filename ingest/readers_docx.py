@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import CorruptFile
+from assistant.errors import CorruptFile, FileTooLarge
 from assistant.settings import ReaderLimits
 from ingest.bounds import check_zip_package, over_limit
 from ingest.cleaning import clean_text
@@ -32,7 +32,6 @@ __all__ = ["load_docx"]
 def load_docx(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
     """Read a .docx; its header block, else its core-properties title, gives the header."""
     import docx
-    from docx.text.paragraph import Paragraph
 
     limits = limits or ReaderLimits()
     check_zip_package(path, limits)
@@ -43,29 +42,42 @@ def load_docx(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
             f"{path.name} 不是可读取的 Word .docx 文件（{type(e).__name__}）：请用 Word 打开后另存为 .docx"
             "（把旧的 .doc 改名为 .docx 不行）。"
         ) from e
-    lines: list[str] = []
-    cells = [0]  # table cells read so far (a list: the nested function adds to it)
-
-    def read_blocks(parent: Any) -> None:
-        for child in parent.iterchildren():
-            tag = child.tag.rsplit("}", 1)[-1]
-            if tag == "p":
-                lines.append(Paragraph(child, document).text)
-            elif tag == "tbl":
-                cells[0] += sum(1 for _ in child.iter(f"{_W}tc"))  # counted before any is read
-                if cells[0] > limits.max_cells:
-                    raise over_limit(path.name, "表格单元格数", cells[0], limits.max_cells,
-                                     "ZHICE_READERS__MAX_CELLS")
-                lines.extend(table_lines(_table_rows(child)))
-            elif tag in ("sdt", "sdtContent"):  # content controls wrap ordinary paragraphs
-                read_blocks(child)
-
-    read_blocks(document.element.body)
+    try:
+        lines = _body_lines(path, document, limits)
+    except (CorruptFile, FileTooLarge):
+        raise
+    except Exception as e:  # damaged XML inside a readable package: the file, not the run, is lost
+        raise CorruptFile(f"{path.name} 的正文无法读取（{type(e).__name__}）：请用 Word 打开后另存为 .docx。") from e
     header, text = parse_header("\n".join(lines))
     title = (document.core_properties.title or "").strip()
     if title and "title" not in header:
         header["title"] = title
     return LoadedFile(path, "docx", [Page(0, clean_text(text, reflow=False))], header)
+
+
+def _body_lines(path: Path, document: Any, limits: ReaderLimits) -> list[str]:
+    """Paragraphs and tables (as Markdown rows) of the body in document order, cells capped."""
+    from docx.text.paragraph import Paragraph
+
+    lines: list[str] = []
+    cells = 0
+
+    def read_blocks(parent: Any) -> None:
+        nonlocal cells
+        for child in parent.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                lines.append(Paragraph(child, document).text)
+            elif tag == "tbl":
+                cells += sum(1 for _ in child.iter(f"{_W}tc"))  # counted before any is read
+                if cells > limits.max_cells:
+                    raise over_limit(path.name, "表格单元格数", cells, limits.max_cells, "ZHICE_READERS__MAX_CELLS")
+                lines.extend(table_lines(_table_rows(child)))
+            elif tag in ("sdt", "sdtContent"):  # content controls wrap ordinary paragraphs
+                read_blocks(child)
+
+    read_blocks(document.element.body)
+    return lines
 
 
 def _table_rows(tbl: Any) -> list[list[str]]:

@@ -17,13 +17,12 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import CorruptFile
+from assistant.errors import CorruptFile, FileTooLarge
 from assistant.settings import ReaderLimits
 from ingest.bounds import check_zip_package, over_limit
 from ingest.header import parse_header_lines
@@ -82,20 +81,12 @@ def load_xlsx(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
         raise CorruptFile(
             f"{path.name} 不是可读取的 Excel .xlsx 工作簿（{type(e).__name__}）：请打开后另存为不带密码的 .xlsx。"
         ) from e
-    counter = _Counter(path.name, limits)
-    header_lines: list[str] = []
-    tables: list[Table] = []
     try:
-        for ws in workbook.worksheets:
-            rows = list(counter.rows(ws.title, _sheet_rows(path.name, workbook, ws, limits)))
-            head, body = _split_header(rows)
-            header_lines.extend(head)
-            table = _table(path, ws.title, body)
-            if table is not None:
-                tables.append(table)
-        properties_title = (workbook.properties.title or "").strip() if workbook.properties else ""
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise CorruptFile(f"{path.name} 有无法读取的工作表（{e}）：请在 Excel 中重新保存。") from e
+        header_lines, tables, properties_title = _read_sheets(path, workbook, limits)
+    except (CorruptFile, FileTooLarge):
+        raise
+    except Exception as e:  # zip, XML (ParseError), key and value errors of a damaged sheet
+        raise CorruptFile(f"{path.name} 有无法读取的工作表（{type(e).__name__}: {e}）：请在 Excel 中重新保存。") from e
     finally:
         workbook.close()
     if not tables:
@@ -112,6 +103,22 @@ def load_xlsx(path: Path, limits: ReaderLimits | None = None) -> LoadedFile:
         elif len(tables) == 1 and tables[0].notes:
             header["title"] = tables[0].notes[0]
     return LoadedFile(path, "xlsx", [], header, tables)
+
+
+def _read_sheets(path: Path, workbook: Any, limits: ReaderLimits) -> tuple[list[str], list[Table], str]:
+    """Every sheet's "#" header lines, its table (sheets without one left out) and the workbook's title."""
+    counter = _Counter(path.name, limits)
+    header_lines: list[str] = []
+    tables: list[Table] = []
+    for ws in workbook.worksheets:
+        rows = list(counter.rows(ws.title, _sheet_rows(path.name, workbook, ws, limits)))
+        head, body = _split_header(rows)
+        header_lines.extend(head)
+        table = _table(path, ws.title, body)
+        if table is not None:
+            tables.append(table)
+    title = (workbook.properties.title or "").strip() if workbook.properties else ""
+    return header_lines, tables, title
 
 
 def _sheet_rows(name: str, workbook: Any, ws: Any, limits: ReaderLimits) -> Iterator[tuple[int, list[str]]]:

@@ -754,3 +754,18 @@ def test_a_long_vertical_merge_in_a_word_table_is_read_in_one_pass(tmp_path: Pat
     assert time.perf_counter() - started < 10
     assert lines[1:3] == ["| 示范车间 | 条件 |", "|---|---|"]
     assert lines[-1] == "| 示范车间 | 第4000项 |"  # the merged cell's text carried to every row
+
+
+def test_a_sheet_of_broken_xml_is_a_corrupt_file(tmp_path: Path) -> None:
+    import zipfile
+
+    good = make_xlsx(tmp_path / "ok.xlsx", [["企业", "奖励"], ["甲公司", "80万元"]])
+    bad = tmp_path / "badxml.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"</sheetData>", b"<row><c><v>1</v></c></sheetData>")  # an unclosed row
+            dst.writestr(info, data)
+    with pytest.raises(CorruptFile, match=r"badxml\.xlsx 有无法读取的工作表"):
+        load_file(bad, MAX)
