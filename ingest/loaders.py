@@ -9,10 +9,11 @@ what to do next. This module is the public entry: import `Page`, `LoadedFile`,
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.errors import CorruptFile, FileTooLarge, UnsupportedFile
+from assistant.errors import BadInput, CorruptFile, FileTooLarge, UnsupportedFile
 from assistant.settings import ReaderLimits
 from ingest.bounds import over_limit
 from ingest.loaded import LoadedFile, Page, Table
@@ -22,6 +23,7 @@ from ingest.readers_pdf import load_pdf
 from ingest.readers_table import load_csv, load_xlsx
 from ingest.readers_text import decode_text, load_plain
 
+log = logging.getLogger(__name__)
 __all__ = ["SUPPORTED_SUFFIXES", "LoadedFile", "Page", "Table", "decode_text", "load_file"]
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
@@ -61,6 +63,13 @@ def load_file(path: Path, max_bytes: int, limits: ReaderLimits | None = None) ->
         raise CorruptFile(f"{path.name} 无法读取（{e.strerror or e}）：请检查文件权限。") from e
     except RecursionError as e:  # a vendor parser recursing on a pathologically nested file
         raise CorruptFile(f"{path.name} 的结构嵌套过深，无法读取：请用原软件另存一份后再导入。") from e
+    except BadInput:
+        raise
+    except Exception as e:  # a reader or vendor failure we did not foresee costs this file, not the run
+        log.exception("%s: unexpected error while reading", path.name)
+        raise CorruptFile(
+            f"{path.name} 读取失败（{type(e).__name__}）：请用原软件另存一份后再导入；若反复出现，请把该文件附在问题报告里。"
+        ) from e
     chars = sum(len(page.text) for page in loaded.pages) + sum(len(v) for r in loaded.records for v in r.values())
     if chars > limits.max_chars:
         raise over_limit(path.name, "文字数", chars, limits.max_chars, "ZHICE_READERS__MAX_CHARS")
