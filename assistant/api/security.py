@@ -51,6 +51,9 @@ DRAIN_LIMIT = 8 * 1024 * 1024
 FAILURE_WINDOW_SECONDS = 60.0  # wrong keys are counted over this window
 BACKOFF_FIRST_SECONDS = 1.0  # the wait after the first failure over the allowance; it doubles with each one
 BACKOFF_MAX_SECONDS = 900.0  # 15 minutes: a mistyping person waits at most this; a guesser gets ~100 tries a day
+# A page of the UI makes several POSTs per thing a person does (queue joins for the answer, the
+# session panel, the exports…): its events get this many times the API's per-minute allowance.
+UI_EVENTS_PER_REQUEST = 5
 MAX_CLIENTS_TRACKED = 10_000  # per table: idle clients are forgotten so the tables cannot grow without bound
 
 
@@ -224,6 +227,7 @@ class GuardMiddleware:
         self.app = app
         self.keys = KeyRing(settings)
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.ui_limiter = RateLimiter(settings.rate_limit_per_minute * UI_EVENTS_PER_REQUEST)
         self.failures = FailureLimiter(settings.auth_failures_allowed)
         self.proxies = frozenset(settings.split_list(settings.trusted_proxies))
         self.max_json = settings.max_request_kb * 1024
@@ -271,7 +275,7 @@ class GuardMiddleware:
         """The UI's events (answers, 👍/👎, exports, uploads) are limited per client like the API, so
         one client cannot fill the disk with votes and exports."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        denied = self._rate(b"", client_address(scope, headers, self.proxies), bucket="ui")
+        denied = self._rate(b"", client_address(scope, headers, self.proxies), limiter=self.ui_limiter)
         if denied is not None:
             await _drain(receive, headers)
             await _send_error(send, denied)
@@ -297,14 +301,15 @@ class GuardMiddleware:
 
         await self.app(scope, receive, watching_send)
 
-    def _rate(self, key: bytes, client: str, bucket: str = "api") -> Denied | None:
+    def _rate(self, key: bytes, client: str, limiter: RateLimiter | None = None) -> Denied | None:
+        limiter = limiter or self.limiter
         # the bucket of a key is named by its digest, so no key sits in the table in clear
-        who = f"{bucket}:key:{hashlib.sha256(key).hexdigest()[:16]}" if key else f"{bucket}:ip:{client}"
-        wait = self.limiter.take(who)
+        who = f"key:{hashlib.sha256(key).hexdigest()[:16]}" if key else f"ip:{client}"
+        wait = limiter.take(who)
         if not wait:
             return None
         seconds = max(1, math.ceil(wait))
-        return Denied(429, "RateLimited", f"每分钟请求超过 {self.limiter.capacity} 次，请 {seconds} 秒后再试",
+        return Denied(429, "RateLimited", f"每分钟请求超过 {limiter.capacity} 次，请 {seconds} 秒后再试",
                       ((b"retry-after", str(seconds).encode()),))
 
     def _limit(self, headers: dict[str, str]) -> int:
