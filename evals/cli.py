@@ -35,6 +35,7 @@ DEFAULT_SPLIT = EVALS / "dev2_split.json"
 MANIFEST = "eval-manifest.json"
 BASELINE_VECTORS = "baseline-vectors.json"
 INGEST_PACKAGES = ("ingest", "assistant.core")  # what turns files into chunks and their metadata
+CARRIED = {"both": "history and state", "history": "history only", "state": "state only (no history)"}
 FOLDER_NOTES = {"README.md", "readme.md", "MANIFEST.md"}  # descriptions of a folder, not documents
 
 
@@ -49,7 +50,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--split", choices=("build", "check"),
                    help="only this half of a split gold file (dev2); without it both halves are reported")
     p.add_argument("--ids", nargs="+", metavar="ID", help="only these items (question or conversation ids)")
-    p.add_argument("--carry", choices=("both", "history", "state"), default="both",
+    p.add_argument("--carry", choices=tuple(CARRIED), default="both",
                    help="what a conversation turn is sent with: history and the previous answer's state (default), "
                         "history only, or state only (no history)")
     p.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT, help="the fixed split (evals/dev2_split.json)")
@@ -192,8 +193,8 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         "corpus": " ".join(str(c) for c in args.corpus),
         "index": f"{index_dir} ({state}; {t1 - t0:.0f} s to ready)",
         "split": args.split or "both halves reported",
-        "conversation turns sent with": {"both": "history and state", "history": "history only",
-                                         "state": "state only (no history)"}[args.carry], "answers": "LLM" if settings.llm.enabled else "extractive",
+        "conversation turns sent with": CARRIED[args.carry],
+        "answers": "LLM" if settings.llm.enabled else "extractive",
         "run": f"{time.perf_counter() - t1:.0f} s",
         # the machine is shared: a high load average explains a long latency tail
         "load average (1 min) before → after the run": f"{load_before:.1f} → {os.getloadavg()[0]:.1f}",
