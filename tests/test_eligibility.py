@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from assistant.eligibility import (
     PROFILE_FIELDS,
@@ -566,3 +567,26 @@ def test_title_implications_come_from_programme_files(programmes: list[Programme
     assert any("先进级数字化车间" in t for held, ts in implied.items() if "示范车间" in held for t in ts)
     profile = Profile.from_dict({"province": "黑龙江", "titles": ["金牌工厂"]})
     assert profile.titles == ("金牌工厂",)
+
+
+def test_a_field_a_programme_declares_is_read_like_any_other(tmp_path: Path) -> None:
+    """A programme file may declare a field of its own; profiles give it, the engine checks it."""
+    from assistant.eligibility.engine import all_fields
+
+    text = (Path(__file__).resolve().parent.parent / "assistant" / "programmes"
+            / "heilongjiang_digital_workshop_basic.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data.update(id="demo_declared", fields=[{"name": "robots", "type": "int", "label": "工业机器人台数",
+                                              "meaning": "在用工业机器人台数", "unit": "台", "lo": 0, "hi": 100000}])
+    data["criteria"] = [{"id": "demo_robots", "statement": "工业机器人不少于10台", "fields": ["robots"],
+                         "rule": {"min": 10}, "source": data["criteria"][0]["source"]}]
+    data.pop("title_implies", None)
+    (tmp_path / "demo_declared.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    programmes = load_programmes(tmp_path)
+    specs = all_fields(programmes)
+    assert "robots" in specs
+    for robots, status in ((12, "met"), (3, "not_met"), (None, "unknown")):
+        profile = Profile.from_dict({"robots": robots} if robots is not None else {}, specs)
+        assert evaluate(profile, programmes)[0].results[0].status == status
+    with pytest.raises(AttributeError):
+        _ = Profile.from_dict({}).provnce  # a misspelt field is an error, not an unknown value

@@ -54,9 +54,12 @@ class Profile:
         object.__setattr__(self, "items", tuple(sorted((k, v) for k, v in values.items() if v is not None)))
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return dict(object.__getattribute__(self, "items")).get(name)
+        values = dict(object.__getattribute__(self, "items"))
+        if name in values:
+            return values[name]
+        if name in PROFILE_FIELDS:
+            return None  # a known field, unknown value (fields programmes declare: read them with value())
+        raise AttributeError(f"Profile has no field {name!r}")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], fields: Mapping[str, FieldSpec] | None = None) -> Profile:
@@ -96,7 +99,7 @@ class Profile:
         """The value a rule reads: `sector` falls back on the industry mapping."""
         if name == "sector" and self.sector is None and self.industry:
             return industry_tags(self.industry)[0]
-        return getattr(self, name)
+        return dict(self.items).get(name)
 
     def titles_held(self, implies: Mapping[str, Sequence[str]] | None = None) -> frozenset[str] | None:
         """Titles held, with those they count as (`implies`, declared by programme files); None when unknown."""
