@@ -87,7 +87,12 @@ def test_eval_index_refuses_the_user_data_dir_and_foreign_folders(folders: tuple
 
 
 def test_eval_index_is_rebuilt_when_the_pipeline_changed_unless_kept(folders: tuple[Path, Path, Path],
-                                                                    tmp_path: Path) -> None:
+                                                                    tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import evals.cli
+
+    # the real fingerprint hashes the ingest sources, which may change while this test runs
+    monkeypatch.setattr(evals.cli, "pipeline_fingerprint", lambda settings: "this ingest code")
     _, a, b = folders
     settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
     index = tmp_path / "eval-index"
