@@ -51,6 +51,9 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]
 def test_eval_writes_reports_and_reuses_its_index(folders: tuple[Path, Path, Path], tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import evals.cli
+
+    monkeypatch.setattr(evals.cli, "pipeline_fingerprint", lambda settings: "this ingest code")  # see below
     root, a, b = folders
     monkeypatch.setenv("ZHICE_DATA_DIR", str(tmp_path / "user-data"))
     argv = ["eval", "--corpus", str(a), str(b), "--gold", str(root / "gold.jsonl"), str(root / "mt.jsonl"),
