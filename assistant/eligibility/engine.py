@@ -12,6 +12,7 @@ from assistant.core import gazetteer
 from assistant.eligibility.model import Condition, Criterion, EstimateRule, Programme
 from assistant.eligibility.profile import PROFILE_FIELDS, FieldSpec, Profile, format_number, show_value
 from assistant.eligibility.results import CriterionResult, EstimateResult, ProgrammeVerdict
+from assistant.eligibility.stated import stating_clause
 from assistant.eligibility.vocabulary import NATIONAL, canonical_title, industry_tags, province_of
 from assistant.errors import BadInput
 
@@ -106,7 +107,7 @@ def same_title(held: str, named: str, home: str = "") -> bool:
 
 
 def evaluate(
-    profile: Profile, programmes: Sequence[Programme], only: list[str] | None = None
+    profile: Profile, programmes: Sequence[Programme], only: list[str] | None = None, said: str = ""
 ) -> list[ProgrammeVerdict]:
     """Check a profile against programmes.
 
@@ -114,6 +115,8 @@ def evaluate(
         profile: What we know about the applicant.
         programmes: From `load_programmes`.
         only: Programme ids to check (default: all).
+        said: What the asker wrote, if the profile came from free text: a condition no field types
+            that the text states (stated.stating_clause) reads as met "按您的描述".
 
     Returns:
         One verdict per programme checked, the most relevant first: programmes of the applicant's
@@ -130,16 +133,18 @@ def evaluate(
             raise BadInput(f"未知的项目 id {missing}；可选：{', '.join(known)}")
         programmes = [p for p in programmes if p.id in set(only)]
     ranked = sorted(programmes, key=lambda p: _relevance(profile, p))  # stable: file order within a group
-    ctx = _Context(all_fields(programmes), title_implications(programmes))
+    ctx = _Context(all_fields(programmes), title_implications(programmes), said)
     return [_verdict(profile, p, ctx) for p in ranked]
 
 
 class _Context:
     """What every check needs besides the profile: field specs and title equivalences."""
 
-    def __init__(self, specs: Mapping[str, FieldSpec], implies: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(self, specs: Mapping[str, FieldSpec], implies: Mapping[str, tuple[str, ...]],
+                 said: str = "") -> None:
         self.specs = specs
         self.implies = implies
+        self.said = said
 
 
 def _relevance(profile: Profile, prog: Programme) -> int:
@@ -216,6 +221,8 @@ def _criterion_result(profile: Profile, crit: Criterion, ctx: _Context) -> Crite
             return relaxed
 
     if crit.rule == "manual":
+        if clause := stating_clause(ctx.said, crit.statement):
+            return result("met", f"按您的描述（“{clause}”），请备好证明材料")
         return result("unknown", "需企业提供材料自证", crit.provide or f"请准备材料证明：{crit.statement}")
     status, reason = _check(profile, crit.fields[0], crit.rule, crit.args, ctx)
     if status == "unknown":
@@ -326,6 +333,8 @@ _COMPARE = {"equals": _cmp_equals, "in": _cmp_in, "min": _cmp_min, "max": _cmp_m
 def _condition(profile: Profile, when: Condition, ctx: _Context) -> tuple[str, str]:
     """(applies | conditional | not_applicable, reason) of one estimate condition."""
     if when.rule == "manual":
+        if clause := stating_clause(ctx.said, when.statement):
+            return "applies", f"按您的描述（“{clause}”）"
         return "conditional", f"须满足：{when.statement}"
     cond, why = _check(profile, when.fields[0], when.rule, when.args, ctx)
     status = {"met": "applies", "unknown": "conditional", "not_met": "not_applicable"}[cond]

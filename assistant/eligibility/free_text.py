@@ -60,8 +60,8 @@ def answer_eligibility(
         lead = NO_LOCAL_RULES.format(place=place)
     if not ids:
         return (lead or NO_PROGRAMME_REPLY), [], []
-    verdicts = evaluate(profile, programmes, only=ids)
-    profile, verdicts = _with_higher_award(profile, programmes, ids, verdicts)
+    verdicts = evaluate(profile, programmes, only=ids, said=text)
+    profile, verdicts = _with_higher_award(profile, programmes, ids, verdicts, text)
     # a reward for a title the asker does not hold answers nothing they asked: leave it out when
     # something else can be said
     relevant = [v for v in verdicts if not _title_reward_not_held(v)]
@@ -83,7 +83,7 @@ _LEVEL_RANK = {"national": 0, "province": 1, "city": 2}
 
 
 def _with_higher_award(profile: Profile, programmes: Sequence[Programme], ids: list[str],
-                       verdicts: list[ProgrammeVerdict]) -> tuple[Profile, list[ProgrammeVerdict]]:
+                       verdicts: list[ProgrammeVerdict], said: str) -> tuple[Profile, list[ProgrammeVerdict]]:
     """A 配套 computed on the higher-level award: when the asker does not give that award, take the
     best one a higher-level programme in this answer gives them (市级按省级奖补金额的50%…)."""
     by_id = {p.id: p for p in programmes}
@@ -96,7 +96,7 @@ def _with_higher_award(profile: Profile, programmes: Sequence[Programme], ids: l
     if not higher:
         return profile, verdicts
     given = Profile(**{**dict(profile.items), _HIGHER_AWARD: max(higher)})
-    return given, evaluate(given, programmes, only=ids)
+    return given, evaluate(given, programmes, only=ids, said=said)
 
 
 def _total_line(verdicts: list[ProgrammeVerdict], sources: list[Source]) -> str:
@@ -117,6 +117,8 @@ def _total_line(verdicts: list[ProgrammeVerdict], sources: list[Source]) -> str:
         out += "另有待确认条件的档次：" + "；".join(f"{e.label}（{e.reason}）" for e in pending[:3]) + "。"
     out += "".join(f"{x.programme}{x.note}{cite(x.source)}；" for x in pkg.excluded)
     out += "".join(f"{x.note}（{format_number(x.amount_wan)}万元）{cite(x.source)}。" for x in pkg.capped)
+    if not pkg.capped:
+        out += "".join(f"（同一企业合计不超过{format_number(x.amount_wan)}万元{cite(x.source)}）" for x in pkg.limits)
     return out
 
 

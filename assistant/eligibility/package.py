@@ -42,6 +42,7 @@ class Package:
     lines: list[Line] = field(default_factory=list)
     excluded: list[Line] = field(default_factory=list)
     capped: list[Line] = field(default_factory=list)  # the cap itself (amount = the cap), with its clause
+    limits: list[Line] = field(default_factory=list)  # every per-enterprise cap of the documents counted
     missing: list[tuple[str, str]] = field(default_factory=list)  # (programme, what to provide)
 
     @property
@@ -95,8 +96,10 @@ def package(verdicts: Sequence[ProgrammeVerdict]) -> Package:
             lines = lines[:1]
         cap = next((float(m.group(1)) for n in notes if _PER_ENTERPRISE.search(n.text)
                     and (m := _CAP.search(n.text))), None)
-        if cap is not None and sum(x.amount_wan for x in lines) > cap:
+        if cap is not None:
             rule = next(n for n in notes if _PER_ENTERPRISE.search(n.text) and _CAP.search(n.text))
+            out.limits.append(Line(lines[0].programme, cap, "每企业上限", rule.source))
+        if cap is not None and sum(x.amount_wan for x in lines) > cap:
             out.capped.append(Line(lines[0].programme, cap, "每企业上限", rule.source, f"合计超过{cap:g}万元，按上限计"))
             scale = cap / sum(x.amount_wan for x in lines)
             lines = [Line(x.programme, round(x.amount_wan * scale, 2), x.label, x.source, "按上限折算") for x in lines]
