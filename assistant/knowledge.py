@@ -257,6 +257,7 @@ class KnowledgeBase:
         with self._writing():
             try:
                 self.store.set_doc_fields(doc_id, {"authority": authority})
+                self.registry.set_authority(doc_id, authority)
             finally:
                 self.refresh()
 

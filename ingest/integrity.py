@@ -126,9 +126,10 @@ def reindex(job: Job, progress: Progress | None = None, rebuild: bool = False,
     named = {e.doc_id for e in kept.values()}
     kept.update({s: e for s, e in entries_from_store(d for d in docs if d.doc_id not in named).items()
                  if s not in kept})
-    reg.replace(kept)
-    collect_orphans(job)
     on_disk = [Path(s) for s in dropped if Path(s).is_file()]
+    # entries of files read again stay (with their authority, an admin's decision); the rest go
+    reg.replace({**kept, **{str(p): e for p in on_disk if (e := reg.get(str(p))) is not None}})
+    collect_orphans(job)
     report = _read_again(job, on_disk, progress, uploads, upload_job) if on_disk else None
     log.warning("reindex: %d entries kept, %d dropped, %d files read again",
                 len(kept), len(dropped), len(on_disk))

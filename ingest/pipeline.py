@@ -157,13 +157,16 @@ def _prepare(job: Job, path: Path, known: set[str], report: IngestReport) -> _Pe
     if old and old.doc_id == doc_id and doc_id in known:
         report.unchanged.append(source)
         return None
-    entry = Entry(doc_id=doc_id, size=len(data), mtime=stat.st_mtime)
+    # whose word the text is: an admin's decision on this very content (kept in the registry, so a
+    # rebuild keeps it), else the job's (uploads: unverified), else the file's own header
+    authority = old.authority if old and old.doc_id == doc_id and old.authority else (job.authority or "")
+    entry = Entry(doc_id=doc_id, size=len(data), mtime=stat.st_mtime, authority=authority)
     if doc_id in known:  # the same content stored (or about to be) under another name
         return _Pending(source, doc_id, old, entry, [])
     chunks = build_chunks(job.load(path, job.settings.max_file_bytes, job.settings.readers), doc_id, source,
                           job.settings)
-    if job.authority is not None and chunks:
-        doc = replace(chunks[0].doc, authority=job.authority)
+    if authority and chunks:
+        doc = replace(chunks[0].doc, authority=authority)
         chunks = [replace(c, doc=doc) for c in chunks]
     if not chunks:
         raise BadInput(f"{path.name}：没有可索引的文字；请确认它不是没有文字层的扫描件（或开启 OCR）")

@@ -44,6 +44,7 @@ class Entry:
     doc_id: str
     size: int
     mtime: float
+    authority: str = ""  # set by an upload (unverified) or an admin; '' = what the file's header says
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,13 @@ class Registry:
         self._pending.pop(doc_id, None)
         self._save()
         return sources
+
+    def set_authority(self, doc_id: str, authority: str) -> None:
+        """Record an admin's decision on every path of `doc_id` (one save), so a rebuild keeps it."""
+        for s in self.sources_of(doc_id):
+            e = self._entries[s]
+            self._entries[s] = Entry(e.doc_id, e.size, e.mtime, authority)
+        self._save()
 
     def replace(self, entries: dict[str, Entry]) -> None:
         """Replace every entry (a rebuild from the store); the journal is kept."""

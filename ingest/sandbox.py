@@ -102,7 +102,9 @@ def _work(conn: Connection, path: str, max_bytes: int, limits: ReaderLimits, mem
     except MemoryError:
         conn.send(("memory", ""))
     except errors.ZhiceError as e:
-        conn.send(("error", (type(e).__name__, str(e))))
+        # a reader that reports a failure of its own caused by the memory cap: that is the cap
+        out_of_memory = isinstance(e.__cause__, MemoryError) or isinstance(e.__context__, MemoryError)
+        conn.send(("memory", "") if out_of_memory else ("error", (type(e).__name__, str(e))))
     except Exception as e:  # a reader bug on a hostile file must not pass as a parse: report it
         conn.send(("error", ("CorruptFile", f"{Path(path).name}：无法读取（{type(e).__name__}）；请检查文件是否完好")))
     finally:

