@@ -29,6 +29,7 @@ class Selection:
     rows: list[Chunk]
     constraints: list[str]  # what was filtered on, for the answer's lead (地区：宁波；等级：数字化车间)
     by_name: bool = False  # a row was picked by a unique value the question names (a company's name)
+    by_value: bool = False  # a row was picked by a value of a column the question names (等级, 环节, a name)
 
 
 def select(question: str, rows: Sequence[Chunk], places: Sequence[gazetteer.Place]) -> Selection | None:
@@ -37,7 +38,7 @@ def select(question: str, rows: Sequence[Chunk], places: Sequence[gazetteer.Plac
         return None
     q = normalize_for_match(question)
     constraints: list[str] = []
-    by_name = False
+    by_name = by_value = False
     keep = list(rows)
     place = _innermost(places)
     if place is not None:
@@ -51,14 +52,25 @@ def select(question: str, rows: Sequence[Chunk], places: Sequence[gazetteer.Plac
     for column, values in _columns(rows).items():
         unique = len(values) == sum(1 for r in rows if r.record.get(column, "").strip())
         shortest = MIN_NAME_CHARS if unique else MIN_VALUE_CHARS
-        named = [v for v in values if len(v) >= shortest and not _YEAR.fullmatch(v) and normalize_for_match(v) in q]
+        named = [v for v in values if len(_bare(v)) >= shortest and not _YEAR.fullmatch(v) and _bare(v) in q]
         named = [v for v in named if not any(v != o and v in o for o in named)]  # the longest value named
+        if place is not None:
+            named = [v for v in named if _bare(v) not in (place.short, place.name)]  # the place is a constraint already
         if named:
-            matched = [r for r in keep if r.record.get(column, "").strip() in named]
+            matched = [r for r in keep if r.record.get(column, "").strip() in named]  # (values as written)
             if matched:
                 keep, constraints = matched, constraints + [f"{column}：{'、'.join(named)}"]
                 by_name = by_name or unique
-    return Selection(keep, constraints, by_name) if constraints else None
+                by_value = True
+    return Selection(keep, constraints, by_name, by_value) if constraints else None
+
+
+_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])\s*")
+
+
+def _bare(value: str) -> str:
+    """A cell value as a question names it: "三、生产作业" → 生产作业."""
+    return normalize_for_match(_MARKER.sub("", value))
 
 
 def wants_count(question: str) -> bool:

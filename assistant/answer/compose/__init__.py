@@ -51,7 +51,7 @@ class Composer:
         if compare_docs:
             table = compare(question, evidence, sents, weights, kind, english)
             return table or single(self.ctx, question, evidence, sents, weights, kind, english)
-        found = selected_rows(self.ctx, question, evidence, english)
+        found = selected_rows(self.ctx, question, evidence, english, kind)
         if found is not None:
             return found
         listing = bool(sentences.LIST_Q.search(question.lower())) and not kind

@@ -8,25 +8,31 @@ from collections.abc import Sequence
 from assistant.answer import rows as rows_mod
 from assistant.answer.compose.composition import Composition
 from assistant.answer.compose.context import Context
+from assistant.answer.compose.sentences import LIST_Q
 from assistant.answer.understand import understand
 from assistant.core.text import normalize_for_match
 from assistant.domain import Chunk
 
 MAX_ROWS = 15
+TABLE_KINDS = ("case_list", "catalogue")  # tables whose rows are entries (companies, scenarios, documents)
 MIN_ROW_COVERAGE = 0.12  # the best row must cover this share of the question's weight
 DISCRIMINATIVE_IDF = 1.5  # a word in most chunks (智能, 企业) does not single out rows
 
 
-def selected_rows(ctx: Context, question: str, evidence: Sequence[Chunk], english: bool) -> Composition | None:
+def selected_rows(ctx: Context, question: str, evidence: Sequence[Chunk], english: bool,
+                  kind: str | None = None) -> Composition | None:
     """"2025年宁波有哪几家评上了数字化车间？": the table's rows that meet every constraint stated."""
-    if not rows_mod.wants_list(question):
+    listing = LIST_Q.search(question.lower()) and kind in (None, "count")  # "list … how long": a figure is asked
+    if not (rows_mod.wants_list(question) or listing):
         return None
-    docs = list(dict.fromkeys(c.doc.doc_id for c in evidence if c.record and c.doc.kind == "case_list"))
+    docs = list(dict.fromkeys(c.doc.doc_id for c in evidence if c.record and c.doc.kind in TABLE_KINDS))
     for doc in docs:
         rows = [r for r in ctx.doc_chunks(doc) if r.record]
         sel = rows_mod.select(question, rows, understand(question).places)
         if sel is None or not sel.rows or len(sel.rows) > MAX_ROWS:
             continue
+        if rows[0].doc.kind != "case_list" and not sel.by_value:
+            continue  # a register of documents answers by its rows only when the question names a value of it
         where = "，".join(sel.constraints)
         title = sel.rows[0].doc.title
         items = _items(sel.rows, rows_mod.display_columns(sel.rows, rows))

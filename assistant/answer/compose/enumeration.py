@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from assistant.answer.compose.composition import Composition
 from assistant.answer.compose.context import Context
 from assistant.citations import source_label
+from assistant.core import gazetteer
 from assistant.core.text import normalize_for_match
 from assistant.domain import Chunk
 
@@ -28,13 +29,14 @@ def enumeration(ctx: Context, evidence: Sequence[Chunk], weights: dict[str, floa
     parts = top.section.split(" > ")
     # the share is of the words the documents use: "给领导写个简要：" names no heading of any document
     total = sum(w for t, w in weights.items() if ctx.known(t)) or 1.0
+    places = {p.short for p in gazetteer.places_in(top.doc.title)} | {top.doc.region}
     for parent in (top.section, " > ".join(parts[:-1])):
         if not parent:
             continue
         label = normalize_for_match(_MARKER.sub("", parent.split(" > ")[-1]))
-        # the heading is read under its document's title: "安徽…数字化车间条件" names 安徽 too
+        # the heading is read under its document's place: "安徽…数字化车间条件" is about 安徽 too
         named = sum(w for t, w in weights.items() if len(t) > 1 and t not in GENERIC_TERMS
-                    and (t in label or t in normalize_for_match(top.doc.title)))
+                    and (t in label or t in places))
         if named < ENUM_MIN_SHARE * total:
             continue  # the question is not about this heading as a whole
         family = [c for c in ctx.doc_chunks(top.doc.doc_id) if c.section == parent or c.section.startswith(parent + " > ")]
