@@ -103,7 +103,8 @@ def rule_sentence(sents: list[Sent], question: str) -> Sent | None:
     asked = subjects(normalize_for_match(question))
     rules = [x for x in sents if parse_rule(x.text) is not None]
     fitting = [x for x in rules if not asked or asked & subjects(normalize_for_match(x.text))]
-    return (fitting or rules or [None])[0]
+    found = fitting or rules
+    return found[0] if found else None
 
 
 def steps(ctx: Context, chunk: Chunk) -> list[Sent]:
