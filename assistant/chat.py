@@ -25,7 +25,7 @@ from assistant.answer.terms import learn as learn_names
 from assistant.answer.terms import named
 from assistant.answer.typos import Homophones
 from assistant.answer.understand import Question, understand
-from assistant.citations import format_evidence, verify
+from assistant.citations import format_evidence, llm_answer_problem, verify
 from assistant.domain import Answer, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
@@ -80,11 +80,14 @@ class Assistant:
         flt = Filters.from_dict(filters)
         names = self._names()
         before = State.from_dict(state) if state is not None else followup.replay(tuple(history or ()), names)
-        refusal = self._refusal(question, before.topic or " ".join(before.facts))
+        refusal = self._refusal(question, before.topic or " ".join(before.facts), history or ())
         if refusal is not None:
             yield replace(refusal, state=before.to_dict())
             return
         standalone = self._condense(question, history or (), before, names)
+        if guard.is_injection(standalone):  # a condensed question (by the LLM, or with carried facts) is checked too
+            yield replace(Answer(guard.REFUSAL_INJECTION, refused=True), question=question, state=before.to_dict())
+            return
         standalone = self._homophones().correct(standalone, tokenize(standalone), self.kb.snapshot.bm25.knows)
         after = followup.update(before, question, standalone, names).to_dict()
         q = understand(standalone)
@@ -109,10 +112,11 @@ class Assistant:
                       state=after)
 
     # ------------------------------------------------------------------ steps
-    def _refusal(self, question: str, previous: str) -> Answer | None:
+    def _refusal(self, question: str, previous: str, history: History = ()) -> Answer | None:
         """A polite refusal for attempts on the instructions and for questions outside the field
         (a short follow-up of an in-domain question is in the field: "那四川呢？")."""
-        if guard.is_injection(question):
+        # an attempt in an earlier turn is refused too: a client may send any history it likes
+        if guard.is_injection(question) or any(guard.is_injection(u) for u, _ in history):
             return Answer(guard.REFUSAL_INJECTION, refused=True, question=question)
         known = self.kb.snapshot.bm25.knows
         follows = bool(previous) and guard.in_domain(previous, known) and (
@@ -282,7 +286,14 @@ class Assistant:
             log.warning("LLM call failed (%s); answering extractively", e)
             yield "\n"
             return None
-        text, cites = verify("".join(pieces), evidence)
+        draft = "".join(pieces)
+        problem = llm_answer_problem(draft, evidence, self.prompts.answer_system + "\n" + self.prompts.answer_user,
+                                     question)
+        if problem:  # echoes the prompt, unsupported sentences or figures: the extractive answer stands
+            log.info("LLM answer rejected (%s); falling back to extraction", problem)
+            yield "\n"
+            return None
+        text, cites = verify(draft, evidence)
         if not cites:
             log.info("LLM answer cited no evidence; falling back to extraction")
             yield "\n"
