@@ -16,14 +16,8 @@ from assistant.core.text import normalize_for_match
 from assistant.eligibility import Profile, evaluate, load_programmes
 from assistant.eligibility.clauses import read_sentences
 from assistant.eligibility.conditions import Home, type_sentence
-from assistant.eligibility.draft import (
-    doc_info,
-    draft_document,
-    draft_file,
-    draft_sentences,
-    flat_view,
-    to_programme_data,
-)
+from assistant.eligibility.draft import doc_info, draft_document, draft_file, draft_sentences
+from assistant.eligibility.draft_output import flat_view, to_programme_data
 from assistant.eligibility.fields import base_fields
 from assistant.eligibility.rewards import read_rewards
 

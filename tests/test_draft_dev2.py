@@ -16,7 +16,8 @@ import yaml
 from corpus_paths import SHARED
 
 from assistant.core.text import normalize_for_match
-from assistant.eligibility.draft import DraftProgramme, draft_file, flat_view
+from assistant.eligibility.draft import DraftProgramme, draft_file
+from assistant.eligibility.draft_output import flat_view
 
 DEV2 = SHARED / "corpus-dev2"
 HAND = Path(__file__).parent / "data" / "dev2_criteria.yaml"
@@ -227,7 +228,7 @@ ELIGIBILITY_MIN = 0.85  # issue 10: dev2 eligibility ≥ 0.85, answered from dra
 def drafted_programmes(folder: str) -> tuple[Any, ...]:
     """Every dev2 document drafted, written as programme files into `folder` and loaded strictly."""
     from assistant.eligibility import load_programmes
-    from assistant.eligibility.draft import to_programme_data
+    from assistant.eligibility.draft_output import to_programme_data
 
     out = Path(folder)
     for f in sorted(DEV2.iterdir()):

@@ -10,7 +10,8 @@ import yaml
 
 from assistant.eligibility import Profile, Programme, evaluate, load_programmes
 from assistant.eligibility.checklist import to_checklist_docx, to_checklist_markdown, to_ics
-from assistant.eligibility.draft import draft_file, to_programme_data
+from assistant.eligibility.draft import draft_file
+from assistant.eligibility.draft_output import to_programme_data
 from assistant.eligibility.package import package
 
 NOTICE = """唐山市工业和信息化局关于开展2026年度智能工厂和数字化车间奖励申报的通知

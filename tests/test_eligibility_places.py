@@ -93,7 +93,7 @@ def test_drafts_are_kept_by_document_so_an_unchanged_one_is_not_read_again(
 
 
 def test_a_reviewed_draft_is_saved_as_a_programme_file(tmp_path: Path, reviewed: list[Programme]) -> None:
-    from assistant.eligibility.draft import to_programme_data
+    from assistant.eligibility.draft_output import to_programme_data
     from assistant.eligibility.indexed import drafts_of_document, save_programme
     from assistant.errors import ConfigError
 

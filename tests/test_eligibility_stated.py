@@ -24,7 +24,8 @@ def test_a_stated_condition_makes_a_conditional_tier_apply(tmp_path) -> None:  #
     import yaml
 
     from assistant.eligibility import Profile, evaluate, load_programmes
-    from assistant.eligibility.draft import draft_file, to_programme_data
+    from assistant.eligibility.draft import draft_file
+    from assistant.eligibility.draft_output import to_programme_data
 
     src = tmp_path / "notice.txt"
     src.write_text("某省工业和信息化厅关于印发《某省智能化改造专项资金管理办法》的通知\n"

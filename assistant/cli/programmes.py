@@ -23,7 +23,8 @@ def register(sub: Any) -> None:
 
 def cmd_programmes(args: argparse.Namespace, settings: Settings) -> int:
     """Draft the programmes of one document; write them (--out), print them (--json) or summarise."""
-    from assistant.eligibility.draft import draft_file, flat_view
+    from assistant.eligibility.draft import draft_file
+    from assistant.eligibility.draft_output import flat_view
 
     path = Path(args.source)
     if path.is_file():
@@ -60,7 +61,7 @@ def _draft_indexed(doc_id: str, settings: Settings) -> list[Any]:
 
 
 def _write(drafts: list[Any], out: Path) -> None:
-    from assistant.eligibility.draft import to_programme_data
+    from assistant.eligibility.draft_output import to_programme_data
     from assistant.eligibility.indexed import save_programme
 
     for p in drafts:

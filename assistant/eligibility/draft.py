@@ -21,14 +21,12 @@ from assistant.core import gazetteer
 from assistant.core.text import normalize_for_match
 from assistant.eligibility.clauses import Sentence, read_sentences, sentences_of_sections, strip_marker
 from assistant.eligibility.conditions import Drafted, Home, fit_quote, quote_around, type_sentence
+from assistant.eligibility.draft_parts import MATERIALS, STEPS, find_deadline, find_validity, list_items
 from assistant.eligibility.fields import FieldSpec, base_fields
 from assistant.eligibility.rewards import LOWERED_FOR, Reward, read_rewards
 from assistant.eligibility.subjects import Subjects, declared, label_subject, path_subject, title_subject
 
-__all__ = [
-    "DocInfo", "DraftProgramme", "doc_info", "draft_document", "draft_file", "draft_sentences", "flat_view",
-    "statement_of", "to_programme_data",
-]
+__all__ = ["DocInfo", "DraftProgramme", "doc_info", "draft_document", "draft_file", "draft_sentences", "short_title"]
 
 # Sections whose sentences are never conditions of eligibility: what happens after recognition,
 # what to hand in, how the procedure runs, who to call.
@@ -42,14 +40,6 @@ _SKIP_SENTENCE = re.compile(r"撤销|追回|收回|骗取|弄虚作假|不得再
 _CONDITION_LIST = re.compile(r"条件|以下标准|要求")
 # the lead of a list of what rules an applicant out (有下列情况的企业，不得申请、推荐和认定：)
 _EXCLUDING = re.compile(r"(?:下列|以下)[^：]{0,12}(?:的|之一的)?[^：]{0,8}不得(?:申请|申报|推荐)|不予(?:受理|推荐|支持)")
-_MATERIALS = re.compile(r"申报材料|以下材料|材料包括|提交.{0,6}材料")
-_STEPS = re.compile(r"程序|流程|申报和审核|申报和兑现|兑现方式|申报方式|申报时间和方式|申报和资金下达")
-_DEADLINE = re.compile(
-    r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:\s*(?P<t>\d{1,2}[:：]\d{2}))?前"
-    r"|申报时间为(?P<y2>\d{4})年\d{1,2}月\d{1,2}日至(?:(?P<y3>\d{4})年)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日"
-)
-_TITLE_VALIDITY = re.compile(r"(?:称号|认定)?有效期(?:为)?(?P<n>[0-9一二三四五六七八九十]+)年")
-_POLICY_VALIDITY = re.compile(r"有效期至\d{4}年\d{1,2}月\d{1,2}日|施行[^。]{0,12}有效期(?:为)?[0-9一二三四五]+年")
 _RECOGNITION_DOC = re.compile(r"认定|申报|培育|评定")
 # a document about paying for titles others confer (奖励标准, 奖补资金管理办法, 支持…若干政策): unless it
 # also recognises (认定及奖励办法), its programmes are rewards, each paid to holders of its title
@@ -268,60 +258,6 @@ def _raise_titles(text: str) -> list[Drafted]:
     return [Drafted("titles", "has_title", titles, "", fit_quote(text, m.start(), m.end()))]
 
 
-def _list_items(sentences: Sequence[Sentence], pattern: re.Pattern[str]) -> tuple[list[str], str]:
-    """Items of the first list whose lead (申报企业应提交以下材料：) or heading (四、申报材料) matches
-    `pattern` — materials, steps; a section with no numbered items gives its sentences."""
-    items: list[str] = []
-    loose: list[str] = []
-    clause = ""
-    parent: tuple[str, ...] | None = None  # the section holding the numbered items
-    for s in sentences:
-        where = s.lead if s.lead else " ".join(s.path[-2:])
-        if s.cells or not pattern.search(where):
-            if items or loose:
-                break
-            continue
-        if items and parent is not None and (s.path[: len(parent)] != parent or (not s.enumerated and not s.lead)):
-            break  # the numbered list is over (a new article or paragraph follows)
-        clause = clause or s.clause
-        if s.heading or s.text.rstrip().endswith(("：", ":")):
-            continue
-        text = strip_marker(s.text).rstrip("；;。")
-        if s.enumerated and parent is None:
-            parent = s.path[:-1]
-        (items if s.enumerated else loose).append(text)
-    return [i for i in (items or loose) if len(i) >= 2], clause
-
-
-def _deadline(sentences: Sequence[Sentence]) -> dict[str, str] | None:
-    found = []
-    for s in sentences:
-        for m in _DEADLINE.finditer(s.text):
-            if m.group("y"):
-                date = f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
-                if m.group("t"):
-                    date += " " + m.group("t").replace("：", ":")
-            else:
-                year = m.group("y3") or m.group("y2")
-                date = f"{int(year):04d}-{int(m.group('m2')):02d}-{int(m.group('d2')):02d}"
-            by_enterprise = "企业" in s.text[: m.start() + 1] or "申报时间" in m.group(0)
-            found.append((not by_enterprise, date, quote_around(s.text, m.start(), m.end()), s.clause))
-    if not found:
-        return None
-    _, date, quote, clause = sorted(found, key=lambda f: f[0])[0]
-    return {"date": date, "quote": quote, "clause": clause}
-
-
-def _validity(sentences: Sequence[Sentence]) -> dict[str, str] | None:
-    for pattern in (_TITLE_VALIDITY, _POLICY_VALIDITY):
-        for s in sentences:
-            m = pattern.search(s.text)
-            if m and (pattern is _POLICY_VALIDITY or re.search(r"称号|认定|有效期为", s.text)):
-                return {"text": m.group(0), "quote": quote_around(s.text, m.start(), m.end()),
-                        "clause": s.clause}
-    return None
-
-
 def draft_document(sentences: Sequence[Sentence], info: DocInfo,
                    specs: Mapping[str, FieldSpec] | None = None) -> list[DraftProgramme]:
     """Draft one programme per subject (title, level, support item) the document names.
@@ -346,10 +282,10 @@ def draft_document(sentences: Sequence[Sentence], info: DocInfo,
     keys = [k for k in subjects.display if k not in parents and (got.own.get(k) or any(
         r.kind in ("rate", "amount") for r, _, _ in got.rewards.get(k, [])))]
     if not keys and got.common:  # conditions but no subject named in the text: the one the title names
-        keys = [subjects.add(title_subject(info.title) or _short_title(info.title))]
-    materials, materials_clause = _list_items(sentences, _MATERIALS)
-    steps, steps_clause = _list_items(sentences, _STEPS)
-    deadline, validity = _deadline(sentences), _validity(sentences)
+        keys = [subjects.add(title_subject(info.title) or short_title(info.title))]
+    materials, materials_clause = list_items(sentences, MATERIALS)
+    steps, steps_clause = list_items(sentences, STEPS)
+    deadline, validity = find_deadline(sentences), find_validity(sentences)
     pays_titles = bool(_REWARD_DOC.search(info.title)) and not _RECOGNISES.search(info.title)
     kind = "recognition" if _RECOGNITION_DOC.search(info.title) and not pays_titles else "reward"
     base = hashlib.sha1(info.title.encode("utf-8")).hexdigest()[:8]
@@ -440,7 +376,7 @@ def _rewards_for(k: str, got: _Collected) -> list[tuple[Reward, str, list[Drafte
 _TITLE_MAX = 60  # a document title without 《》 is kept up to this many characters
 
 
-def _short_title(title: str) -> str:
+def short_title(title: str) -> str:
     m = re.search(r"《([^》]+)》", title)
     return (m.group(1) if m else title)[:_TITLE_MAX]
 
@@ -460,150 +396,3 @@ def draft_file(path: Path, max_bytes: int = 50 << 20) -> list[DraftProgramme]:
 def draft_sentences(sections: Sequence[tuple[str, str]], info: DocInfo) -> list[DraftProgramme]:
     """Draft from stored pieces of a document: (section path "A > B", text), in order."""
     return draft_document(sentences_of_sections(sections), info)
-
-
-# ----------------------------------------------------------------------------- views
-def statement_of(c: Drafted, specs: Mapping[str, FieldSpec] | None = None) -> str:
-    """A condition in words (独立法人年限不低于3年); a qualitative one in the document's own words."""
-    spec = (specs or base_fields()).get(c.field or "")
-    if spec is None or c.op == "qualitative":
-        return c.quote
-    value = "、".join(map(str, c.value)) if isinstance(c.value, list | tuple) else str(c.value)
-    return {
-        "min": f"{spec.label}不低于{value}{c.unit}", "max": f"{spec.label}不超过{value}{c.unit}",
-        "equals": f"{spec.label}为{value}", "in": f"{spec.label}为{value}",
-        "is_true": spec.yes or spec.label, "is_false": spec.no or f"无{spec.label}",
-        "has_title": f"已获{value.replace('、', '或')}",
-    }.get(c.op, c.quote)
-
-
-def _criterion_view(c: Drafted, clause: str, ident: str) -> dict[str, Any]:
-    return {"id": ident, "statement": statement_of(c), "field": c.field, "op": c.op, "value": c.value,
-            "unit": c.unit, "quote": c.quote, "clause": clause}
-
-
-def _reward_view(r: Reward, clause: str, when: list[Drafted]) -> dict[str, Any]:
-    return {"kind": r.kind, "rate": r.rate, "base": r.base, "floor_wan": None, "cap_wan": r.cap_wan,
-            "amount_wan": r.amount_wan, "when": [_criterion_view(c, clause, "") for c in when],
-            "quote": r.quote, "clause": clause}
-
-
-def flat_view(drafts: Sequence[DraftProgramme]) -> dict[str, Any]:
-    """The `--json` view: {"programmes": [{id, title, region, criteria, reward, rewards, materials,
-    steps, deadline, validity}]}; `reward` is the main rule (the first rate or amount) or null."""
-    out = []
-    for p in drafts:
-        rewards = [_reward_view(r, c, w) for r, c, w in p.rewards]
-        main = next((x for x in rewards if not [w for w in x["when"] if w["quote"] != x["quote"]]),
-                    rewards[0] if rewards else None)  # the rule with no condition but the programme's title
-        floor = next((c.value for c, _ in p.criteria if c.field == "investment_wan" and c.op == "min"), None)
-        if main is not None and main["rate"] is not None and floor is not None:
-            main = {**main, "floor_wan": floor}
-        criteria = [_criterion_view(c, clause, f"{p.id}_c{i}") for i, (c, clause) in enumerate(p.criteria, 1)]
-        for i, (who, value, quote, clause) in p.lowered.items():
-            criteria[i]["lowered"] = {"for": who, "value": value, "quote": quote, "clause": clause}
-        out.append({
-            "id": p.id, "title": p.name, "region": p.region, "doc": p.doc.title, "doc_no": p.doc.doc_no,
-            "criteria": criteria,
-            "reward": main, "rewards": rewards,
-            "notes": [{"kind": k, "quote": q, "clause": c} for k, q, c in p.notes],
-            "materials": p.materials, "steps": p.steps,
-            "deadline": p.deadline, "validity": p.validity,
-        })
-    return {"programmes": out}
-
-
-# ----------------------------------------------------------------------------- programme files
-_RULE_OPS = ("min", "max", "equals", "in", "has_title")
-_MONEY_BASE_DEFAULT = "investment_wan"  # 按…投入/投资额的X%: the base most reward rules name
-
-
-def _base_field(words: str, specs: Mapping[str, FieldSpec]) -> str:
-    """The number field a rate's base names (设备投资额 → investment_wan), by the longest term it contains."""
-    hits = [(len(t), spec.name) for spec in specs.values() if spec.kind == "number" and spec.unit == "万元"
-            for t in spec.terms if t in words]
-    return max(hits)[1] if hits else _MONEY_BASE_DEFAULT
-
-
-def _source(p: DraftProgramme, clause: str, quote: str) -> dict[str, str]:
-    return {"doc": _short_title(p.doc.title), "doc_no": p.doc.doc_no, "clause": clause or "全文",
-            "region": p.region or "全国", "quote": quote}
-
-
-def _rule(c: Drafted) -> Any:
-    if c.op in _RULE_OPS:
-        return {c.op: list(c.value) if isinstance(c.value, list | tuple) else c.value}
-    return c.op
-
-
-def _criterion_data(p: DraftProgramme, c: Drafted, clause: str, ident: str) -> dict[str, Any]:
-    if c.op == "qualitative" or c.field is None:
-        return {"id": ident, "statement": c.quote, "rule": "manual", "provide": f"请提供材料证明：{c.quote}",
-                "source": _source(p, clause, c.quote)}
-    return {"id": ident, "statement": statement_of(c), "fields": [c.field], "rule": _rule(c),
-            "source": _source(p, clause, c.quote)}
-
-
-def _estimate_data(p: DraftProgramme, r: Reward, clause: str, when: list[Drafted], ident: str,
-                   specs: Mapping[str, FieldSpec]) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": ident, "label": f"{p.title}：{r.quote}", "source": _source(p, clause, r.quote)}
-    conds = [{"statement": statement_of(c), "fields": [c.field], "rule": _rule(c)} if c.field and c.op != "qualitative"
-             else {"statement": c.quote, "rule": "manual"} for c in when]
-    if conds:
-        out["when"] = conds
-    if r.amount_wan is not None:
-        out["amount"] = r.amount_wan
-    else:
-        out.update(rate=r.rate, base=_base_field(r.base, specs))
-        if r.cap_wan is not None:
-            out["cap"] = r.cap_wan
-    return out
-
-
-def _list_source(p: DraftProgramme, items: list[str], clause: str) -> dict[str, Any]:
-    """The clause of a list (materials, steps), quoting its longest item (verbatim, within the quote limit)."""
-    longest = max(items, key=len)
-    quote = fit_quote(longest, 0, len(longest))
-    return {"source": _source(p, clause, quote)} if len(normalize_for_match(quote)) >= _LIST_QUOTE_MIN else {}
-
-
-_LIST_QUOTE_MIN = 4  # the loader's least quote for a draft
-
-
-def to_programme_data(p: DraftProgramme, specs: Mapping[str, FieldSpec] | None = None) -> dict[str, Any]:
-    """A draft as a programme file (the YAML schema of assistant/programmes, `draft: true`)."""
-    specs = specs or base_fields()
-    criteria = [_criterion_data(p, c, clause, f"{p.id}_c{i}") for i, (c, clause) in enumerate(p.criteria, 1)]
-    for i, (who, value, quote, clause) in p.lowered.items():
-        criteria[i]["lowered"] = {"when": {"statement": f"为{who}", "fields": ["titles"],
-                                           "rule": {"has_title": [who]}},
-                                  "value": value, "source": _source(p, clause, quote)}
-    estimates = [_estimate_data(p, r, clause, when, f"{p.id}_r{i}", specs)
-                 for i, (r, clause, when) in enumerate(p.rewards, 1) if r.kind in ("rate", "amount")]
-    if not criteria:  # the loader wants at least one criterion: the place the document is for
-        criteria = [{"id": f"{p.id}_c0", "statement": f"{p.region}的企业", "rule": "manual",
-                     "source": _source(p, "", _short_title(p.doc.title)[:40])}]
-    data: dict[str, Any] = {
-        "id": p.id, "name": p.name, "region": p.region or "全国", "level": p.level or "national", "kind": p.kind,
-        "doc": _short_title(p.doc.title), "doc_no": p.doc.doc_no, "draft": True,
-        "keywords": list(dict.fromkeys([p.title, p.title.removeprefix(p.region)])),
-        "criteria": criteria,
-    }
-    if estimates:
-        data["estimates"] = estimates
-        data["requires_estimate"] = p.kind == "reward"
-    if p.steps:
-        data["route"] = {"steps": p.steps, **_list_source(p, p.steps, p.steps_clause)}
-    notes = [{"text": {"exclusion": "不重复享受", "balance": "差额规则", "lowered": "门槛放宽",
-                       "enterprise_cap": "单个企业年度（累计）上限"}.get(k, k) + "：" + q,
-              "source": _source(p, clause, q)} for k, q, clause in p.notes]
-    if notes:
-        data["notes"] = notes
-    if p.materials:
-        data["materials"] = {"items": p.materials, **_list_source(p, p.materials, p.materials_clause)}
-    if p.deadline:
-        data["deadline"] = {"date": p.deadline["date"], "source": _source(p, p.deadline["clause"], p.deadline["quote"])}
-    if p.validity:
-        data["validity"] = {"text": p.validity["text"],
-                            "source": _source(p, p.validity["clause"], p.validity["quote"])}
-    return data

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.domain import Chunk
-from assistant.eligibility.draft import DraftProgramme, doc_info, draft_file, draft_sentences, to_programme_data
+from assistant.eligibility.draft import DraftProgramme, doc_info, draft_file, draft_sentences
+from assistant.eligibility.draft_output import to_programme_data
 from assistant.eligibility.loader import programme_from_data
 from assistant.eligibility.model import Programme
 from assistant.errors import ZhiceError
