@@ -27,7 +27,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
     # a rate or share asked for: 比例, or 多少 of something measured in per cent (数控化率, 研发投入占比)
     ("ratio", re.compile(r"比例|百分之|几成|率[^，。？?]{0,14}多少|比重[^，。？?]{0,8}多少|占比[^，。？?]{0,8}多少|多少%"
                          r"|\bpercent|\brate\b|\bratio\b")),
-    ("level", re.compile(r"几级|哪一?级|什么级别|多少级|\bwhat level\b|\bwhich level\b")),
+    # "分几级" asks for the grades themselves (分为基础级和先进级), not one level
+    ("level", re.compile(r"(?<!分)几级|哪一?级|什么级别|多少级|\bwhat level\b|\bwhich level\b")),
     ("doc_no", re.compile(r"文号|发文字号|发文号|\bdocument number\b")),
     ("date", re.compile(r"哪一?年|哪一?天|何时|什么时候|截止|日期|\bwhich year\b|\bwhen\b|\bdeadline\b")),
     ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几天|几个月|几个工作日|多少个工作日|\bhow long\b|\bhow often\b|\bperiod\b"

@@ -33,6 +33,8 @@ _FACT = re.compile(r"我们|我司|本公司|本企业|我厂|公司是|企业�
 _ASKS_FOR_ME = re.compile(r"能拿|能补|能给|能奖|能申|能报|可以申|可以报|够格|符合|多少钱|拿多少|补多少|能享受|\bcan we\b|\bhow much\b",
                           re.IGNORECASE)
 _NATIONAL = re.compile(r"国家级|全国|国家|工信部|工业和信息化部|national|MIIT", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)20\d\d\s*年?(?:度)?")
+_SITUATION = re.compile(r"(?:以后|之后|以前|之前|的话|时候|时|后)$")
 _SAME = re.compile(r"(?:也|都)?(?:是这样|一样|同样|相同)(?:吗|么)?")
 _QUESTION = re.compile(r"[？?]|吗|呢|多少|几|哪|什么|怎么|如何|是否|能否")
 
@@ -101,7 +103,12 @@ def standalone(question: str, state: State, names: frozenset[str]) -> str:
         return f"{facts} {_strip(q)}"  # the profile stays; the new figures ("研发费用占营收4%") are added
     if _FACT.search(q):  # "如果我们是高新技术企业…呢？": the last question again, with the new facts
         return f"{state.topic} {_strip(q)}"
-    core = _strip(q)
+    return _rewrite(_strip(q), q, state, names)
+
+
+def _rewrite(core: str, q: str, state: State, names: frozenset[str]) -> str:
+    """The topic with the follow-up's own terms put in place of their counterparts ("那辽宁的先进级智能工厂
+    呢？"), or the topic's subject with a new attribute ("那有效期呢？")."""
     own_places = _places_with_zones(core)
     own_names = named(core, names)
     own_levels = levels_in(core)
@@ -109,6 +116,8 @@ def standalone(question: str, state: State, names: frozenset[str]) -> str:
         # "这个要交什么材料？": the topic's subject, the new question
         return " ".join([*state.places, *state.levels, *state.names, _REFERENT.sub("", core).strip()])
     text = state.topic
+    if own_places and not _YEAR.search(core):
+        text = _YEAR.sub("", text)  # "四川2025年…" → "辽宁…": the year was the other place's notice
     text = _replace(text, state.places, own_places)
     admin = [x for x in own_levels if _ADMIN_LEVEL.fullmatch(x)]
     tiers = [x for x in own_levels if not _ADMIN_LEVEL.fullmatch(x)]
@@ -122,11 +131,14 @@ def standalone(question: str, state: State, names: frozenset[str]) -> str:
     for t in [*own_places, *own_names, *own_levels]:
         rest = rest.replace(t, "")
     rest = _SAME.sub("", rest).strip("的 ，,")  # "安徽也是这样吗？": the same question for 安徽
-    if rest:  # "那有效期呢？": the new attribute with the topic's subject and its way of asking
-        subject = " ".join([*(own_places or state.places), *(own_levels or state.levels), *(own_names or state.names)])
-        tail = _INTERROGATIVE.search(state.topic)
-        return f"{subject} {rest}{tail.group(0) if tail and not _QUESTION.search(rest) else ''}".strip()
-    return text
+    if not rest:
+        return text
+    # "那有效期呢？": the new attribute with the topic's subject and its way of asking (是多久);
+    # "到期以后呢？" is a situation, not an attribute
+    subject = " ".join([*(own_places or state.places), *(own_levels or state.levels), *(own_names or state.names)])
+    tail = _INTERROGATIVE.search(state.topic)
+    asks = tail is not None and not _QUESTION.search(rest) and not _SITUATION.search(rest)
+    return f"{subject} {rest}{tail.group(0) if asks and tail else ''}".strip()
 
 
 def _carried(q: str, state: State, names: frozenset[str]) -> str:

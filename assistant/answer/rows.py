@@ -8,7 +8,7 @@ categorical column (a column with few distinct values, such as 等级 or 行业)
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.core import gazetteer
@@ -32,37 +32,67 @@ class Selection:
     by_value: bool = False  # a row was picked by a value of a column the question names (等级, 环节, a name)
 
 
-def select(question: str, rows: Sequence[Chunk], places: Sequence[gazetteer.Place]) -> Selection | None:
-    """The rows meeting every constraint found; None when the question states no constraint on this table."""
+def select(question: str, rows: Sequence[Chunk], places: Sequence[gazetteer.Place],
+           subjects: Sequence[str] = ()) -> Selection | None:
+    """The rows meeting every constraint found; None when the question states no constraint on this table.
+
+    `subjects` are the title names the question uses (优秀场景): once the other constraints are applied,
+    rows that mention one of them are preferred to rows that do not.
+    """
     if not rows:
         return None
     q = normalize_for_match(question)
-    constraints: list[str] = []
-    by_name = by_value = False
-    keep = list(rows)
     place = _innermost(places)
+    keep, constraints = list(rows), []
     if place is not None:
-        matched = [r for r in keep if _row_in_place(r, place)]
-        if matched:
-            keep, constraints = matched, constraints + [f"地区：{place.short}"]
+        keep, constraints = _narrow(keep, constraints, lambda r: _row_in_place(r, place), f"地区：{place.short}")
     for year in dict.fromkeys(_YEAR.findall(q)):
-        matched = [r for r in keep if any(v.strip() == year or v.strip().startswith(year + "-") for v in r.record.values())]
-        if matched:
-            keep, constraints = matched, constraints + [f"年份：{year}"]
+        # a cell that is or names the year: 2025, 2023-04-24, 2023年度…优秀场景
+        keep, constraints = _narrow(keep, constraints, lambda r, y=year: _names_year(r, y), f"年份：{year}")
+    by_name = by_value = False
     for column, values in _columns(rows).items():
-        unique = len(values) == sum(1 for r in rows if r.record.get(column, "").strip())
-        shortest = MIN_NAME_CHARS if unique else MIN_VALUE_CHARS
-        named = [v for v in values if len(_bare(v)) >= shortest and not _YEAR.fullmatch(v) and _bare(v) in q]
-        named = [v for v in named if not any(v != o and v in o for o in named)]  # the longest value named
-        if place is not None:
-            named = [v for v in named if _bare(v) not in (place.short, place.name)]  # the place is a constraint already
+        named = _named_values(q, column, values, rows, place)
         if named:
-            matched = [r for r in keep if r.record.get(column, "").strip() in named]  # (values as written)
-            if matched:
-                keep, constraints = matched, constraints + [f"{column}：{'、'.join(named)}"]
-                by_name = by_name or unique
+            before = len(constraints)
+            keep, constraints = _narrow(keep, constraints, lambda r, c=column, n=named: r.record.get(c, "").strip() in n,
+                                        f"{column}：{'、'.join(named)}")
+            if len(constraints) > before:
                 by_value = True
-    return Selection(keep, constraints, by_name, by_value) if constraints else None
+                by_name = by_name or len(values) == sum(1 for r in rows if r.record.get(column, "").strip())
+    if not constraints:
+        return None
+    about = [t for t in subjects if any(t in _cells(r) for r in keep)]
+    if about:
+        keep, constraints = _narrow(keep, constraints, lambda r: any(t in _cells(r) for t in about), f"含：{'、'.join(about)}")
+    return Selection(keep, constraints, by_name, by_value)
+
+
+def _narrow(keep: list[Chunk], constraints: list[str], test: Callable[[Chunk], bool],
+            label: str) -> tuple[list[Chunk], list[str]]:
+    """The rows passing `test`, with the constraint noted; unchanged when no row passes (the constraint
+    is then not one this table can answer)."""
+    matched = [r for r in keep if test(r)]
+    return (matched, [*constraints, label]) if matched else (keep, constraints)
+
+
+def _named_values(q: str, column: str, values: list[str], rows: Sequence[Chunk],
+                  place: gazetteer.Place | None) -> list[str]:
+    """The values of a column the question names (the longest where one contains another)."""
+    unique = len(values) == sum(1 for r in rows if r.record.get(column, "").strip())
+    shortest = MIN_NAME_CHARS if unique else MIN_VALUE_CHARS
+    named = [v for v in values if len(_bare(v)) >= shortest and not _YEAR.fullmatch(v) and _bare(v) in q]
+    named = [v for v in named if not any(v != o and v in o for o in named)]
+    if place is not None:
+        named = [v for v in named if _bare(v) not in (place.short, place.name)]  # the place is a constraint already
+    return named
+
+
+def _cells(r: Chunk) -> str:
+    return normalize_for_match(" ".join(r.record.values()))
+
+
+def _names_year(r: Chunk, year: str) -> bool:
+    return any(re.search(rf"(?<!\d){year}(?!\d)", v) for v in r.record.values())
 
 
 _MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])\s*")

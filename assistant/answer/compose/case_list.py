@@ -3,12 +3,14 @@ for a question with no constraint the table can read, the rows that share most o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.answer import rows as rows_mod
 from assistant.answer.compose.composition import Composition
 from assistant.answer.compose.context import Context
 from assistant.answer.compose.sentences import LIST_Q
+from assistant.answer.compose.subject import focus
 from assistant.answer.understand import understand
 from assistant.core.text import normalize_for_match
 from assistant.domain import Chunk
@@ -28,11 +30,13 @@ def selected_rows(ctx: Context, question: str, evidence: Sequence[Chunk], englis
     docs = list(dict.fromkeys(c.doc.doc_id for c in evidence if c.record and c.doc.kind in TABLE_KINDS))
     for doc in docs:
         rows = [r for r in ctx.doc_chunks(doc) if r.record]
-        sel = rows_mod.select(question, rows, understand(question).places)
+        sel = rows_mod.select(question, rows, understand(question).places, focus(question, ctx.subject_terms))
         if sel is None or not sel.rows or len(sel.rows) > MAX_ROWS:
             continue
         if rows[0].doc.kind != "case_list" and not sel.by_value:
             continue  # a register of documents answers by its rows only when the question names a value of it
+        if listing and not rows_mod.wants_list(question) and not _lists_what_is_asked(question, rows):
+            continue  # "这个要交哪些材料": the table lists companies, not materials
         where = "，".join(sel.constraints)
         title = sel.rows[0].doc.title
         items = _items(sel.rows, rows_mod.display_columns(sel.rows, rows))
@@ -42,6 +46,18 @@ def selected_rows(ctx: Context, question: str, evidence: Sequence[Chunk], englis
             text = f"根据《{title}》，符合条件（{where}）的共{len(sel.rows)}家/项：" + "；".join(items) + "。"
         return Composition(text + _completeness(sel.rows[0]), list(sel.rows))
     return None
+
+
+_ASKED_NOUN = re.compile(r"(?:哪些|哪几[个家项条类种]?|什么)([\u4e00-\u9fa5]{2})")
+
+
+def _lists_what_is_asked(question: str, rows: Sequence[Chunk]) -> bool:
+    """Does the table list what "哪些X" asks for (its title or a column names X)? No X: assume so."""
+    m = _ASKED_NOUN.search(normalize_for_match(question))
+    if not m:
+        return True
+    names = normalize_for_match(rows[0].doc.title + " ".join(dict.fromkeys(k for r in rows[:50] for k in r.record)))
+    return m.group(1) in names
 
 
 def matching_rows(ctx: Context, evidence: Sequence[Chunk], weights: dict[str, float]) -> Composition | None:
