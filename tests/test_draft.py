@@ -137,6 +137,7 @@ def _by_title(views: list[dict[str, Any]], title: str) -> dict[str, Any]:
      {("titles", "has_title", ("省级数字化车间", "工业和信息化部智能制造示范工厂名单"), "")}),
     ("（三）项目单位为本省注册的规模以上工业企业；",
      {("province", "equals", "河北", ""), ("above_scale", "is_true", None, "")}),
+    ("第十条 围绕高端装备、新材料、医药等重点产业。", {("industry", "industry_in", ("高端装备", "新材料", "医药"), "")}),
 ])
 def test_conditions_are_typed(text: str, expected: set[tuple[Any, ...]]) -> None:
     got = type_sentence(text, base_fields(), Home(province="河北"))

@@ -234,6 +234,21 @@ def _grades(seg: str, specs: Mapping[str, FieldSpec]) -> list[Drafted]:
     return out
 
 
+_INDUSTRY_LIST_MIN = 3  # a sentence naming this many industry categories (围绕A、B、C等…产业) lists the eligible ones
+
+
+def _industries(text: str) -> Drafted | None:
+    """围绕高端装备、航空航天、…等战略性新兴产业: the industries a programme is for (industry_in)."""
+    from assistant.eligibility.vocabulary import INDUSTRY_TAGS
+
+    if "产业" not in text and "行业" not in text:
+        return None
+    named = sorted((text.find(t), t) for t in INDUSTRY_TAGS if t in text)
+    if len(named) < _INDUSTRY_LIST_MIN:
+        return None
+    return Drafted("industry", "industry_in", [t for _, t in named], "", fit_quote(text, 0, len(text)))
+
+
 def held_titles(text: str) -> list[str]:
     """Titles a sentence requires to be held already: 已被认定为 X，或已入选 Y → [X, Y]."""
     m = _HELD.search(text)
@@ -241,6 +256,24 @@ def held_titles(text: str) -> list[str]:
         return []
     rest = _TITLE_TAIL.sub("", m.group("rest").split("。")[0])
     return [t.strip() for t in _ALT.split(rest) if len(t.strip()) >= 2]
+
+
+def _piece(text: str, s: int, e: int, specs: Mapping[str, FieldSpec], home: Home,
+           excluding: bool) -> tuple[list[tuple[Drafted, tuple[int, int]]], bool, bool]:
+    """The conditions of one comma piece text[s:e] with the span each stands on; whether a number
+    was typed, and whether the piece states a threshold at all."""
+    seg = text[s:e]
+    numbers, threshold = _numbers(seg, specs, text[:s])
+    # "具有2年以上独立法人资格" types the years only; "注册满3年、具有独立法人资格" types both
+    years_by_entity = any(n == "legal_entity_years" for _, _, n in numbers) and "独立法人" in seg \
+        and not re.search(r"(?:注册|登记|成立|设立)[^，、]{0,3}满", seg)
+    found = [(d, (s + a, s + b)) for d, (a, b), _ in numbers]
+    region = _region(seg, home)
+    if region is not None:
+        found.append((region, (s, e)))
+    skip = {"independent_legal_entity"} if years_by_entity else set()
+    found += [(d, (s, e)) for d in _flags(seg, specs, skip, excluding) + _grades(seg, specs)]
+    return found, bool(numbers), threshold
 
 
 def type_sentence(text: str, specs: Mapping[str, FieldSpec], home: Home, *, item: bool = False,
@@ -266,22 +299,12 @@ def type_sentence(text: str, specs: Mapping[str, FieldSpec], home: Home, *, item
         seg = text[s:e]
         if not seg.strip("，,；;。 ") or _REWARD_WORDS.search(seg):
             continue
-        found: list[tuple[Drafted, tuple[int, int]]] = []
-        numbers, threshold = _numbers(seg, specs, text[:s])
-        # "具有2年以上独立法人资格" types the years only; "注册满3年、具有独立法人资格" types both
-        years_by_entity = any(n == "legal_entity_years" for _, _, n in numbers) and "独立法人" in seg \
-            and not re.search(r"(?:注册|登记|成立|设立)[^，、]{0,3}满", seg)
-        found += [(d, (s + a, s + b)) for d, (a, b), _ in numbers]
-        region = _region(seg, home)
-        if region is not None:
-            found.append((region, (s, e)))
-        skip = {"independent_legal_entity"} if years_by_entity else set()
-        found += [(d, (s, e)) for d in _flags(seg, specs, skip, excluding) + _grades(seg, specs)]
-        for d, core in found:
-            quote = fit_quote(text, s, e, core)
-            out.append(Drafted(d.field, d.op, d.value, d.unit, quote))
-        if item and threshold and not numbers:
+        found, typed_numbers, threshold = _piece(text, s, e, specs, home, excluding)
+        out += [Drafted(d.field, d.op, d.value, d.unit, fit_quote(text, s, e, core)) for d, core in found]
+        if item and threshold and not typed_numbers:
             untyped.append((s, e))
+    if (industries := _industries(text)) is not None:
+        out.append(industries)
     titles = held_titles(text)
     if titles:
         m = _HELD.search(text)
