@@ -113,3 +113,23 @@ def test_a_total_question_gets_the_sum_with_each_part_cited(tmp_path: Path) -> N
         "我们是唐山的规上企业，已获评市级智能工厂和市级数字化车间，两项一共能拿多少？", programmes)
     assert "合计约 90 万元" in text  # the parts that certainly apply, the cap applied
     assert any("90万元" in s.quote for s in sources)
+
+
+LEVELS = """某市工业和信息化局关于印发《某市智能工厂梯度培育奖励标准》的通知
+一、奖励标准
+（一）对新认定的市级数字化车间，给予一次性奖励30万元。
+（二）对新认定的市级智能工厂，给予一次性奖励100万元。
+二、奖励规则
+已获本标准数字化车间奖励的企业，其工厂后续被认定为市级智能工厂的，按智能工厂奖励金额扣除已获数字化车间奖励后的差额给予奖励。
+"""
+
+
+def test_a_difference_rule_deducts_what_was_received(tmp_path: Path) -> None:
+    """差额: the higher level's reward less what the lower one already paid, for that level only."""
+    programmes = _programmes(tmp_path, LEVELS)
+    factory = next(p for p in programmes if p.name.endswith("智能工厂"))
+    workshop = next(p for p in programmes if p.name.endswith("数字化车间"))
+    assert all(e.less_received for e in factory.estimates) and not any(e.less_received for e in workshop.estimates)
+    profile = Profile.from_dict({"titles": ["市级智能工厂"], "received_award_wan": 30})
+    (verdict,) = evaluate(profile, programmes, only=[factory.id])
+    assert verdict.estimates[0].amount_wan == 70 and "扣除已获 30 万元" in verdict.estimates[0].formula

@@ -60,6 +60,7 @@ def test_cn_number(text: str, value: float | None) -> None:
     ("关键工序数控化率78%，联网率72%", {"nc_rate_pct": 78, "network_rate_pct": 72}),
     ("接入5G的终端有150个，做了4个5G场景", {"terminals_5g": 150, "scenarios_5g": 4}),
     ("搞了个600万的数字化改造", {"investment_wan": 600}),
+    ("去年一个车间拿了数字化车间奖励100万", {"received_award_wan": 100}),
     ("无锡一家国家级专精特新小巨人", {"titles": ["国家级专精特新“小巨人”企业"]}),  # 无锡 is no negation
     ("车间今年刚被评为江苏省级智能制造示范车间", {"titles": ["江苏省级智能制造示范车间"]}),  # any title, as said
     ("苏州企业（不是高企也不是小巨人），车间评上了江苏省级示范车间", {"titles": ["江苏省级示范车间"]}),

@@ -81,6 +81,7 @@ class DraftProgramme:
     steps_clause: str = ""
     deadline: dict[str, str] | None = None
     validity: dict[str, str] | None = None
+    less_received: bool = False  # a 差额 rule: the reward is less what the same text already paid
 
 
 def _home(info: DocInfo) -> Home:
@@ -109,6 +110,8 @@ class _Collected:
     rewards: dict[str, list[tuple[Reward, str, list[Drafted]]]] = field(default_factory=dict)
     raises: list[tuple[Reward, str, list[Drafted], list[str]]] = field(default_factory=list)
     lowered: list[tuple[str, float, str, str, str]] = field(default_factory=list)  # (who, 万元, words, quote, clause)
+    balance: set[str] = field(default_factory=set)  # subjects whose reward is less what was already received
+    balance_all: bool = False  # a 差额 rule naming no subject: every reward of the document
     notes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -195,10 +198,7 @@ def _read(sentences: Sequence[Sentence], subjects: Subjects, specs: Mapping[str,
         keys = _subject_of(subjects, s, title)
         money = read_rewards(" ".join(_cells(s)[2]) if s.cells else s.text)
         got.notes += [(kind, quote, clause) for kind, quote in money.notes]
-        if (low := LOWERED_FOR.search(s.text)) is not None:
-            n = float(low.group("n"))
-            got.lowered.append((low.group("who"), int(n) if n.is_integer() else n, s.text,
-                                quote_around(s.text, low.start(), low.end()), clause))
+        _note_rules(s, money.notes, subjects, got)
         if money.enterprise_cap:
             got.notes.append(("enterprise_cap", money.enterprise_cap[1], clause))
         raises = [r for r in money.rules if r.kind == "raise"]
@@ -231,6 +231,26 @@ def _states_conditions(s: Sentence) -> bool:
                 or (s.enumerated and bool(_SUB_LIST_LEAD.match(s.lead)))
                 or _SKIP_SENTENCE.search(s.text)
                 or _NOT_CONDITIONS.search(" ".join(s.path[-3:])) or _REVOKING.search(s.lead))
+
+
+def _note_rules(s: Sentence, notes: Sequence[tuple[str, str]], subjects: Subjects, got: _Collected) -> None:
+    """Rules kept beside the notes: a 差额 (whose reward is less what was received) and a lowered
+    threshold (对X，门槛可降至N万元)."""
+    if any(kind == "balance" for kind, _ in notes):
+        target = _BALANCE_FOR.search(s.text)
+        k = subjects.find(target.group("x") or target.group("y")) if target else None
+        if k:
+            got.balance.add(k)
+        else:
+            got.balance_all = True
+    if (low := LOWERED_FOR.search(s.text)) is not None:
+        n = float(low.group("n"))
+        got.lowered.append((low.group("who"), int(n) if n.is_integer() else n, s.text,
+                            quote_around(s.text, low.start(), low.end()), s.clause))
+
+
+# 按智能工厂奖励金额扣除…差额 / 晋级为标杆型的，按…差额: the subject whose reward the difference is
+_BALANCE_FOR = re.compile(r"按(?P<x>[^，。；]{2,20}?)奖励金额扣除|晋级为(?P<y>[^，。；]{2,20}?)的")
 
 
 def _raise(s: Sentence, rule: Reward, subjects: Subjects, specs: Mapping[str, FieldSpec],
@@ -309,6 +329,7 @@ def draft_document(sentences: Sequence[Sentence], info: DocInfo,
                 seen.add(key)
                 prog.criteria.append((cond, clause))
         prog.rewards = _rewards_for(k, got)
+        prog.less_received = k in got.balance or got.balance_all
         if pays_titles and title.endswith(_TITLE_ENDS):  # paid to those who hold the title
             held = Drafted("titles", "has_title", [_placed(title, info)], "",
                            prog.rewards[0][0].quote if prog.rewards else title)

@@ -104,6 +104,8 @@ def _estimate_data(p: DraftProgramme, r: Reward, clause: str, when: list[Drafted
              else {"statement": c.quote, "rule": "manual"} for c in when]
     if conds:
         out["when"] = conds
+    if p.less_received:
+        out["less_received"] = True
     if r.amount_wan is not None:
         out["amount"] = r.amount_wan
     else:

@@ -355,10 +355,23 @@ def _estimate(profile: Profile, rule: EstimateRule, ctx: _Context) -> EstimateRe
     if status == "not_applicable":
         return base
     if rule.amount is not None:
-        return _replace(base, amount_wan=rule.amount)
+        return _less_received(profile, rule, _replace(base, amount_wan=rule.amount))
     if rule.range is not None:
         return _replace(base, low_wan=rule.range[0], high_wan=rule.range[1])
-    return _rate_estimate(profile, rule, base, ctx)
+    return _less_received(profile, rule, _rate_estimate(profile, rule, base, ctx))
+
+
+_RECEIVED = "received_award_wan"  # what the applicant already got under the same text (差额 rules deduct it)
+
+
+def _less_received(profile: Profile, rule: EstimateRule, result: EstimateResult) -> EstimateResult:
+    """差额: a reward for a higher level less what the lower one already paid."""
+    got = profile.value(_RECEIVED)
+    if not rule.less_received or got is None or result.amount_wan is None:
+        return result
+    left = max(result.amount_wan - got, 0.0)
+    return _replace(result, amount_wan=round(left, 2),
+                    formula=f"{result.formula}，扣除已获 {format_number(got)} 万元 = {format_number(left)} 万元")
 
 
 def _formula(rule: EstimateRule, ctx: _Context) -> str:

@@ -92,7 +92,7 @@ _CRIT_KEYS, _CRIT_OPTIONAL = {"id", "statement", "rule", "source"}, {"fields", "
 _SOURCE_KEYS = {"doc", "clause", "region", "quote"}
 _SOURCE_OPTIONAL = {"doc_no", "authority", "quoted_in", "url"}
 _EST_KEYS = {"id", "label", "source"}
-_EST_OPTIONAL = {"when", "amount", "range", "rate", "base", "min_base", "max_base", "cap"}
+_EST_OPTIONAL = {"when", "amount", "range", "rate", "base", "min_base", "max_base", "cap", "less_received"}
 # A reviewed quote is 10–40 characters (after removing whitespace): enough to find again, short
 # enough to read. A draft's quote is one clause piece as the document words it, which may be shorter.
 QUOTE_MIN, QUOTE_MAX = 10, 40
@@ -323,7 +323,7 @@ class _Loader:
         return EstimateRule(
             id=self.text(d, "id", where), label=self.text(d, "label", where),
             source=self.source(d["source"], f"{where}.source"),
-            when=whens[0] if whens else None, also=tuple(whens[1:]),
+            when=whens[0] if whens else None, also=tuple(whens[1:]), less_received=self.flag(d, "less_received"),
             range=(float(span[0]), float(span[1])) if span else None, base=base, **nums,
         )
 

@@ -104,6 +104,7 @@ class EstimateRule:
     min_base: float | None = None
     max_base: float | None = None
     cap: float | None = None
+    less_received: bool = False  # 差额: what the applicant already received under this text is deducted
 
 
 @dataclass(frozen=True)
