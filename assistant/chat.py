@@ -120,7 +120,8 @@ class Assistant:
             return Answer(guard.REFUSAL_INJECTION, refused=True, question=question)
         known = self.kb.snapshot.bm25.knows
         follows = bool(previous) and guard.in_domain(previous, known) and (
-            followup.is_follow_up(question, State(topic=previous)) or followup.asks_for_me(question))
+            followup.is_follow_up(question, State(topic=previous)) or followup.asks_for_me(question)
+            or guard.mostly_known(question, known))
         if not guard.in_domain(question, known) and not follows:
             return Answer(guard.REFUSAL_OUT_OF_DOMAIN, refused=True, question=question)
         return None

@@ -16,10 +16,11 @@ from typing import Any
 from assistant.answer.terms import named
 from assistant.core import gazetteer
 
+LEVEL_DEPTH = {"province": 0, "city": 1, "county": 2}
 MAX_FACTS = 6  # profile statements kept (the latest win): enough for a profile, bounded for the API
 MAX_TEXT = 400  # characters of each text field kept in the state
 # administrative levels and tiers are different kinds: 先进级 does not replace 省级
-_ADMIN_LEVEL = re.compile(r"国家级|省级|市级|县级|区级")
+_ADMIN_LEVEL = re.compile(r"国家级|省级|市级|县级|区级|省里|市里|县里|区里")
 # tiers of titles (the national 智能工厂 grades, 成熟度 levels 一级…五级)
 _TIER = re.compile(r"(?:基础|先进|卓越|领航|标杆|[一二三四五六1-6])级")
 _ELLIPTIC = re.compile(r"^(?:那么?|还有|另外|其中|如果|要是|假如|这个|这些|该|它|此|同样|也)|呢[？?]?$|也是这样"
@@ -30,11 +31,15 @@ _SUPERLATIVE = re.compile(r"哪[个家里].{0,4}最[高低多少长短大小]|�
 _INTERROGATIVE = re.compile(r"(?:是?多久|是?多少|几[天年个家项级条]|哪些|哪[一个家天里]|什么|怎么|如何|是否|有没有|能否|吗|呢)[^，。]*[？?]?$")
 # a statement of the asker's own situation, kept as a fact for later questions about eligibility
 _FACT = re.compile(r"我们|我司|本公司|本企业|我厂|公司是|企业是|\bwe are\b|\bour\b", re.IGNORECASE)
-_ASKS_FOR_ME = re.compile(r"能拿|能补|能给|能奖|能申|能报|可以申|可以报|够格|符合|多少钱|拿多少|补多少|能享受|\bcan we\b|\bhow much\b",
+_ASKS_FOR_ME = re.compile(r"能拿|能补|能给|能奖|能申|能报|可以申|可以报|想报|想申报|要报|打算报|准备报|够格|符合|多少钱|拿多少|补多少"
+                          r"|能享受|\bcan we\b|\bhow much\b",
                           re.IGNORECASE)
 _NATIONAL = re.compile(r"国家级|全国|国家|工信部|工业和信息化部|national|MIIT", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)20\d\d\s*年?(?:度)?")
 _SITUATION = re.compile(r"(?:以后|之后|以前|之前|的话|时候|时|后)$")
+_QUALIFIER = re.compile(r"(?:旧|老|原|新|现行|修订前|修订后|之前|以前|去年|今年|\d{4}年)(?:版|的|办法|规定|政策|标准)?(?:版本)?")
+_UP = re.compile(r"省里|省级|省厅|省财政|省政府")
+_DOWN = re.compile(r"市里|市级|市本级|市财政")
 _SAME = re.compile(r"(?:也|都)?(?:是这样|一样|同样|相同)(?:吗|么)?")
 _QUESTION = re.compile(r"[？?]|吗|呢|多少|几|哪|什么|怎么|如何|是否|能否")
 
@@ -102,14 +107,15 @@ def standalone(question: str, state: State, names: frozenset[str]) -> str:
     if state.facts and _ASKS_FOR_ME.search(q) and not gazetteer.places_in(q):
         return f"{facts} {_strip(q)}"  # the profile stays; the new figures ("研发费用占营收4%") are added
     if _FACT.search(q):  # "如果我们是高新技术企业…呢？": the last question again, with the new facts
-        return f"{state.topic} {_strip(q)}"
-    return _rewrite(_strip(q), q, state, names)
+        return f"{facts} {state.topic} {_strip(q)}".strip()
+    text = _rewrite(_strip(q), q, state, names)
+    return f"{facts} {text}" if facts and _ASKS_FOR_ME.search(text) else text
 
 
 def _rewrite(core: str, q: str, state: State, names: frozenset[str]) -> str:
     """The topic with the follow-up's own terms put in place of their counterparts ("那辽宁的先进级智能工厂
     呢？"), or the topic's subject with a new attribute ("那有效期呢？")."""
-    own_places = _places_with_zones(core)
+    own_places = _places_with_zones(core) or _level_place(core, state)
     own_names = named(core, names)
     own_levels = levels_in(core)
     if not (own_places or own_names or own_levels) and _REFERENT.search(q):
@@ -131,14 +137,31 @@ def _rewrite(core: str, q: str, state: State, names: frozenset[str]) -> str:
     for t in [*own_places, *own_names, *own_levels]:
         rest = rest.replace(t, "")
     rest = _SAME.sub("", rest).strip("的 ，,")  # "安徽也是这样吗？": the same question for 安徽
+    rest = "" if rest and rest in state.topic else rest  # "那辽宁的智能工厂申报呢？": 申报 was asked already
+    rest = re.sub(r"^(?:省里|省级|省厅|市里|市级)", "", rest).strip("的 ")  # said by the place already
     if not rest:
         return text
+    if _QUALIFIER.fullmatch(rest):  # "旧办法呢？", "2023年的呢？": the same question, of that version
+        return f"{rest} {text}"
     # "那有效期呢？": the new attribute with the topic's subject and its way of asking (是多久);
     # "到期以后呢？" is a situation, not an attribute
     subject = " ".join([*(own_places or state.places), *(own_levels or state.levels), *(own_names or state.names)])
     tail = _INTERROGATIVE.search(state.topic)
     asks = tail is not None and not _QUESTION.search(rest) and not _SITUATION.search(rest)
     return f"{subject} {rest}{tail.group(0) if asks and tail else ''}".strip()
+
+
+def _level_place(core: str, state: State) -> list[str]:
+    """"省里呢？" after a city's question: its province; "市里呢？" after a province and city: the city."""
+    places = [gazetteer.lookup(p) for p in state.places]
+    known = sorted((p for p in places if p is not None), key=lambda p: LEVEL_DEPTH[p.level])
+    if _UP.search(core) and known:
+        deepest = known[-1]  # 青岛 of (山东, 青岛): its province
+        return [deepest.province] if deepest.level != "province" else []
+    if _DOWN.search(core):
+        cities = [p.short for p in known if p.level != "province"]
+        return cities[-1:] if cities and len(state.places) > 1 else []
+    return []
 
 
 def _carried(q: str, state: State, names: frozenset[str]) -> str:
@@ -159,7 +182,10 @@ def update(state: State, question: str, asked: str, names: frozenset[str]) -> St
     if is_statement(question):
         return State(state.topic, state.places, state.names, state.levels,
                      (*state.facts, question.strip()[:MAX_TEXT])[-MAX_FACTS:])
-    places = tuple(p.short for p in gazetteer.places_in(asked)) or state.places
+    facts = " ".join(state.facts)
+    if facts and asked.startswith(facts):  # the topic is the question; the facts are kept apart
+        asked = asked[len(facts):].strip()
+    places = tuple(p.short for p in gazetteer.places_in(f"{facts} {asked}")) or state.places
     return State(topic=asked[:MAX_TEXT], places=places, names=tuple(named(asked, names)) or state.names,
                  levels=levels_in(asked) or state.levels, facts=state.facts)
 

@@ -65,6 +65,16 @@ def in_domain(question: str, known: Callable[[str], bool] | None = None) -> bool
     return len(words) >= MIN_WORDS and share >= KNOWN_SHARE
 
 
+FOLLOW_KNOWN_SHARE = 0.5  # in a conversation about the field, a turn at least half in the documents' words stays in it
+
+
+def mostly_known(question: str, known: Callable[[str], bool], share: float = FOLLOW_KNOWN_SHARE) -> bool:
+    """Are most of the question's words (two characters or more) words of the indexed documents?"""
+    q = unicodedata.normalize("NFKC", question).lower()
+    words = [t for t in tokenize(q) if len(t) >= 2 and not t.isdigit()]
+    return bool(words) and sum(map(known, words)) >= share * len(words)
+
+
 def is_english(text: str) -> bool:
     """Mostly Latin letters and no more than a few CJK characters."""
     cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")

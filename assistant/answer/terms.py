@@ -33,7 +33,8 @@ def learn(texts: Iterable[str]) -> frozenset[str]:
     for head in HEADS:
         for first in longer.get(head, []):
             name = _extend(first, left, longer)
-            if left[name] >= MIN_COUNT and len(name) >= len(head) + 2 and not name.startswith(_FUNCTION_START):
+            if (left[name] >= MIN_COUNT and len(name) >= len(head) + 2 and not name.startswith(_FUNCTION_START)
+                    and not any(h in name[:-len(head)] for h in HEADS)):  # "工厂项目", "示范工厂和先行区": compounds
                 names.add(name)
     return frozenset(names)
 
