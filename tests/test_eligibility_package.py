@@ -133,3 +133,11 @@ def test_a_difference_rule_deducts_what_was_received(tmp_path: Path) -> None:
     profile = Profile.from_dict({"titles": ["市级智能工厂"], "received_award_wan": 30})
     (verdict,) = evaluate(profile, programmes, only=[factory.id])
     assert verdict.estimates[0].amount_wan == 70 and "扣除已获 30 万元" in verdict.estimates[0].formula
+
+
+def test_an_answer_with_a_difference_cites_the_difference_rule(tmp_path: Path) -> None:
+    from assistant.eligibility.free_text import answer_eligibility
+
+    text, sources, _ = answer_eligibility(
+        "我们某市的工厂去年一个车间拿了数字化车间奖励30万，今年被认定为市级智能工厂，能拿多少？", _programmes(tmp_path, LEVELS))
+    assert "70 万元" in text and any("差额" in s.quote for s in sources)

@@ -116,11 +116,16 @@ def _field_label(r: CriterionResult) -> str:
     return PROFILE_FIELDS[r.fields[0]].label if r.fields else r.statement
 
 
+_DEDUCTED = "扣除已获"  # engine._less_received writes this into a formula that applied a 差额 rule
+
+
 def _estimates(v: ProgrammeVerdict, cited: list[Source]) -> list[str]:
     out = []
+    balance = next((n for n in v.notes if "差额" in n.text), None)
     for e in v.estimates:
+        also = f"；{_cite(balance.source, cited)}" if balance is not None and _DEDUCTED in e.formula else ""
         if e.status == "applies":
-            out.append(f"{e.label}估算：{e.formula}（{_cite(e.source, cited)}）。")
+            out.append(f"{e.label}估算：{e.formula}（{_cite(e.source, cited)}{also}）。")
         elif e.status == "conditional":
-            out.append(f"{e.reason}，{e.label}估算：{e.formula}（{_cite(e.source, cited)}）。")
+            out.append(f"{e.reason}，{e.label}估算：{e.formula}（{_cite(e.source, cited)}{also}）。")
     return out
