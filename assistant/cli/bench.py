@@ -9,8 +9,9 @@ from assistant.settings import Settings
 
 
 def register(sub: Any) -> None:
-    s = sub.add_parser("bench", help="benchmarks: ingest (documents/s, chunks/s, memory) or load (16 clients on /v1/ask)")
-    s.add_argument("what", choices=["ingest", "load"])
+    s = sub.add_parser("bench", help="benchmarks: ingest (documents/s, chunks/s, memory), load (16 clients on /v1/ask) "
+                       "or scale (--chunks N: open, upload, answer latency and memory as the index grows)")
+    s.add_argument("what", choices=["ingest", "load", "scale"])
     s.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the benchmark (see --help there)")
     s.set_defaults(func=cmd_bench)
 
@@ -18,6 +19,8 @@ def register(sub: Any) -> None:
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.what == "ingest":
         from benchmarks.ingest_bench import main as bench_main
+    elif args.what == "scale":
+        from benchmarks.scale_bench import main as bench_main
     else:
         from benchmarks.load_bench import main as bench_main
     return int(bench_main(args.rest) or 0)
