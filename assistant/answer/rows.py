@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import partial
 from dataclasses import dataclass
 
 from assistant.core import gazetteer
@@ -43,18 +44,19 @@ def select(question: str, rows: Sequence[Chunk], places: Sequence[gazetteer.Plac
         return None
     q = normalize_for_match(question)
     place = _innermost(places)
-    keep, constraints = list(rows), []
+    keep: list[Chunk] = list(rows)
+    constraints: list[str] = []
     if place is not None:
         keep, constraints = _narrow(keep, constraints, lambda r: _row_in_place(r, place), f"地区：{place.short}")
     for year in dict.fromkeys(_YEAR.findall(q)):
         # a cell that is or names the year: 2025, 2023-04-24, 2023年度…优秀场景
-        keep, constraints = _narrow(keep, constraints, lambda r, y=year: _names_year(r, y), f"年份：{year}")
+        keep, constraints = _narrow(keep, constraints, partial(_names_year, year=year), f"年份：{year}")
     by_name = by_value = False
     for column, values in _columns(rows).items():
         named = _named_values(q, column, values, rows, place)
         if named:
             before = len(constraints)
-            keep, constraints = _narrow(keep, constraints, lambda r, c=column, n=named: r.record.get(c, "").strip() in n,
+            keep, constraints = _narrow(keep, constraints, partial(_has_value, column=column, values=tuple(named)),
                                         f"{column}：{'、'.join(named)}")
             if len(constraints) > before:
                 by_value = True
@@ -89,6 +91,10 @@ def _named_values(q: str, column: str, values: list[str], rows: Sequence[Chunk],
 
 def _cells(r: Chunk) -> str:
     return normalize_for_match(" ".join(r.record.values()))
+
+
+def _has_value(r: Chunk, column: str, values: tuple[str, ...]) -> bool:
+    return r.record.get(column, "").strip() in values
 
 
 def _names_year(r: Chunk, year: str) -> bool:

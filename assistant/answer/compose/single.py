@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.answer import total
 from assistant.answer.calculate import apply, asked_base, explain, parse_rule
 from assistant.answer.compose.composition import Composition
 from assistant.answer.compose.context import Context
@@ -15,6 +16,7 @@ from assistant.answer.compose.sentences import LIST_Q, PROCESS_Q, Sent, choose
 from assistant.answer.compose.subject import about_subject, focus
 from assistant.answer.figures import has_figure
 from assistant.answer.terms import subjects
+from assistant.answer.total import TOTAL_Q
 from assistant.answer.understand import understand
 from assistant.core.text import normalize_for_match, split_sentences
 from assistant.domain import Chunk
@@ -36,23 +38,10 @@ def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[S
     if not sents:
         return nothing(english)
     if kind:
-        terms = focus(question, ctx.subject_terms)
-        region = understand(question).region
-        with_fig = [s for s in sents if has_figure(kind, s.text, s.row or evidence[s.idx])
-                    and about_subject(s.row or evidence[s.idx], s.text, terms, region, question, kind)]
-        measured = measured_word(question)
-        if measured and ctx.known(measured):
-            # "公示几天": the sentences that speak of 公示 decide; if none of them states a span, the
-            # documents do not say — "近三年未发生事故" is another span
-            speaking = [s for s in sents if measured in normalize_for_match(s.text)]
-            stating = [s for s in with_fig if measured in normalize_for_match(s.text)]
-            if speaking and not stating:
-                return not_specified(evidence, sents, kind, terms or [measured], english)
-            with_fig = stating or with_fig
-        if not with_fig:
-            return not_specified(evidence, sents, kind, terms, english)
-        # a figure question is answered by figures: further sentences come from those too
-        sents = with_fig
+        figures = _figure_sentences(ctx, question, evidence, sents, kind, english)
+        if isinstance(figures, Composition):
+            return figures
+        sents = figures  # a figure question is answered by figures: further sentences come from those too
     best = sents[0]
     if best.score < MIN_COVERAGE:
         return not_found(evidence, sents, english)
@@ -62,6 +51,10 @@ def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[S
         chosen = steps(ctx, evidence[best.idx]) or chosen
     chosen += list_after_colon(chosen, evidence) or items_below(ctx, chosen, evidence)
     base = asked_base(question) if kind in ("amount", "ratio") else None
+    if kind == "amount" and TOTAL_Q.search(question):  # "省里和市里加起来一共多少": one rule a document, summed
+        summed = _with_total(sents, evidence, base, focus(question, ctx.subject_terms), english)
+        if summed is not None:
+            return summed
     rule_sent = rule_sentence(sents, question) if base is not None else None
     if rule_sent is None or base is None:
         deferred = DEFERS.search(normalize_for_match(best.text))
@@ -83,6 +76,52 @@ def measured_word(question: str) -> str:
     """The two characters naming what a duration question measures, or ""."""
     m = _MEASURED.search(normalize_for_match(question))
     return m.group(1) if m else ""
+
+
+def _figure_sentences(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[Sent],
+                      kind: str, english: bool) -> list[Sent] | Composition:
+    """The sentences stating a figure of the kind asked about the question's subject, or "not specified"."""
+    terms = focus(question, ctx.subject_terms)
+    region = understand(question).region
+    with_fig = [s for s in sents if has_figure(kind, s.text, s.row or evidence[s.idx])
+                and about_subject(s.row or evidence[s.idx], s.text, terms, region, question, kind)]
+    measured = measured_word(question)
+    if measured and ctx.known(measured):
+        # "公示几天": the sentences that speak of 公示 decide; if none of them states a span, the
+        # documents do not say — "近三年未发生事故" is another span
+        speaking = [s for s in sents if measured in normalize_for_match(s.text)]
+        stating = [s for s in with_fig if measured in normalize_for_match(s.text)]
+        if speaking and not stating:
+            return not_specified(evidence, sents, kind, terms or [measured], english)
+        with_fig = stating or with_fig
+    if not with_fig:
+        return not_specified(evidence, sents, kind, terms, english)
+    return with_fig
+
+
+def _with_total(sents: list[Sent], evidence: Sequence[Chunk], base: float | None, titles: list[str],
+                english: bool) -> Composition | None:
+    """The first rule of each document that gives the asker an amount, rendered, and their sum."""
+    used: list[Sent] = []
+    docs: set[str] = set()
+    for s in sents:
+        c = s.row or evidence[s.idx]
+        if c.doc.doc_id in docs:
+            continue
+        if total.term(s.text, base, titles, "") is not None:
+            used.append(s)
+            docs.add(c.doc.doc_id)
+    if len(used) < 2:
+        return None
+    comp = render(used, evidence, english)
+    ids = [c.chunk_id for c in comp.chunks]
+    terms = []
+    for s in used:
+        n = ids.index((s.row or evidence[s.idx]).chunk_id) + 1
+        t = total.term(s.text, base, titles, f"[{n}]")
+        assert t is not None
+        terms.append(t)
+    return Composition(comp.text + "\n" + total.explain(terms, english), comp.chunks)
 
 
 def _with_calculation(chosen: list[Sent], rule_sent: Sent, base: float, evidence: Sequence[Chunk], english: bool,
