@@ -89,3 +89,13 @@ def test_a_span_of_something_else_is_not_the_answer():
     comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=(),
                             known=known)).compose("认定结果要公示几天？", chunks)
     assert comp.not_specified and "三年" not in comp.text
+
+
+def test_a_list_opened_with_a_colon_runs_to_its_full_stop():
+    doc = DocumentMeta(doc_id="w", title="某市智能化改造实施细则", source="w.docx", kind="local_policy", region="武汉")
+    c = Chunk(chunk_id="w1", doc=doc, section="四、资金拨付", ord=1,
+              text="（一）智能化改造项目补贴分两次拨付：项目通过竣工验收并完成公示后，拨付补贴资金的70%；项目稳定运行一年后，拨付剩余30%。")
+    by = {"w": [c]}
+    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
+        "智能化改造项目补贴分几次拨付？", [c])
+    assert "70%" in comp.text and "30%" in comp.text

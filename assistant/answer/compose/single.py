@@ -169,11 +169,31 @@ def items_below(ctx: Context, chosen: list[Sent], evidence: Sequence[Chunk]) -> 
     return []
 
 
+def _rest_of_enumeration(s: Sent, evidence: Sequence[Chunk], taken: set[tuple[int, str]]) -> list[Sent]:
+    """"分两次拨付：…拨付70%；…拨付剩余30%。": a sentence that opened a list with '：' and ends in '；' goes
+    on to the sentence that closes the list with '。'."""
+    text = s.text.rstrip()
+    if not (text.endswith(("；", ";")) and ("：" in text or ":" in text)):
+        return []
+    sents = [x.strip() for x in split_sentences(evidence[s.idx].text)]
+    if s.text not in sents:
+        return []
+    out = []
+    for nxt in sents[sents.index(s.text) + 1:]:
+        if (s.idx, nxt) not in taken and not _ITEM_START.match(nxt):
+            out.append(Sent(nxt, s.idx, 0.0, frozenset()))
+            taken.add((s.idx, nxt))
+        if not nxt.endswith(("；", ";")):
+            break
+    return out
+
+
 def list_after_colon(chosen: list[Sent], evidence: Sequence[Chunk]) -> list[Sent]:
     """A sentence ending in "：" introduces items: bring them along (e.g. 第六条's (一)…(八))."""
     extra: list[Sent] = []
     taken = {(s.idx, s.text) for s in chosen}
     for s in chosen:
+        extra += _rest_of_enumeration(s, evidence, taken)
         if not s.text.rstrip().endswith(("：", ":")):
             continue
         sents = [x.strip() for x in split_sentences(evidence[s.idx].text)]

@@ -41,9 +41,9 @@ def about_subject(c: Chunk, sentence: str, focus: list[str], region: str, questi
         return False  # asked what is paid; a threshold such as 投入不低于3000万元 is not an answer
     if kind == "date" and _DEADLINE_Q.search(question) and not _DEADLINE_S.search(sentence):
         return False  # asked for a deadline; a publication date is not one
-    # "多少家示范工厂、多少个优秀场景": each figure is about one of them; an English question's terms come
-    # from the glossary, more of them than it names: one is enough there too
-    if len(_ASKED_TWICE.findall(question)) >= 2 or is_english(question):
+    if is_english(question):
+        return True  # an English question's Chinese terms are the glossary's translations, not the documents' words
+    if len(_ASKED_TWICE.findall(question)) >= 2:  # "多少家示范工厂、多少个优秀场景": each figure is about one of them
         return not focus or any(t in hay for t in focus)
     return all(t in hay for t in focus)
 
