@@ -16,6 +16,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answer import followup, guard
 from assistant.answer import rows as rows_mod
+from assistant.answer.calculate import fmt
 from assistant.answer.compose import Composer, Composition, Context, join_compositions
 from assistant.answer.compose.enumeration import GENERIC_TERMS
 from assistant.answer.followup import State
@@ -222,6 +223,8 @@ class Assistant:
             comps.append(comp)
             evidence += [c for c in ev if c.chunk_id not in {e.chunk_id for e in evidence}]
             facts += row_facts(comp.chunks)
+            if comp.result_wan is not None:  # "补贴总额是多少？第一笔能到账多少？": the total is the next part's base
+                facts.append(f"总额{fmt(comp.result_wan)}")
             previous = ev[0].text if ev else ""
         return join_compositions(comps), evidence
 

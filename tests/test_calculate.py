@@ -34,3 +34,13 @@ def test_apply_and_explain():
     assert not res.capped and res.value_wan == pytest.approx(84) and fmt(res.value_wan) == "84万元"
     low = apply(parse_rule("项目投资额不低于500万元的，按投资额的10%给予奖励"), 400)
     assert low.below_threshold and low.value_wan == 0
+
+
+def test_a_rate_of_an_award_applies_to_an_award_and_a_rate_of_an_investment_to_an_investment():
+    from assistant.answer.calculate import asked_base_kind, base_kind
+
+    assert asked_base_kind("武汉 总额800万元 竣工验收公示后第一笔能到账多少") == "award"
+    assert asked_base_kind("设备投资1.2亿，补贴总额是多少？") == "investment"
+    assert base_kind("项目通过竣工验收并完成公示后，拨付补贴资金的70%；") == "award"
+    assert base_kind("按设备投资额的8%给予补贴，单个项目最高不超过800万元。") == "investment"
+    assert asked_base("武汉 总额800万元 第一笔能到账多少") == 800

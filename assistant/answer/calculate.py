@@ -17,11 +17,13 @@ _NOT_END = r"[^。;；，,?？!！]"  # within one clause (text is NFKC-folded: 
 _MONEY_UNIT = {"万元": 1.0, "万": 1.0, "亿元": 10000.0, "亿": 10000.0, "个亿": 10000.0, "元": 0.0001}
 _MONEY = rf"{_NUM}\s*(个亿|亿元|亿|万元|万|元)"
 # what the asker invested: "改造投入700万", "设备投资1.2亿", "投了400万", "investing 8 million yuan"
-_BASE_ZH = re.compile(rf"(?:投资|投入|投了|投资额|总投资|费用|花了)[^。;；，,?？!！\d]{{0,8}}?{_MONEY}"
+_BASE_ZH = re.compile(rf"(?:投资|投入|投了|投资额|总投资|费用|花了|总额)[^。;；，,?？!！\d]{{0,8}}?{_MONEY}"
                       rf"|{_MONEY}{_NOT_END}{{0,6}}(?:的)?(?:投资|投入|改造)")
 _BASE_EN = re.compile(r"(?:invest\w*|spen[dt]\w*|cost\w*)\D{0,30}?(\d+(?:\.\d+)?)\s*(million|billion|m\b)", re.I)
 # a reward rate: "按…的10%给予", "按照投资额8%", "10%的比例给予"
-_RATE = re.compile(rf"(?:按|按照)[^。;；]{{0,40}}?{_NUM}\s*%|{_NUM}\s*%的?比例?给予|给予[^。;；]{{0,10}}?{_NUM}\s*%")
+# a rate of a base: "按…的10%给予", "10%的比例给予", "给予…8%", and instalments "拨付补贴资金的70%"
+_RATE = re.compile(rf"(?:按|按照)[^。;；]{{0,40}}?{_NUM}\s*%|{_NUM}\s*%的?比例?给予|给予[^。;；]{{0,10}}?{_NUM}\s*%"
+                   rf"|拨付[^。;；]{{0,12}}?{_NUM}\s*%")
 _CAP = re.compile(rf"(?:最高不超过|最高|封顶|上限为?|不超过|最多)\s*{_MONEY}")
 _THRESHOLD = re.compile(rf"(?:投资|投入|投资额){_NOT_END}{{0,20}}?(?:不低于|不少于|达到|(?<!不)超过)\s*{_MONEY}(?:以上)?")
 
@@ -107,3 +109,22 @@ def explain(rule: Rule, result: Result, cite: str, english: bool = False) -> str
         return f"计算：{formula}{cite}，超过上限{fmt(rule.cap_wan)}{cite}，按上限计为{fmt(result.value_wan)}。"
     cap = f"，未超过上限{fmt(rule.cap_wan)}" if rule.cap_wan is not None else ""
     return f"计算：{formula}{cite}{cap}，即约{fmt(result.value_wan)}。"
+
+
+# what a base is: an investment (投资额, 改造投入) or an award already fixed (补贴总额, 奖励资金)
+_AWARD_BASE = re.compile(r"总额|补贴资金|奖励资金|奖补资金|补助资金|资金的")
+_INVEST_BASE = re.compile(r"投资|投入|费用")
+
+
+def asked_base_kind(question: str) -> str:
+    """"award" when the amount the asker gave is an award already fixed (总额800万元), else "investment"."""
+    m = _BASE_ZH.search(normalize_for_match(question))
+    return "award" if m and _AWARD_BASE.search(m.group(0)) and not _INVEST_BASE.search(m.group(0)) else "investment"
+
+
+def base_kind(text: str) -> str:
+    """"award" when the text's base is an award (总额800万元; 拨付补贴资金的70%), else "investment"."""
+    t = normalize_for_match(text)
+    m = _RATE.search(t)
+    span = t[max(0, m.start() - 4):m.end()] if m else t
+    return "award" if _AWARD_BASE.search(span) and not _INVEST_BASE.search(span) else "investment"

@@ -16,6 +16,7 @@ class Composition:
     text: str
     chunks: list[Chunk]
     not_specified: bool = False
+    result_wan: float | None = None  # the amount a calculation or a total came to, for a later part to build on
 
 
 def join_compositions(parts: Sequence[Composition]) -> Composition:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer import total
-from assistant.answer.calculate import apply, asked_base, explain, parse_rule
+from assistant.answer.calculate import apply, asked_base, asked_base_kind, base_kind, explain, parse_rule
 from assistant.answer.compose.composition import Composition
 from assistant.answer.compose.context import Context
 from assistant.answer.compose.not_specified import not_found, not_specified, nothing
@@ -83,7 +83,10 @@ def _figure_sentences(ctx: Context, question: str, evidence: Sequence[Chunk], se
     """The sentences stating a figure of the kind asked about the question's subject, or "not specified"."""
     terms = focus(question, ctx.subject_terms)
     region = understand(question).region
-    with_fig = [s for s in sents if has_figure(kind, s.text, s.row or evidence[s.idx])
+    # with a base given, a rate answers an amount question too ("总额800万元，第一笔能到账多少" → 拨付70%)
+    rates = kind == "amount" and asked_base(question) is not None
+    with_fig = [s for s in sents if (has_figure(kind, s.text, s.row or evidence[s.idx])
+                                     or (rates and parse_rule(s.text) is not None))
                 and about_subject(s.row or evidence[s.idx], s.text, terms, region, question, kind)]
     measured = measured_word(question)
     if measured and ctx.known(measured):
@@ -121,7 +124,8 @@ def _with_total(sents: list[Sent], evidence: Sequence[Chunk], base: float | None
         t = total.term(s.text, base, titles, f"[{n}]")
         assert t is not None
         terms.append(t)
-    return Composition(comp.text + "\n" + total.explain(terms, english), comp.chunks)
+    return Composition(comp.text + "\n" + total.explain(terms, english), comp.chunks,
+                       result_wan=sum(t.value_wan for t in terms))
 
 
 def _with_calculation(chosen: list[Sent], rule_sent: Sent, base: float, evidence: Sequence[Chunk], english: bool,
@@ -134,13 +138,18 @@ def _with_calculation(chosen: list[Sent], rule_sent: Sent, base: float, evidence
     assert rule is not None
     cited = rule_sent.row or evidence[rule_sent.idx]
     n = next(i for i, c in enumerate(comp.chunks, start=1) if c.chunk_id == cited.chunk_id)
-    return Composition(comp.text + "\n" + explain(rule, apply(rule, base), f"[{n}]", english), comp.chunks)
+    result = apply(rule, base)
+    return Composition(comp.text + "\n" + explain(rule, result, f"[{n}]", english), comp.chunks,
+                       result_wan=None if result.below_threshold else result.value_wan)
 
 
 def rule_sentence(sents: list[Sent], question: str) -> Sent | None:
     """The best-scored sentence that states a rate, about the question's title or project when it names one."""
     asked = subjects(normalize_for_match(question))
     rules = [x for x in sents if parse_rule(x.text) is not None]
+    # a rate of what the asker gave: of an investment (投资1.2亿) or of an award (总额800万元 → 拨付…的70%)
+    wanted = asked_base_kind(question)
+    rules = [x for x in rules if base_kind(x.text) == wanted] or rules
     fitting = [x for x in rules if not asked or asked & subjects(normalize_for_match(x.text))]
     found = fitting or rules
     return found[0] if found else None
