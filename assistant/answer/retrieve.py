@@ -8,13 +8,13 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from assistant.answer.rerank import rerank
+from assistant.answer.understand import understand
 from assistant.core import gazetteer
 from assistant.domain import KINDS, STATUSES, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
 from assistant.lexical import expand_query
 
-_COMPARE = re.compile(r"各地|各省|各市|对比|比较|区别|不同|差异|分别|哪些地方|哪些省|哪些城市|哪些地区|side by side|compare|differ")
 SUMMARY_FACTOR = 0.85  # an official clause outranks a summary of it at equal relevance
 
 
@@ -95,7 +95,8 @@ def _status(value: object) -> str:
 
 
 def wants_comparison(question: str) -> bool:
-    return bool(_COMPARE.search(question.lower()))
+    """Does the question set places or documents side by side (the question analysis decides)?"""
+    return understand(question).compare
 
 
 def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = None,
