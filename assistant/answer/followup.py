@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.answer.terms import named
+from assistant.answer.understand import understand
 from assistant.core import gazetteer
 
 LEVEL_DEPTH = {"province": 0, "city": 1, "county": 2}
@@ -34,7 +35,6 @@ _FACT = re.compile(r"我们|我司|本公司|本企业|我厂|公司是|企业�
 _ASKS_FOR_ME = re.compile(r"能拿|能补|能给|能奖|能申|能报|可以申|可以报|想报|想申报|要报|打算报|准备报|够格|符合|多少钱|拿多少|补多少"
                           r"|能享受|\bcan we\b|\bhow much\b",
                           re.IGNORECASE)
-_NATIONAL = re.compile(r"国家级|全国|国家|工信部|工业和信息化部|national|MIIT", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)20\d\d\s*年?(?:度)?")
 _SITUATION = re.compile(r"(?:以后|之后|以前|之前|的话|时候|时|后)$")
 _QUALIFIER = re.compile(r"(?:旧|老|原|新|现行|修订前|修订后|之前|以前|去年|今年|\d{4}年)(?:版|的|办法|规定|政策|标准)?(?:版本)?")
@@ -167,7 +167,7 @@ def _level_place(core: str, state: State) -> list[str]:
 def _carried(q: str, state: State, names: frozenset[str]) -> str:
     """A question that names no place after one that did is about the same place ("基础级的能拿省里的
     奖励吗？"); one that points back ("它", "这个") also keeps the title. National questions stand alone."""
-    if not state.topic or _NATIONAL.search(q):
+    if not state.topic or understand(q).national:
         return q
     add: list[str] = []
     if state.places and not gazetteer.places_in(q):
