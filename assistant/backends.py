@@ -123,6 +123,9 @@ def _translated(what: str) -> Callable[[Callable[..., _T]], Callable[..., _T]]:
     return wrap
 
 
+GET_PAGE = 5000  # records a page when reading the whole collection (well under SQLite's variable limit)
+
+
 @dataclass(frozen=True)
 class StoredChunk:
     chunk_id: str
@@ -191,7 +194,7 @@ class ChromaStore:
     @_translated("读取")
     def doc_chunk_counts(self) -> dict[str, tuple[int, int]]:
         """doc_id → (chunks stored, chunks expected): a doc is complete when they are equal."""
-        got = self._col.get(include=["metadatas"])
+        got = self._get_all(["metadatas"])
         out: dict[str, tuple[int, int]] = {}
         for meta in got["metadatas"] or []:
             have, want = out.get(meta["doc_id"], (0, int(meta.get("n_chunks", 1))))
@@ -201,14 +204,29 @@ class ChromaStore:
     @_translated("读取")
     def chunk_metadata(self) -> list[dict[str, Any]]:
         """The metadata of every chunk (no texts, no vectors): enough to list documents and their paths."""
-        got = self._col.get(include=["metadatas"])
+        got = self._get_all(["metadatas"])
         return [dict(m or {}) for m in got["metadatas"] or []]
 
     @_translated("读取")
     def all_chunks(self) -> list[StoredChunk]:
-        got = self._col.get(include=["documents", "metadatas"])
+        got = self._get_all(["documents", "metadatas"])
         return [StoredChunk(i, d or "", dict(m or {}))
                 for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)]
+
+    def _get_all(self, include: list[str]) -> dict[str, list[Any]]:
+        """Every record, read in pages: one unbounded get of a large collection fails inside chroma's
+        SQLite ("too many SQL variables", seen at 50k chunks)."""
+        out: dict[str, list[Any]] = {"ids": [], **{k: [] for k in include}}
+        offset = 0
+        while True:
+            page = self._col.get(include=include, limit=GET_PAGE, offset=offset)  # type: ignore[arg-type]
+            ids = list(page["ids"])
+            out["ids"] += ids
+            for k in include:
+                out[k] += list(page.get(k) or [])  # type: ignore[call-overload]
+            if len(ids) < GET_PAGE:
+                return out
+            offset += GET_PAGE
 
     @_translated("检索")
     def query(self, vector: Sequence[float], n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:

@@ -36,6 +36,7 @@ from assistant.prompts import Prompts
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]  # (user, assistant) turns
 PER_PLACE = 3  # passages per place in a comparison: its best clause and the clauses next to it
+MAX_SCOPE_DOCS = 200  # documents named into a place's scope by title, at most (each is a chroma filter term)
 # Given a question and its evidence, a hook may answer on its own (the eligibility engine does).
 Hook = Callable[[str, list[Chunk]], Answer | None]
 
@@ -147,7 +148,11 @@ class Assistant:
         place = None
         if q.scope is not None and not flt.region and not flt.regions:
             scope = scope_for(q.region, self.kb.indexed_regions(), self._titles())
-            flt = replace(flt, regions=scope.regions, doc_ids=tuple(sorted(scope.docs)))
+            by_doc = self.kb.snapshot.by_doc
+            # documents of other regions whose titles or sheets name the place (a two-province list);
+            # those of the scope's own regions are in already, and a chroma filter holds only so many ids
+            extra = sorted(d for d in scope.docs if d in by_doc and by_doc[d][0].doc.region not in scope.regions)
+            flt = replace(flt, regions=scope.regions, doc_ids=tuple(extra[:MAX_SCOPE_DOCS]))
             place = scope.prefer()
         prefer = prefer_current(q.now, place, q.versions)
         if len(regions) >= 2:
