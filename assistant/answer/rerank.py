@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from assistant.answer.coverage import SUBJECT_MISMATCH, coverage
 from assistant.answer.terms import subjects
 from assistant.core.text import normalize_for_match, split_sentences
 from assistant.domain import SearchHit
@@ -19,9 +20,6 @@ CANDIDATES = 20  # reranked at most: the rest keep their fused order
 # weight of sentence coverage (0–1) against the fused score scaled to the best candidate's (0–1);
 # chosen on the dev2 build half
 COVERAGE_WEIGHT = 0.3
-LEAD_WEIGHT = 0.8  # a term in the clause's opening sentence counts nearly as if in the sentence
-CONTEXT_WEIGHT = 0.5  # a term only in the title or headings counts half
-SUBJECT_MISMATCH = 0.3  # the best sentence's clause names only other titles than the one asked
 
 
 def rerank(question: str, hits: Sequence[SearchHit], idf: Callable[[str], float]) -> list[SearchHit]:
@@ -29,20 +27,18 @@ def rerank(question: str, hits: Sequence[SearchHit], idf: Callable[[str], float]
     if len(hits) < 2:
         return list(hits)
     weights = {t: idf(t) for t in set(tokenize(question)) if len(t) > 1 or t.isdigit()}
-    total = sum(weights.values())
-    if not total:
+    if not sum(weights.values()):
         return list(hits)
     head, tail = list(hits[:CANDIDATES]), list(hits[CANDIDATES:])
     top = max(h.score for h in head) or 1.0
     asked = subjects(normalize_for_match(question))
-    scored = [(h.score / top + COVERAGE_WEIGHT * best_coverage(h, weights, total, asked), i, h)
+    scored = [(h.score / top + COVERAGE_WEIGHT * best_coverage(h, weights, asked), i, h)
               for i, h in enumerate(head)]
     scored.sort(key=lambda x: (-x[0], x[1]))
     return [h for _, _, h in scored] + tail
 
 
-def best_coverage(hit: SearchHit, weights: dict[str, float], total: float,
-                  asked: frozenset[str] = frozenset()) -> float:
+def best_coverage(hit: SearchHit, weights: dict[str, float], asked: frozenset[str] = frozenset()) -> float:
     """The share of the question's weight the passage's best sentence covers (less when its clause is
     about another title than the one asked)."""
     c = hit.chunk
@@ -53,11 +49,7 @@ def best_coverage(hit: SearchHit, weights: dict[str, float], total: float,
         ns = normalize_for_match(s)
         if ns.endswith(("：", ":")):
             lead = ns
-        covered = {t for t in weights if t in ns}
-        in_lead = {t for t in weights if t in lead} - covered
-        in_ctx = {t for t in weights if t in context} - covered - in_lead
-        score = (sum(weights[t] for t in covered) + LEAD_WEIGHT * sum(weights[t] for t in in_lead)
-                 + CONTEXT_WEIGHT * sum(weights[t] for t in in_ctx)) / total
+        score, _ = coverage(weights, ns, lead, context)
         said = subjects(ns + lead + normalize_for_match(c.section.split(" > ")[-1]))
         if asked and said and not (said & asked):
             score -= SUBJECT_MISMATCH

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.answer.coverage import SUBJECT_MISMATCH, coverage
 from assistant.answer.figures import FIGURES, has_figure
 from assistant.answer.retrieve import ROW_SEPARATOR
 from assistant.answer.terms import subjects
@@ -19,10 +20,7 @@ _CONDITION_Q = re.compile(r"条件|要求|资格|门槛|criteria|requirement|eli
 _CONDITION_S = re.compile(r"条件|须|应当|应|不得|要求")
 LENGTH_PENALTY = 0.03  # per 100 characters: at equal coverage, the sentence that says less else wins
 MIN_GAIN = 0.08  # a further sentence must answer a part of the question the others did not
-LEAD_WEIGHT = 0.8  # a term in the clause's opening sentence counts nearly as if in the item itself
-CONTEXT_WEIGHT = 0.5  # a term only in the title or headings counts half
 RANK_BONUS = 0.08  # a sentence of a higher-ranked passage wins a tie
-SUBJECT_MISMATCH = 0.3  # a clause naming only other titles (智能工厂 when 数字化车间 was asked) is rarely the answer
 FIGURE_BONUS = 0.25  # the sentence states the kind of figure asked for
 _BARE = re.compile(r"[\W_]+")
 
@@ -67,23 +65,12 @@ def score(evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None
             row = rows.get(s)
             if len(ns) < 4 or (not row and only_names(ns, c)):
                 continue  # too short, or only the document's title, issuer or a notice line: answers nothing
-            value, covered = _coverage(weights, ns, lead, context)
+            value, covered = coverage(weights, ns, lead, context)
             value += RANK_BONUS / (i + 1)
             value -= LENGTH_PENALTY * len(ns) / 100
             value += _adjustment(ask, s, ns, lead, c, row)
             out.append(Sent(s.strip(), i, value, covered, row))
     return sorted(out, key=lambda x: -x.score)
-
-
-def _coverage(weights: dict[str, float], ns: str, lead: str, context: str) -> tuple[float, frozenset[str]]:
-    """Share of the question's weight a sentence covers: in itself, in its clause's lead, in its headings."""
-    total = sum(weights.values()) or 1.0
-    covered = frozenset(t for t in weights if t in ns)
-    in_lead = frozenset(t for t in weights if t in lead) - covered
-    in_ctx = frozenset(t for t in weights if t in context) - covered - in_lead
-    value = (sum(weights[t] for t in covered) + LEAD_WEIGHT * sum(weights[t] for t in in_lead)
-             + CONTEXT_WEIGHT * sum(weights[t] for t in in_ctx)) / total
-    return value, covered | in_lead | in_ctx
 
 
 def _adjustment(ask: _Asked, s: str, ns: str, lead: str, c: Chunk, row: Chunk | None) -> float:
