@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
@@ -49,9 +49,8 @@ class Assistant:
     prompts: Prompts
     llm: BaseChatModel | None = None
     hooks: tuple[Hook, ...] = ()
-    _titles_of: tuple[object, dict[str, str]] = field(default=(None, {}), init=False, repr=False)  # per snapshot
-    _names_of: tuple[object, frozenset[str]] = field(default=(None, frozenset()), init=False, repr=False)
-    _sounds_of: tuple[object, Homophones] = field(default=(None, Homophones({})), init=False, repr=False)
+    # what is learned from the index (titles, names, sounds), each with the snapshot it was learned from
+    _learned: dict[str, tuple[object, Any]] = field(default_factory=dict, init=False, repr=False)
 
     # ------------------------------------------------------------------ public
     def search(self, query: str, k: int = 8, filters: dict[str, Any] | None = None) -> list[SearchHit]:
@@ -162,13 +161,21 @@ class Assistant:
 
     def _titles(self) -> dict[str, str]:
         """doc id → its title and the names of its parts (the sheets of a workbook: one per province)."""
+        def build(snap: Any) -> dict[str, str]:
+            return {d: " ".join(dict.fromkeys([cs[0].doc.title, *(c.section.split(" > ")[0] for c in cs
+                                                                  if c.record and c.doc.kind == "case_list")]))
+                    for d, cs in snap.by_doc.items()}
+
+        return cast(dict[str, str], self._per_snapshot("titles", build))
+
+    def _per_snapshot(self, key: str, build: Callable[[Any], Any]) -> Any:
+        """`build(snapshot)`, computed once for each published snapshot of the index."""
         snap = self.kb.snapshot
-        if self._titles_of[0] is not snap:
-            named = {d: " ".join(dict.fromkeys([cs[0].doc.title, *(c.section.split(" > ")[0] for c in cs
-                                                                   if c.record and c.doc.kind == "case_list")]))
-                     for d, cs in snap.by_doc.items()}
-            self._titles_of = (snap, named)
-        return self._titles_of[1]
+        seen = self._learned.get(key)
+        if seen is None or seen[0] is not snap:
+            seen = (snap, build(snap))
+            self._learned[key] = seen
+        return seen[1]
 
     def _no_local_documents(self, q: Question, flt: Filters) -> Answer | None:
         """A question about a place the index has no documents of (nor of its province or cities):
@@ -235,17 +242,12 @@ class Assistant:
 
     def _homophones(self) -> Homophones:
         """Sounds of the indexed words, for typos such as 公式期 (per snapshot)."""
-        snap = self.kb.snapshot
-        if self._sounds_of[0] is not snap:
-            self._sounds_of = (snap, Homophones.learn(snap.bm25.vocabulary()))
-        return self._sounds_of[1]
+        return cast(Homophones, self._per_snapshot("sounds", lambda snap: Homophones.learn(snap.bm25.vocabulary())))
 
     def _names(self) -> frozenset[str]:
         """Title and project names learned from the indexed text (per snapshot)."""
-        snap = self.kb.snapshot
-        if self._names_of[0] is not snap:
-            self._names_of = (snap, learn_names(f"{c.doc.title} {c.section} {c.text}" for c in snap.chunks.values()))
-        return self._names_of[1]
+        return cast(frozenset[str], self._per_snapshot(
+            "names", lambda snap: learn_names(f"{c.doc.title} {c.section} {c.text}" for c in snap.chunks.values())))
 
     def _check(self, question: str) -> str:
         q = (question or "").strip()
