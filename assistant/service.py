@@ -15,8 +15,14 @@ from typing import Any, BinaryIO
 
 from assistant.chat import Assistant
 from assistant.documents import DocumentText, page_png, rebuild
-from assistant.eligibility import Programme, load_programmes
-from assistant.errors import NotFound
+from assistant.eligibility import Programme
+from assistant.eligibility.checklist import CHECKLIST_FORMATS, checklist_bytes
+from assistant.eligibility.draft_output import to_programme_data
+from assistant.eligibility.hook import EligibilityHook
+from assistant.eligibility.indexed import drafts_of_document
+from assistant.eligibility.loader import programme_from_data
+from assistant.eligibility.reviewed import load_reviewed, save_reviewed
+from assistant.errors import BadInput, ConfigError, NotFound
 from assistant.settings import Settings
 from assistant.uploads import UploadResult, ingest_upload, remove_uploaded
 from ingest.pipeline import Progress
@@ -50,7 +56,7 @@ class Service:
         self.assistant = assistant
         self._texts: OrderedDict[str, tuple[object, DocumentText]] = OrderedDict()
         self._lock = threading.Lock()
-        self._programmes: list[Programme] | None = None
+        self._hook: EligibilityHook | None = None
 
     @property
     def settings(self) -> Settings:
@@ -139,9 +145,74 @@ class Service:
         return next(d for d in self.documents() if d["doc_id"] == doc_id)
 
     # ------------------------------------------------------------------ programmes
-    def programmes(self) -> list[Programme]:
-        """The programme files (settings.programmes_dir, else the built-in set), loaded once."""
+    def _eligibility(self) -> EligibilityHook:
+        """The assistant's eligibility hook (its reviewed programmes and drafts are the chat's), else one
+        of our own over the same index."""
         with self._lock:
-            if self._programmes is None:
-                self._programmes = load_programmes(self.settings.programmes_dir)
-            return self._programmes
+            if self._hook is None:
+                self._hook = next((h for h in self.assistant.hooks if isinstance(h, EligibilityHook)), None) \
+                    or EligibilityHook(self.assistant.kb, load_reviewed(self.settings.programmes_dir,
+                                                                        self.settings.data_dir))
+            return self._hook
+
+    def programmes(self) -> list[Programme]:
+        """The reviewed programme files (settings.programmes_dir, else the built-in set and the saved
+        reviews under data_dir/programmes), loaded once."""
+        return list(self._eligibility().programmes)
+
+    def all_programmes(self) -> list[Programme]:
+        """The reviewed programmes and the unreviewed drafts of the indexed documents (`draft`, shown
+        as 自动提取·未审核), as the chat answers with them."""
+        return self._eligibility().all_programmes()
+
+    def programme(self, programme_id: str) -> Programme:
+        """One programme, reviewed or drafted (raises NotFound)."""
+        found = next((p for p in self.all_programmes() if p.id == programme_id), None)
+        if found is None:
+            raise NotFound(f"没有 id 为 {programme_id!r} 的项目；GET /v1/programmes 列出可用的项目")
+        return found
+
+    def document_drafts(self, doc_id: str) -> dict[str, Any]:
+        """The programmes drafted from one indexed document, as programme files (`draft: true`) a
+        reviewer edits and saves; `reviewed` names the saved programmes of the same document.
+
+        Raises:
+            NotFound: no such document.
+        """
+        chunks = self.assistant.kb.document(doc_id)
+        meta = chunks[0].doc
+        drafts = [to_programme_data(d) for d in drafts_of_document(chunks, self.settings.max_file_bytes)]
+        reviewed = [p.id for p in self.programmes()
+                    if (meta.doc_no and p.doc_no == meta.doc_no) or (p.doc and p.doc in meta.title)]
+        return {"doc_id": doc_id, "title": meta.title, "programmes": drafts, "reviewed": reviewed}
+
+    def save_programme(self, data: dict[str, Any]) -> tuple[Programme, str]:
+        """An admin's reviewed programme: saved without `draft` where the loader reads it (programmes_dir,
+        else data_dir/programmes) and used at once by the chat, 申报自评 and the API.
+
+        Returns:
+            (the programme as loaded, the file's name).
+
+        Raises:
+            BadInput: not a mapping, or not a valid programme (the message names the item).
+        """
+        if not isinstance(data, dict) or not data.get("id"):
+            raise BadInput("项目内容须为一个含 id 的映射（YAML 或 JSON 对象），可从草稿开始修改")
+        try:
+            path = save_reviewed(data, self.settings.programmes_dir, self.settings.data_dir)
+        except ConfigError as e:  # the reviewer's input, not the server's configuration: a 422
+            raise BadInput(f"项目内容有误，未保存：{e}") from e
+        hook = self._eligibility()
+        hook.reload(load_reviewed(self.settings.programmes_dir, self.settings.data_dir))
+        return programme_from_data({k: v for k, v in data.items() if k != "draft"}), path.name
+
+    def checklist(self, programme_id: str, fmt: str) -> tuple[bytes, str]:
+        """A programme's 申报清单 as `md`, `docx` or `ics` (the deadline) → (content, file name).
+
+        Raises:
+            NotFound: no such programme; BadInput: another format, or `ics` for a text that states no deadline.
+        """
+        if fmt not in CHECKLIST_FORMATS:
+            raise BadInput(f"format 须为 {'、'.join(CHECKLIST_FORMATS)} 之一")
+        prog = self.programme(programme_id)
+        return checklist_bytes(prog, fmt), f"{prog.id}-申报清单.{fmt}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from assistant.backends import build_chat_model, build_embedder, build_store, embedder_name
 from assistant.chat import Assistant
-from assistant.eligibility import load_programmes
 from assistant.eligibility.hook import EligibilityHook
+from assistant.eligibility.reviewed import load_reviewed
 from assistant.knowledge import KnowledgeBase
 from assistant.prompts import load_prompts
 from assistant.settings import Settings
@@ -19,6 +19,6 @@ def build_knowledge_base(settings: Settings) -> KnowledgeBase:
 def build_assistant(settings: Settings, kb: KnowledgeBase | None = None) -> Assistant:
     """An Assistant wired from settings (the LLM only when ZHICE_LLM_BASE_URL is set)."""
     kb = kb or build_knowledge_base(settings)
-    hook = EligibilityHook(kb, load_programmes(settings.programmes_dir))
+    hook = EligibilityHook(kb, load_reviewed(settings.programmes_dir, settings.data_dir))
     return Assistant(kb=kb, prompts=load_prompts(settings.prompts_dir), llm=build_chat_model(settings),
                      hooks=(hook,))

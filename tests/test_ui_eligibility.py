@@ -4,9 +4,11 @@ headless Chromium (same setup as test_ui_browser)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +79,29 @@ def test_every_verdict_has_its_icon_in_the_overview_and_heading(
     [v] = verdicts_for(programmes, profile, only)
     out = checklist.eligibility_html([v])
     assert v.status == status
-    assert rows(out)[0].startswith(f"{icon}|{v.name}|{v.region}|{v.status_label}")
+    word = {"eligible": "可申报", "needs_info": "需补充", "not_eligible": "不符合"}[status]
+    summary = rows(out)[0].split("|")
+    assert summary[:4] == [icon, v.name, v.region, word]
+    assert summary[5].startswith(f"《{html.escape(v.results[0].source.doc)}》")  # the clause that decides it
     assert f"<summary><b>{icon} {v.name}" in out and f'data-status="{status}"' in out
+    assert "<details open" not in out  # the summary first; each checklist opens on demand
+
+
+def test_the_summary_cites_the_failing_clause_and_drafts_are_marked(programmes: list[Any]) -> None:
+    [v] = verdicts_for(programmes, HLJ_ONE_YEAR, [HLJ_BASIC])
+    summary = rows(checklist.eligibility_html([v]))[0].split("|")
+    assert summary[3] == "不符合" and "低于要求的2年" in summary[4] and "第六条（一）" in summary[5]
+    draft = checklist.eligibility_html([replace(v, draft=True)])
+    assert "自动提取·未审核" in rows(draft)[0].split("|")[1] and "自动提取·未审核" in draft.split("<details")[1]
+
+
+def test_the_package_total_applies_the_exclusion(tmp_path: Path) -> None:
+    from test_eligibility_package import HOLDER, NOTICE, _programmes
+
+    out = checklist.eligibility_html(evaluate(Profile.from_dict(HOLDER), _programmes(tmp_path, NOTICE)))
+    total = out.split('<div class="zc-elig-package">')[1].split("<table")[0]
+    assert "约 80 万元" in total and "与唐山·市级智能工厂不重复享受，取较高者" in total
+    assert "就高" in total  # the excluded line cites the 就高 clause
 
 
 def test_reward_estimates_get_their_own_table(programmes: list[Any]) -> None:

@@ -35,6 +35,7 @@ from ui.eligibility_tab import (  # noqa: F401  (form helpers are part of this m
     NO_TITLES,
     UNKNOWN,
     SelfAssessment,
+    chat_values,
     cities_of,
     eligibility_tab,
     export_path,
@@ -43,6 +44,7 @@ from ui.eligibility_tab import (  # noqa: F401  (form helpers are part of this m
 )
 from ui.export import Exchange, conversation_docx, conversation_markdown
 from ui.layout import ALL, ask_tab, kb_tab
+from ui.programme_review import ProgrammeReview, review_section
 from ui.sessions import DEFAULT_TITLE, SessionStore, Turn, answer_of, turn_of
 
 log = logging.getLogger(__name__)
@@ -346,7 +348,7 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
         logins: the login check, when there is one; conversations are then kept per key.
     """
     h = Handlers(assistant, can_write, logins)
-    sa = SelfAssessment(h.service.programmes(), h.exports_dir, h.exports_max_bytes)
+    sa = SelfAssessment(h.service.all_programmes, h.exports_dir, h.exports_max_bytes)  # drafts change with the index
     # analytics off: the machine is offline by design and nothing should try to phone out
     with gr.Blocks(title="智策 Zhice · 智能制造政策问答", analytics_enabled=False,
                    delete_cache=GRADIO_CACHE_CLEANUP) as demo:
@@ -371,8 +373,9 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
                 ask = ask_tab()
             with gr.Tab("知识库", id="kb"):
                 kb = kb_tab()
-            with gr.Tab("申报自评", id="eligibility"):
-                eligibility_tab(sa)
+                review_section(ProgrammeReview(h.service, can_write), kb["selected"])
+            with gr.Tab("申报自评", id="eligibility") as elig_tab:
+                elig = eligibility_tab(sa)
         with gr.Column(visible=False, elem_id="zc-viewer") as viewer:
             close = gr.Button("✕ 关闭原文", size="sm", elem_id="zc-viewer-close")
             viewer_html = gr.HTML(elem_id="zc-viewer-body")
@@ -385,7 +388,9 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
             trigger(h.respond, inputs=[ask["box"], turns, ask["region"], ask["kind"], session_id, browser_id],
                     outputs=[ask["chat"], ask["box"], turns, session_id, listing, *exports, title],
                     concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
-                    api_visibility="private").then(lambda s: s, inputs=[session_id], outputs=[last_session])
+                    api_visibility="private").then(lambda s: s, inputs=[session_id], outputs=[last_session]).then(
+                lambda t: chat_values(t, list(elig["fields"])), inputs=[turns], outputs=list(elig["fields"].values()),
+                api_visibility="private")  # what the asker stated in the chat fills the 申报自评 form
         ask["chat"].like(h.vote, inputs=[turns], outputs=[ask["note"]])
         new.click(h.new_session, outputs=[session_id, listing, ask["chat"], turns, *exports, session_note],
                   api_visibility="private").then(lambda: "", outputs=[last_session])
@@ -407,6 +412,8 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
                   outputs=[browser_id, session_id, listing, ask["chat"], turns, *exports, title],
                   api_visibility="private")
         demo.load(h.refresh, outputs=listed, api_visibility="private")
+        for shown in (demo.load, elig_tab.select):  # the index (and so the drafts) may have changed
+            shown(sa.choices, outputs=[elig["chosen"], elig["checklist"]], api_visibility="private")
         kb["refresh"].click(h.refresh, outputs=listed)
         kb["ingest"].click(h.ingest, inputs=[kb["files"], kb["replace"]], outputs=[kb["log"], kb["files"]],
                            api_visibility="private").then(h.refresh, outputs=listed)

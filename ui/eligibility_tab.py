@@ -1,5 +1,7 @@
-"""The 申报自评 tab: a form built from PROFILE_FIELDS → a profile → verdicts, shown as a checklist (cards
-on a phone) and exported as Markdown and DOCX."""
+"""The 申报自评 tab: a form built from PROFILE_FIELDS → a profile → verdicts over the reviewed programmes
+and the drafts of the indexed documents, shown as a summary and a checklist (cards on a phone) and
+exported as Markdown and DOCX; per programme its 申报清单 (Markdown, Word, the deadline as .ics). What the
+asker states in the chat fills the form (`chat_values`)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import datetime as dt
 import re
 import sys
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,9 @@ from assistant.eligibility import (
     evaluate,
     to_markdown,
 )
+from assistant.eligibility.checklist import checklist_bytes, to_ics
+from assistant.eligibility.conversation import conversation_profile
+from assistant.eligibility.export import DRAFT_MARK
 from assistant.errors import ZhiceError
 from assistant.quota import prune_folder
 from ui import checklist, render
@@ -42,13 +47,25 @@ FORM_ROWS: tuple[tuple[str, ...], ...] = (
 )
 
 
-class SelfAssessment:
-    """申报自评: form values → profile → verdicts, shown as a checklist and saved as Markdown for download."""
+Programmes = Sequence[Programme] | Callable[[], Sequence[Programme]]
 
-    def __init__(self, programmes: Sequence[Programme], exports_dir: Path, exports_max_bytes: int | None = None) -> None:
-        self.programmes = list(programmes)
+
+class SelfAssessment:
+    """申报自评: form values → profile → verdicts, shown as a checklist and saved as Markdown for download.
+
+    `programmes` is a list, or a function giving the current ones (the service's reviewed programmes
+    and drafts, which change with the index).
+    """
+
+    def __init__(self, programmes: Programmes, exports_dir: Path, exports_max_bytes: int | None = None) -> None:
+        self._programmes = programmes
         self.exports_dir = exports_dir
         self.exports_max_bytes = exports_max_bytes
+
+    @property
+    def programmes(self) -> list[Programme]:
+        source = self._programmes
+        return list(source() if callable(source) else source)
 
     def assess(self, values: Mapping[str, Any], chosen: list[str] | None) -> tuple[str, Any, Any]:
         """(the rendered checklist, the Markdown and the DOCX download buttons) for one form."""
@@ -65,7 +82,28 @@ class SelfAssessment:
                 gr.DownloadButton(value=str(doc), interactive=True))
 
     def programme_choices(self) -> list[tuple[str, str]]:
-        return [(f"{p.name}（{p.region}）", p.id) for p in self.programmes]
+        return [(f"{p.name}（{p.region}）" + (f"（{DRAFT_MARK}）" if p.draft else ""), p.id) for p in self.programmes]
+
+    def choices(self) -> tuple[Any, Any]:
+        """The programme choices (the index may have brought drafts) for the 自评 and 申报清单 pickers."""
+        options = self.programme_choices()
+        return gr.Dropdown(choices=options), gr.Dropdown(choices=options)
+
+    def checklist_files(self, programme_id: str | None) -> tuple[Any, Any, Any]:
+        """The chosen programme's 申报清单 as Markdown and Word, and its deadline as .ics (off when the
+        text states none)."""
+        prog = next((p for p in self.programmes if p.id == programme_id), None)
+        if prog is None:
+            return tuple(gr.DownloadButton(value=None, interactive=False) for _ in range(3))  # type: ignore[return-value]
+        out = []
+        for fmt in ("md", "docx", "ics"):
+            if fmt == "ics" and to_ics(prog) is None:
+                out.append(gr.DownloadButton(value=None, interactive=False))
+                continue
+            path = export_path(self.exports_dir, "申报清单", f".{fmt}", max_bytes=self.exports_max_bytes)
+            path.write_bytes(checklist_bytes(prog, fmt))
+            out.append(gr.DownloadButton(value=str(path), interactive=True))
+        return out[0], out[1], out[2]
 
 
 def form_profile(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -108,6 +146,31 @@ def write_export(exports_dir: Path, markdown: str, now: dt.datetime | None = Non
     return path
 
 
+def form_values(profile: Mapping[str, Any], names: Sequence[str]) -> list[Any]:
+    """A profile (`Profile.from_dict` input) → values for the form's inputs `names`, in order; a field
+    the profile does not give is left as the user set it (gr.skip)."""
+    out: list[Any] = []
+    for name in names:
+        spec, value = PROFILE_FIELDS.get(name), profile.get(name)
+        if spec is None or value is None:
+            out.append(gr.skip())
+        elif spec.kind == "bool":
+            out.append("是" if value else "否")
+        elif spec.kind == "titles":
+            out.append(list(value) or [NO_TITLES])
+        elif spec.kind in ("int", "number"):
+            out.append(str(int(value)) if float(value).is_integer() else str(value))
+        else:
+            out.append(str(value))
+    return out
+
+
+def chat_values(turns: Sequence[Mapping[str, Any]], names: Sequence[str]) -> list[Any]:
+    """What the asker stated in the conversation (the questions that speak of their enterprise) →
+    values for the 申报自评 inputs `names` (fields not stated are left alone)."""
+    return form_values(conversation_profile(str(t.get("question", "")) for t in turns), names)
+
+
 def cities_of(province: str | None) -> list[str]:
     """The known cities of a province (every known city when the province is unknown)."""
     if not province or province == UNKNOWN:
@@ -115,10 +178,12 @@ def cities_of(province: str | None) -> list[str]:
     return [c for c, p in CITY_PROVINCE.items() if p == province]
 
 
-def eligibility_tab(sa: SelfAssessment) -> None:
-    """The 申报自评 form (built from PROFILE_FIELDS), the programme choice, the checklist and its export."""
-    gr.Markdown("填写企业情况（不清楚的留“不确定”），点击 **自评**，逐条查看是否满足各项目的申报条件："
-                "✅ 满足 · ❌ 不满足 · ❔ 需补充信息；每条均标出依据条款和文号。")
+def eligibility_tab(sa: SelfAssessment) -> dict[str, Any]:
+    """The 申报自评 form (built from PROFILE_FIELDS), the programme choice, the checklist and its export,
+    and a programme's 申报清单; returns the inputs by field name (`fields`) and the pickers for wiring."""
+    gr.Markdown("填写企业情况（不清楚的留“不确定”；在问答中说明的企业情况会自动填入），点击 **自评**：先看各项目"
+                "可申报 / 需补充 / 不符合 的汇总，点击项目查看逐条核对（✅ 满足 · ❌ 不满足 · ❔ 需补充信息），"
+                f"每条均标出依据条款和文号；“{DRAFT_MARK}”的项目由知识库文档自动提取，尚未人工审核。")
     fields: dict[str, Any] = {}
     laid_out = [n for row in FORM_ROWS for n in row]
     rows = [row for row in FORM_ROWS if any(n in PROFILE_FIELDS for n in row)]
@@ -147,6 +212,16 @@ def eligibility_tab(sa: SelfAssessment) -> None:
     if "province" in fields and "city" in fields:
         fields["province"].change(lambda p: gr.Dropdown(choices=cities_of(p)), inputs=[fields["province"]],
                                   outputs=[fields["city"]], api_visibility="private")
+    with gr.Group():
+        gr.Markdown("**申报清单**：选择一个项目，下载其申报材料、步骤和条件（均附依据条款）；写明截止时间的可加入日历。")
+        with gr.Row():
+            pick = gr.Dropdown(sa.programme_choices(), value=None, label="项目", scale=3,
+                               elem_id="zc-elig-checklist-pick")
+            md = gr.DownloadButton("申报清单 Markdown", interactive=False, scale=1, elem_id="zc-elig-checklist-md")
+            doc = gr.DownloadButton("申报清单 Word", interactive=False, scale=1, elem_id="zc-elig-checklist-docx")
+            ics = gr.DownloadButton("截止日期 日历", interactive=False, scale=1, elem_id="zc-elig-checklist-ics")
+    pick.input(sa.checklist_files, inputs=[pick], outputs=[md, doc, ics], api_visibility="private")
+    return {"fields": fields, "chosen": chosen, "checklist": pick}
 
 
 def field_words(text: str) -> str:

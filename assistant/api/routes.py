@@ -13,6 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from itertools import chain
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
@@ -33,6 +34,9 @@ from assistant.api.schemas import (
     EligibilityRequest,
     ErrorOut,
     HealthOut,
+    ProgrammeDraftsOut,
+    ProgrammeSave,
+    ProgrammeSaved,
     ProgrammesOut,
     SearchOut,
     SearchRequest,
@@ -46,6 +50,10 @@ from assistant.chat import Assistant
 from assistant.citations import passage_span, source_label
 from assistant.domain import STATUSES, Answer, Citation, SearchHit
 from assistant.eligibility import Profile, Programme, evaluate, to_dict, to_markdown
+from assistant.eligibility.checklist import MEDIA_TYPES
+from assistant.eligibility.conversation import conversation_profile
+from assistant.eligibility.export import summary_rows
+from assistant.eligibility.package import package
 from assistant.errors import BadInput, ZhiceError
 from assistant.service import Service, file_name
 from assistant.settings import Settings
@@ -66,8 +74,9 @@ def get_assistant(request: Request) -> Assistant:
 
 
 def get_programmes(request: Request) -> list[Programme]:
-    """The programme files, loaded once by the service (settings.programmes_dir, else the built-in set)."""
-    return get_service(request).programmes()
+    """The reviewed programme files (loaded once by the service) and the unreviewed drafts of the
+    indexed documents (`draft`), as the chat answers with them."""
+    return get_service(request).all_programmes()
 
 
 def get_settings(request: Request) -> Settings:
@@ -107,19 +116,26 @@ async def ask(body: AskRequest, assistant: AssistantDep, settings: SettingsDep) 
     first = await run_in_threadpool(next, events)
     if not body.stream:
         final = await run_in_threadpool(_last, chain([first], events))
-        return public(final.to_dict())
-    return StreamingResponse(_ask_events(chain([first], events)), media_type="text/event-stream",
+        return with_profile(public(final.to_dict()), body.question)
+    return StreamingResponse(_ask_events(chain([first], events), body.question), media_type="text/event-stream",
                              headers=SSE_HEADERS)
 
 
-async def _ask_events(events: Iterator[str | Answer]) -> AsyncIterator[str]:
+def with_profile(answer: dict[str, Any], question: str) -> dict[str, Any]:
+    """An answer with `profile`: what the asker stated about their enterprise so far (the state's facts
+    and this question), ready for POST /v1/eligibility."""
+    facts = list((answer.get("state") or {}).get("facts") or ())
+    return {**answer, "profile": conversation_profile([*facts, *([] if question in facts else [question])])}
+
+
+async def _ask_events(events: Iterator[str | Answer], question: str) -> AsyncIterator[str]:
     streamed = ""
     try:
         async for ev in iterate_in_threadpool(events):
             if isinstance(ev, Answer):
                 if rest := unstreamed(streamed, ev):
                     yield _sse({"delta": rest}, "token")
-                yield _sse(public(ev.to_dict()), "answer")
+                yield _sse(with_profile(public(ev.to_dict()), question), "answer")
             else:
                 streamed += ev
                 yield _sse({"delta": ev}, "token")
@@ -226,20 +242,56 @@ def delete_document(doc_id: str, service: ServiceDep) -> dict[str, Any]:
 # ---------------------------------------------------------------------- eligibility
 @router.post("/v1/eligibility", response_model=EligibilityOut, tags=["eligibility"], responses=ERRORS)
 def eligibility(body: EligibilityRequest, programmes: ProgrammesDep) -> dict[str, Any]:
-    """申报自评: check a profile against programme criteria.
+    """申报自评: check a profile against the reviewed programmes and the drafts of indexed documents.
 
-    Each programme is eligible / not_eligible / needs_info; each criterion met / not_met / unknown,
-    citing the clause and 文号 that set it. `markdown` is the same checklist, ready to export.
-    Unknown profile fields, values outside a field's vocabulary and unknown programme ids → 422.
+    `summary` first: 可申报 / 需补充 / 不符合 per programme of the asker's place, with the clause that
+    decides it; `package` the total across them (不重复享受 / 就高 and caps applied). Each programme is
+    eligible / not_eligible / needs_info; each criterion met / not_met / unknown, citing the clause and
+    文号 that set it; `draft` marks unreviewed drafts (自动提取·未审核). `markdown` is the checklist, ready
+    to export. `state` (a chat answer's) fills the fields `profile` leaves out. Unknown profile fields,
+    values outside a field's vocabulary and unknown programme ids → 422.
     """
-    verdicts = evaluate(Profile.from_dict(body.profile), programmes, only=body.programmes or None)
-    return {**to_dict(verdicts), "markdown": to_markdown(verdicts)}
+    facts = [str(f) for f in (body.state or {}).get("facts") or ()]
+    profile = {**conversation_profile(facts), **body.profile}
+    verdicts = evaluate(Profile.from_dict(profile), programmes, only=body.programmes or None)
+    return {"profile": profile, "summary": summary_rows(verdicts), "package": package(verdicts).to_dict(),
+            **to_dict(verdicts), "markdown": to_markdown(verdicts)}
 
 
 @router.get("/v1/programmes", response_model=ProgrammesOut, tags=["eligibility"], responses=ERRORS)
 def list_programmes(programmes: ProgrammesDep) -> dict[str, Any]:
     """The programmes one can check, and the profile fields (labels, types, allowed values) for a form."""
     return {"programmes": [programme_summary(p) for p in programmes], "fields": field_specs()}
+
+
+@router.get("/v1/programmes/{programme_id}/checklist", tags=["eligibility"], response_class=Response,
+            responses={**ERRORS, 404: {"model": ErrorOut}, 200: {"content": {t: {} for t in MEDIA_TYPES.values()}}})
+def programme_checklist(programme_id: str, service: ServiceDep, format: str = "md") -> Response:
+    """A programme's 申报清单 (materials, steps, deadline, conditions, each with its clause): `format=md`,
+    `docx`, or `ics` for a calendar entry of the deadline (404 when the text states none)."""
+    data, name = service.checklist(programme_id, format)
+    return Response(data, media_type=MEDIA_TYPES[format],
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+@router.put("/v1/programmes/{programme_id}", response_model=ProgrammeSaved, tags=["eligibility"],
+            responses={**ERRORS, 404: {"model": ErrorOut}})
+def save_programme(programme_id: str, body: ProgrammeSave, service: ServiceDep) -> dict[str, Any]:
+    """Save a reviewed programme (admin key): the draft of GET /v1/documents/{doc_id}/programmes after a
+    reviewer checked every condition against its quote. Written without `draft` where the programmes
+    are loaded from, and used at once; an invalid programme → 422 naming the item."""
+    if body.programme.get("id") != programme_id:
+        raise BadInput(f"路径中的 id {programme_id!r} 与项目内容的 id {body.programme.get('id')!r} 不一致")
+    prog, name = service.save_programme(body.programme)
+    return {"id": prog.id, "name": prog.name, "file": name, "draft": prog.draft}
+
+
+@router.get("/v1/documents/{doc_id}/programmes", response_model=ProgrammeDraftsOut, tags=["eligibility"],
+            responses={**ERRORS, 404: {"model": ErrorOut}})
+def document_programmes(doc_id: str, service: ServiceDep) -> dict[str, Any]:
+    """The programmes drafted from one indexed document (criteria with verbatim quotes, rewards,
+    materials, steps, deadline), as programme files to review and save with PUT /v1/programmes/{id}."""
+    return service.document_drafts(doc_id)
 
 
 # ---------------------------------------------------------------------- OpenAI-compatible

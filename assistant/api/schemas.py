@@ -83,6 +83,8 @@ class EligibilityRequest(BaseModel):
                                     "unknown; unknown fields or values outside a field's vocabulary → 422.")
     programmes: list[str] | None = Field(None, description="Programme ids to check (GET /v1/programmes); "
                                          "omitted or empty: every programme, the most relevant first.")
+    state: dict[str, Any] | None = Field(None, description="A chat answer's `state` (POST /v1/ask): the facts the "
+                                         "asker stated there fill the fields `profile` leaves out.")
 
 
 class AnswerOut(BaseModel):
@@ -92,6 +94,8 @@ class AnswerOut(BaseModel):
     citations: list[Citation]  # the domain type itself: one definition of a citation
     timings: dict[str, float]
     state: dict[str, Any] = {}  # send it back with the next question
+    profile: dict[str, Any] = Field(default_factory=dict, description="The profile fields the asker stated so far "
+                                    "(from `state`'s facts and this question), ready for POST /v1/eligibility.")
 
 
 class HitOut(BaseModel):
@@ -246,11 +250,72 @@ class VerdictOut(BaseModel):
     estimates: list[EstimateOut]
     route: RouteOut
     notes: list[NoteOut]
+    draft: bool = Field(False, description="Drafted from an indexed document, not reviewed (自动提取·未审核).")
+
+
+class SummaryOut(BaseModel):
+    """One programme in a line: 可申报 / 需补充 / 不符合 and the clause that decides it."""
+
+    programme_id: str
+    name: str
+    region: str
+    status: Literal["eligible", "not_eligible", "needs_info"]
+    word: str = Field(description="可申报 · 需补充 · 不符合")
+    draft: bool = Field(description="Drafted from an indexed document, not reviewed (自动提取·未审核).")
+    reason: str
+    clause: str
+    quote: str
+
+
+class PackageLineOut(BaseModel):
+    programme: str
+    amount_wan: float
+    label: str
+    note: str
+    clause: str
+    quote: str
+
+
+class PackageOut(BaseModel):
+    """The total the profile may receive across the programmes checked, exclusions (不重复享受, 就高) and
+    per-enterprise caps applied; `missing` lists what is still to provide."""
+
+    total_wan: float
+    lines: list[PackageLineOut]
+    excluded: list[PackageLineOut]
+    capped: list[PackageLineOut]
+    limits: list[PackageLineOut]
+    missing: list[dict[str, str]]
 
 
 class EligibilityOut(BaseModel):
+    profile: dict[str, Any] = Field(description="The profile checked (with the facts read from `state`).")
+    summary: list[SummaryOut] = Field(description="One line per programme of the asker's place, before the details.")
+    package: PackageOut
     verdicts: list[VerdictOut] = Field(description="One per programme checked, the most relevant first.")
     markdown: str = Field(description="The same verdicts as an exportable ✅ / ❌ / ❔ Markdown checklist.")
+
+
+class ProgrammeDraftsOut(BaseModel):
+    doc_id: str
+    title: str
+    programmes: list[dict[str, Any]] = Field(description="Programme files drafted from the document (`draft: true`): "
+                                             "edit one and PUT it to /v1/programmes/{id} once reviewed.")
+    reviewed: list[str] = Field(description="Ids of the reviewed programmes already saved for this document.")
+
+
+class ProgrammeSave(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    programme: dict[str, Any] = Field(description="The programme file's mapping (a draft from GET "
+                                      "/v1/documents/{doc_id}/programmes, reviewed and edited); `id` must match the path.")
+
+
+class ProgrammeSaved(BaseModel):
+    id: str
+    name: str
+    file: str
+    draft: bool
 
 
 class ProgrammeOut(BaseModel):
@@ -262,6 +327,8 @@ class ProgrammeOut(BaseModel):
     doc: str
     doc_no: str
     url: str
+    draft: bool = Field(False, description="Drafted from an indexed document, not reviewed (自动提取·未审核).")
+    deadline: str = ""
 
 
 class FieldOut(BaseModel):
@@ -330,7 +397,7 @@ def split_conversation(messages: list[Message]) -> tuple[str, list[tuple[str, st
 def programme_summary(p: Programme) -> dict[str, Any]:
     """A programme as GET /v1/programmes lists it (no criteria: POST /v1/eligibility shows those)."""
     return {"id": p.id, "name": p.name, "region": p.region, "level": p.level, "kind": p.kind,
-            "doc": p.doc, "doc_no": p.doc_no, "url": p.url}
+            "doc": p.doc, "doc_no": p.doc_no, "url": p.url, "draft": p.draft, "deadline": p.deadline}
 
 
 def field_spec(spec: FieldSpec) -> dict[str, Any]:

@@ -58,10 +58,11 @@ MAX_CLIENTS_TRACKED = 10_000  # per table: idle clients are forgotten so the tab
 
 
 def is_admin_route(method: str, path: str) -> bool:
-    """Uploads, deletes and marking a document official change the index: they need the admin key."""
+    """Uploads, deletes, marking a document official and saving a reviewed programme change what
+    answers rest on: they need the admin key."""
     return path.rstrip("/") == "/v1/documents" and method == "POST" or (
         method in ("DELETE", "PATCH") and path.startswith("/v1/documents/")
-    )
+    ) or (method in ("PUT", "POST", "DELETE", "PATCH") and path.startswith("/v1/programmes/"))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """An enterprise profile (YAML or JSON) → programme verdicts, as Markdown or JSON."""
     import yaml
 
-    from assistant.eligibility import Profile, evaluate, load_programmes, to_dict, to_markdown
+    from assistant.eligibility import Profile, evaluate, to_dict, to_markdown
+    from assistant.eligibility.reviewed import load_reviewed
 
     path = Path(args.profile)
     try:
@@ -39,7 +40,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         raise BadInput(f"{path} is not valid YAML/JSON ({e}); see docs/eligibility.md for the fields") from e
     if not isinstance(data, dict):
         raise BadInput(f"{path} must hold a mapping of profile fields; see docs/eligibility.md")
-    programmes = load_programmes(settings.programmes_dir)
+    programmes = load_reviewed(settings.programmes_dir, settings.data_dir)
     verdicts = evaluate(Profile.from_dict(data.get("profile", data)), programmes, only=args.programme or None)
     if args.json:
         print(json.dumps(to_dict(verdicts), ensure_ascii=False, indent=1))

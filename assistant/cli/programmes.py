@@ -1,10 +1,15 @@
 """`zhice programmes draft FILE_OR_DOC_ID [--out DIR] [--json]`: programmes drafted from a 认定办法 /
-奖补办法 / 申报通知, as programme files (`draft: true`) or a flat JSON view."""
+奖补办法 / 申报通知, as programme files (`draft: true`) or a flat JSON view.
+
+`zhice programmes checklist ID [--format md|docx|ics] [--out FILE]`: a programme's 申报清单 (materials,
+steps, deadline, conditions, each with its clause), or its deadline as a calendar entry; ID is a reviewed
+programme's or a draft's of an indexed document."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +18,56 @@ from assistant.settings import Settings
 
 
 def register(sub: Any) -> None:
-    s = sub.add_parser("programmes", help="programme tools: draft programmes from a policy document")
-    s.add_argument("action", choices=["draft"], help="draft: one programme per title or level the document names")
-    s.add_argument("source", help="a policy file (PDF, DOCX, TXT, MD, HTML) or the doc_id of an indexed document")
-    s.add_argument("--out", help="write one programme YAML file per draft into this folder")
+    from assistant.eligibility.checklist import CHECKLIST_FORMATS
+
+    s = sub.add_parser("programmes", help="programme tools: draft programmes from a policy document, export a checklist")
+    s.add_argument("action", choices=["draft", "checklist"],
+                   help="draft: one programme per title or level the document names; checklist: a programme's 申报清单")
+    s.add_argument("source", help="draft: a policy file (PDF, DOCX, TXT, MD, HTML) or the doc_id of an indexed "
+                                  "document; checklist: a programme id")
+    s.add_argument("--out", help="draft: write one programme YAML file per draft into this folder; "
+                                 "checklist: the file to write (docx needs it; md and ics print without it)")
     s.add_argument("--json", action="store_true", help="print the flat JSON view instead of a summary")
+    s.add_argument("--format", choices=CHECKLIST_FORMATS, default="md",
+                   help="checklist: Markdown, Word, or an .ics calendar entry for the deadline")
     s.set_defaults(func=cmd_programmes)
 
 
 def cmd_programmes(args: argparse.Namespace, settings: Settings) -> int:
+    """Draft the programmes of one document, or export one programme's checklist."""
+    if args.action == "checklist":
+        return _checklist(args, settings)
+    return _draft(args, settings)
+
+
+def _checklist(args: argparse.Namespace, settings: Settings) -> int:
+    """The checklist of a reviewed programme, else of a draft of the indexed documents."""
+    from assistant.eligibility.checklist import checklist_bytes
+    from assistant.eligibility.reviewed import load_reviewed
+
+    reviewed = load_reviewed(settings.programmes_dir, settings.data_dir)
+    prog = next((p for p in reviewed if p.id == args.source), None)
+    if prog is None:
+        from assistant.eligibility.indexed import draft_indexed
+        from assistant.wiring import build_knowledge_base
+
+        drafts = draft_indexed(build_knowledge_base(settings).snapshot.by_doc, reviewed, settings.max_file_bytes)
+        prog = next((p for p in drafts if p.id == args.source), None)
+        if prog is None:
+            known = "、".join(p.id for p in [*reviewed, *drafts][:12])
+            raise BadInput(f"没有 id 为 {args.source!r} 的项目（已审核的或知识库文档的草稿）；可用的有：{known} …")
+    if args.format == "docx" and not args.out:
+        raise BadInput("Word 格式须用 --out 指定要写入的文件，例如 --out 申报清单.docx")
+    data = checklist_bytes(prog, args.format)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"已写入 {args.out}")
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+def _draft(args: argparse.Namespace, settings: Settings) -> int:
     """Draft the programmes of one document; write them (--out), print them (--json) or summarise."""
     from assistant.eligibility.draft import draft_file
     from assistant.eligibility.draft_output import flat_view

@@ -4,11 +4,17 @@ as Markdown, as a .docx, and the deadline as an .ics calendar entry."""
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 from assistant.eligibility.model import Programme, Source
+from assistant.errors import NotFound
 
-__all__ = ["to_checklist_docx", "to_checklist_markdown", "to_ics"]
+__all__ = ["CHECKLIST_FORMATS", "checklist_bytes", "to_checklist_docx", "to_checklist_markdown", "to_ics"]
+
+CHECKLIST_FORMATS = ("md", "docx", "ics")
+MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "ics": "text/calendar; charset=utf-8",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?: (\d{1,2}):(\d{2}))?")
 
@@ -88,3 +94,23 @@ def to_ics(prog: Programme) -> str | None:
         "END:VEVENT", "END:VCALENDAR",
     ]
     return "\r\n".join(lines) + "\r\n"
+
+
+def checklist_bytes(prog: Programme, fmt: str) -> bytes:
+    """The checklist in one of CHECKLIST_FORMATS, as the bytes of a file.
+
+    Raises:
+        NotFound: `ics` for a programme whose text states no deadline.
+        ValueError: another format.
+    """
+    if fmt == "md":
+        return to_checklist_markdown(prog).encode("utf-8")
+    if fmt == "ics":
+        ics = to_ics(prog)
+        if ics is None:
+            raise NotFound(f"《{prog.doc}》未写明{prog.name}的申报截止时间，无法生成日历提醒；请以当年申报通知为准")
+        return ics.encode("utf-8")
+    if fmt == "docx":
+        with tempfile.TemporaryDirectory() as tmp:
+            return to_checklist_docx(prog, Path(tmp) / "checklist.docx").read_bytes()
+    raise ValueError(f"unknown checklist format {fmt!r}; one of {CHECKLIST_FORMATS}")

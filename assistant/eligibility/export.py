@@ -9,7 +9,7 @@ from assistant.eligibility.model import Source
 from assistant.eligibility.results import ProgrammeVerdict
 from assistant.eligibility.vocabulary import NATIONAL, REGION_FIELDS
 
-__all__ = ["ICONS", "to_dict", "to_markdown"]
+__all__ = ["ICONS", "SUMMARY_WORDS", "deciding_source", "summary_rows", "to_dict", "to_markdown"]
 
 ICONS = {
     "met": "✅", "not_met": "❌", "unknown": "❔",
@@ -21,6 +21,8 @@ _FOOTER = (
     "以当年申报通知为准。"
 )
 _ELSEWHERE = "其他地区的项目（不适用）："
+SUMMARY_WORDS = {"eligible": "可申报", "needs_info": "需补充", "not_eligible": "不符合"}
+DRAFT_MARK = "自动提取·未审核"  # a programme drafted from a document, not yet reviewed
 
 
 def to_dict(verdicts: Sequence[ProgrammeVerdict]) -> dict[str, Any]:
@@ -51,11 +53,39 @@ def to_markdown(verdicts: Sequence[ProgrammeVerdict]) -> str:
     return "\n".join(out) + "\n"
 
 
+def deciding_source(v: ProgrammeVerdict) -> tuple[str, Source | None]:
+    """(why, the clause) behind a verdict: the first condition not met, else the first still
+    unknown; for an eligible one the reward rule that applies, else its first condition."""
+    applying = next((e for e in v.estimates if e.status == "applies"), None)
+    if v.status == "eligible" and applying is not None:
+        return f"{applying.label}：{applying.formula}", applying.source
+    for status in ("not_met", "unknown", "met"):
+        r = next((r for r in v.results if r.status == status), None)
+        if r is not None and (status != "met" or v.status == "eligible"):
+            return r.reason + (f"。{r.provide}" if status == "unknown" and r.provide else ""), r.source
+    pending = next((e for e in v.estimates if e.status != "applies"), None)
+    return (pending.reason, pending.source) if pending is not None else (v.summary, None)
+
+
+def summary_rows(verdicts: Sequence[ProgrammeVerdict]) -> list[dict[str, Any]]:
+    """One row per programme for a summary before the details: 可申报 / 需补充 / 不符合 with the
+    clause that decides it (programmes of other places left out, as in `to_markdown`)."""
+    out = []
+    for v in verdicts:
+        if out_of_region(v):
+            continue
+        why, src = deciding_source(v)
+        out.append({"programme_id": v.programme_id, "name": v.name, "region": v.region, "status": v.status,
+                    "word": SUMMARY_WORDS[v.status], "draft": v.draft, "reason": why,
+                    "clause": src.cite() if src is not None else "", "quote": src.quote if src is not None else ""})
+    return out
+
+
 def out_of_region(v: ProgrammeVerdict) -> bool:
-    """A local programme whose only failing conditions are where the applicant is registered."""
+    """A local programme ruled out by where the applicant is registered (whatever else fails too)."""
     failing = [r for r in v.results if r.status == "not_met"]
-    return (v.region != NATIONAL and v.status == "not_eligible" and bool(failing)
-            and all(r.fields and set(r.fields) <= set(REGION_FIELDS) for r in failing))
+    return (v.region != NATIONAL and v.status == "not_eligible"
+            and any(r.fields and set(r.fields) <= set(REGION_FIELDS) for r in failing))
 
 
 def _section(v: ProgrammeVerdict) -> list[str]:

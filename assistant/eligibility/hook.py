@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from assistant.domain import Answer, Chunk, Citation
 from assistant.eligibility import Programme, Source
 from assistant.eligibility.answer import NO_PROGRAMME_REPLY
+from assistant.eligibility.conversation import FIRST_PERSON
 from assistant.eligibility.free_text import answer_eligibility, parse_profile, wants_eligibility
 from assistant.eligibility.indexed import draft_indexed
 from assistant.knowledge import KnowledgeBase, Snapshot
@@ -18,7 +19,6 @@ from ingest.cleaning import normalize_for_match
 NOT_INDEXED = "注：{docs} 未入库，上述相关条款按内置项目文件引用；上传该文件后可核对原文。"
 # a company named by its registered name: a third party the lists answer about, not the asker
 _NAMED_COMPANY = re.compile(r"[\u4e00-\u9fff]{2,}(?:股份有限公司|有限责任公司|有限公司|集团公司)")
-_FIRST_PERSON = re.compile(r"我们|我司|我厂|我公司|本企业|本公司|本厂|咱们|\b(?:we|our|us)\b", re.I)
 # fields that alone do not describe an asker ("获评示范工厂的企业能拿多少" names a title, not a profile)
 _CONTEXT_ONLY = {"province", "city", "applicant_kind", "titles", "project_kind"}
 
@@ -32,6 +32,12 @@ class EligibilityHook:
         self._drafts: tuple[object, list[Programme]] = (None, [])  # (snapshot drafted, its drafts)
         self._by_doc: dict[str, list[Programme]] = {}  # drafts by doc_id, kept while the document is
 
+    def reload(self, programmes: Sequence[Programme]) -> None:
+        """New reviewed programmes (a draft was saved after review): drafts are sorted out again, the
+        documents they now cover left out."""
+        self.programmes = list(programmes)
+        self._drafts = (None, [])
+
     def all_programmes(self) -> list[Programme]:
         """The reviewed programmes and the drafts of the indexed documents (redrafted when the index changes)."""
         snap = self.kb.snapshot
@@ -43,9 +49,9 @@ class EligibilityHook:
         if not wants_eligibility(question):
             return None
         profile, _ = parse_profile(question)
-        if not (_FIRST_PERSON.search(question) or set(profile.known()) - _CONTEXT_ONLY):
+        if not (FIRST_PERSON.search(question) or set(profile.known()) - _CONTEXT_ONLY):
             return None  # nothing about the asker: a question about the rules, answered from the text
-        if _NAMED_COMPANY.search(question) and not _FIRST_PERSON.search(question):
+        if _NAMED_COMPANY.search(question) and not FIRST_PERSON.search(question):
             return None  # about a named company (a list lookup), not the asker
         text, sources, verdicts = answer_eligibility(question, self.all_programmes())
         if not verdicts:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.eligibility.model import Source
 from assistant.eligibility.results import EstimateResult, ProgrammeVerdict
@@ -48,6 +49,17 @@ class Package:
     @property
     def total_wan(self) -> float:
         return round(sum(line.amount_wan for line in self.lines), 2)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the total, and every line with the clause (cite, quote) that sets it."""
+        def row(line: Line) -> dict[str, Any]:
+            return {"programme": line.programme, "amount_wan": line.amount_wan, "label": line.label,
+                    "note": line.note, "clause": line.source.cite(), "quote": line.source.quote}
+
+        return {"total_wan": self.total_wan, "lines": [row(x) for x in self.lines],
+                "excluded": [row(x) for x in self.excluded], "capped": [row(x) for x in self.capped],
+                "limits": [row(x) for x in self.limits],
+                "missing": [{"programme": p, "provide": what} for p, what in self.missing]}
 
 
 def _best(v: ProgrammeVerdict) -> EstimateResult | None:
