@@ -154,6 +154,8 @@ class Assistant:
             flt = replace(flt, regions=scope.regions, doc_ids=tuple(extra[:MAX_SCOPE_DOCS]))
             place = scope.prefer()
         prefer = prefer_current(q.now, place, q.versions)
+        if q.summed and not flt.region:  # "省里和市里一共多少": each level's rules searched on their own
+            regions = list(q.summed)
         if len(regions) >= 2:
             return retrieve_per_region(self.kb, q.text, regions, max(PER_PLACE, k // len(regions)), flt,
                                        words_for=q.without_other_places, prefer=prefer)

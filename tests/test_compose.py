@@ -99,3 +99,51 @@ def test_a_list_opened_with_a_colon_runs_to_its_full_stop():
     comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
         "智能化改造项目补贴分几次拨付？", [c])
     assert "70%" in comp.text and "30%" in comp.text
+
+
+GD = DocumentMeta(doc_id="g", title="某省5G工厂认定和支持办法", source="g.md", kind="local_policy", region="广东")
+GD_CHUNKS = [
+    _chunk(20, "二、类别", "二、省级5G工厂分为基础型和标杆型两类。", GD),
+    _chunk(21, "三、认定条件", "三、申报企业应在本省注册，具有独立法人资格。", GD),
+    _chunk(22, "五、支持措施", "五、对认定的标杆型5G工厂，给予一次性奖励200万元；对基础型5G工厂，给予一次性奖励50万元。", GD),
+    _chunk(23, "七、监督管理 > （二）", "（二）有下列情形之一的，撤销其称号并追回奖励资金：", GD),
+    _chunk(24, "七、监督管理 > （二）", "1. 申报过程中弄虚作假的；\n2. 发生重大网络安全、数据安全事故的；", GD),
+    _chunk(25, "七、监督管理 > （二）", "3. 停产超过六个月的。", GD),
+    _chunk(26, "七、监督管理 > （三）", "（三）被撤销称号的企业三年内不得再次申报。", GD),
+]
+
+
+def _gd_composer() -> Composer:
+    by_doc = {"g": GD_CHUNKS}
+    return Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by_doc.get(d, []), subject_terms=("5G工厂",)))
+
+
+def test_not_specified_is_decided_on_the_whole_document_found_not_on_the_passages_that_ranked():
+    # the passage retrieved names the two kinds; the amounts are in another clause of the same document
+    comp = _gd_composer().compose("5G工厂两类分别奖多少钱？", [GD_CHUNKS[0], GD_CHUNKS[1]])
+    assert not comp.not_specified
+    assert "200万元" in comp.text and "50万元" in comp.text
+    assert "c22" in [c.chunk_id for c in comp.chunks]
+
+
+def test_a_document_without_the_figure_is_still_not_specified_after_the_wider_look():
+    comp = _gd_composer().compose("5G工厂认定结果公示几天？", [GD_CHUNKS[1]])
+    assert comp.not_specified and "万元" not in comp.text
+
+
+def test_a_lead_in_that_closes_its_passage_brings_the_items_of_the_next_passages():
+    comp = _gd_composer().compose("5G工厂在什么情况下会被撤销称号？", [GD_CHUNKS[3]])
+    assert all(x in comp.text for x in ("弄虚作假", "网络安全", "六个月"))
+    # the sibling clause (三) is not an item of (二)
+    assert "c26" not in [c.chunk_id for c in comp.chunks]
+
+
+def test_a_writing_instruction_does_not_count_as_what_the_question_is_about():
+    from assistant.answer.request import content_of
+
+    assert content_of("帮我起草一份申报准备清单：报某省5G工厂要交哪些材料？") == "报某省5G工厂要交哪些材料？"
+    assert content_of("给领导写个简要：数字化车间要满足哪几条硬条件？") == "数字化车间要满足哪几条硬条件？"
+    assert content_of("把甲、乙两地的截止时间整理成一张时间表。") == "把甲、乙两地的截止时间"
+    assert content_of("写申报书需要哪些内容？") == "写申报书需要哪些内容？"  # the whole question: nothing to strip
+    comp = _gd_composer().compose("帮我起草一份申报准备清单：报5G工厂被撤销称号的情形有哪些？", [GD_CHUNKS[3]])
+    assert "弄虚作假" in comp.text and not comp.not_specified

@@ -55,3 +55,11 @@ def test_stale_documents_rank_below_current_ones():
                 section="", ord=0)
     new = Chunk(chunk_id="b", doc=DocumentMeta(doc_id="n", title="新办法", source="n"), text="x", section="", ord=0)
     assert prefer_current(True)(old) == STALE_WHEN_NOW and prefer_current(True)(new) == 1.0
+
+
+def test_a_total_over_a_city_and_its_province_names_both_levels():
+    assert understand("绍兴一家企业评上省级智能工厂，省里和绍兴市里的奖励加起来一共多少？").summed == ("浙江", "绍兴")
+    assert understand("被河北省认定为示范车间，投资800万，省级奖补加唐山市级配套一共能拿多少？").summed == ("河北", "唐山")
+    assert understand("昆明的智能工厂奖励一共有几类？").summed == ()  # a total, but of one level
+    assert understand("绍兴的智能工厂奖励多少？").summed == ()
+    assert understand("省里和市里一共能拿多少？").summed == ()  # no place: nothing to search by level

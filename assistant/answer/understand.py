@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer.total import TOTAL_Q
 from assistant.core import gazetteer
 from assistant.core.gazetteer import Place
 
@@ -22,6 +23,9 @@ _EVERY_PLACE = re.compile(r"各地|各省|各市|各地区|地方之间|不同�
 # the question is about national rules wherever the asker is ("在陕西申报国家级示范工厂")
 _NATIONAL = re.compile(r"国家级|全国|国家|工信部|工业和信息化部|national|\bMIIT\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+# the levels of government a question speaks of, by their common words
+_PROVINCE_LEVEL = re.compile(r"省里|省级|省[财厅政]|全省|本省|provincial", re.IGNORECASE)
+_CITY_LEVEL = re.compile(r"市里|市级|市[财政局]|全市|本市|municipal|city", re.IGNORECASE)
 # asks what applies now: current rules, not repealed or expired ones
 # asks about versions of one place's rules: repealed text is as relevant as the text in force
 _VERSIONS = re.compile(r"新旧|旧版|老办法|旧办法|原办法|修订前|两版|前后两|上一版|\bold\b|\bprevious\b|\bformer\b|\bearlier\b"
@@ -44,6 +48,7 @@ class Question:
     compare: bool  # wants documents side by side
     now: bool = False  # asks what applies now
     versions: bool = False  # asks about old and new versions of rules
+    summed: tuple[str, ...] = ()  # "省里和市里加起来一共多少": the regions (province, city) whose awards add up
 
     def without_other_places(self, region: str) -> str:
         """The question's words with every named place but `region` (and the places inside it) left out,
@@ -78,7 +83,21 @@ def understand(text: str) -> Question:
         compare=compare,
         now=bool(_NOW.search(text)),
         versions=bool(_VERSIONS.search(text)),
+        summed=_summed_levels(text, places, scope),
     )
+
+
+def _summed_levels(text: str, places: tuple[Place, ...], scope: Place | None) -> tuple[str, ...]:
+    """A total over a city's award and its province's ("省里奖补加苏州市级配套，一共…"): both regions,
+    province first, so that each level's rules are searched on their own."""
+    if scope is None or scope.level == "province" or not TOTAL_Q.search(text):
+        return ()
+    province = gazetteer.province_of(scope.short)
+    if not province:
+        return ()
+    names_province = any(p.level == "province" for p in places) or bool(_PROVINCE_LEVEL.search(text))
+    names_city = bool(_CITY_LEVEL.search(text)) or scope.level in ("city", "county")
+    return (province, scope.region) if names_province and names_city and province != scope.region else ()
 
 
 def _scope(places: tuple[Place, ...]) -> tuple[Place | None, tuple[str, ...]]:

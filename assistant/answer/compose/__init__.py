@@ -20,6 +20,7 @@ from assistant.answer.compose.enumeration import enumeration
 from assistant.answer.compose.not_specified import nothing
 from assistant.answer.compose.single import single
 from assistant.answer.figures import asked_figure
+from assistant.answer.request import content_of
 from assistant.domain import Chunk
 from assistant.lexical import expand_query
 
@@ -41,6 +42,7 @@ class Composer:
         if not evidence:
             return nothing(english)
         kind = asked_figure(question)
+        question = content_of(question)  # how the answer should be written is not what it is about
         own = self.ctx.weights(question)
         expanded = expand_query(question)
         weights = {t: w if t in own else w * EXPANSION_WEIGHT for t, w in self.ctx.weights(expanded).items()

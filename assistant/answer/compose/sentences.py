@@ -143,5 +143,5 @@ def last_heading(section: str) -> str:
 
 def end(s: str) -> str:
     """A sentence with closing punctuation."""
-    s = s.strip()
+    s = re.sub(r"\s+(?=[。；，：！？])", "", s.strip())  # a PDF line break before the stop is not part of the sentence
     return s if s.endswith(("。", "！", "？", "；", "…", ".", "”", "：", ":")) else s + "。"

@@ -12,7 +12,7 @@ from assistant.answer.compose.composition import Composition
 from assistant.answer.compose.context import Context
 from assistant.answer.compose.not_specified import not_found, not_specified, nothing
 from assistant.answer.compose.render import render
-from assistant.answer.compose.sentences import LIST_Q, PROCESS_Q, Sent, choose
+from assistant.answer.compose.sentences import LIST_Q, PROCESS_Q, Sent, choose, score
 from assistant.answer.compose.subject import about_subject, focus
 from assistant.answer.figures import has_figure
 from assistant.answer.terms import subjects
@@ -30,6 +30,7 @@ LIST_BUDGET_CHARS = 500  # items brought along after a "…：" sentence
 DEFERS = re.compile(r"具体[^。;；]{0,12}?(?:由[^。;；]{1,20}?(?:自主|自行|另行)?(?:确定|制定|规定|决定|明确)"
                     r"|另行(?:通知|公布|发布|制定|规定|明确)|以[^。;；]{1,20}?为准)|(?:时间|日期|安排)另行(?:通知|公布|发布)")
 _ITEM_START = re.compile(r"^[（(]?[一二三四五六七八九十0-9]+[）)、.．]")
+WIDEN_DOCS = 2  # "not specified" is checked across the whole of the first documents found, no further
 
 
 def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[Sent], weights: dict[str, float],
@@ -38,10 +39,10 @@ def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[S
     if not sents:
         return nothing(english)
     if kind:
-        figures = _figure_sentences(ctx, question, evidence, sents, kind, english)
-        if isinstance(figures, Composition):
-            return figures
-        sents = figures  # a figure question is answered by figures: further sentences come from those too
+        found = _figures_in_documents(ctx, question, evidence, sents, weights, kind, english)
+        if isinstance(found, Composition):
+            return found
+        evidence, sents = found  # a figure question is answered by figures: further sentences come from those too
     best = sents[0]
     if best.score < MIN_COVERAGE:
         return not_found(evidence, sents, english)
@@ -82,24 +83,48 @@ def _figure_sentences(ctx: Context, question: str, evidence: Sequence[Chunk], se
                       kind: str, english: bool) -> list[Sent] | Composition:
     """The sentences stating a figure of the kind asked about the question's subject, or "not specified"."""
     terms = focus(question, ctx.subject_terms)
-    region = understand(question).region
+    asked = understand(question)
+    region = asked.region
     # with a base given, a rate answers an amount question too ("总额800万元，第一笔能到账多少" → 拨付70%)
     rates = kind == "amount" and asked_base(question) is not None
     with_fig = [s for s in sents if (has_figure(kind, s.text, s.row or evidence[s.idx])
                                      or (rates and parse_rule(s.text) is not None))
-                and about_subject(s.row or evidence[s.idx], s.text, terms, region, question, kind)]
+                and about_subject(s.row or evidence[s.idx], s.text, terms, region, question, kind,
+                                  covering=bool(asked.summed))]
     measured = measured_word(question)
     if measured and ctx.known(measured):
         # "公示几天": the sentences that speak of 公示 decide; if none of them states a span, the
         # documents do not say — "近三年未发生事故" is another span
-        speaking = [s for s in sents if measured in normalize_for_match(s.text)]
-        stating = [s for s in with_fig if measured in normalize_for_match(s.text)]
-        if speaking and not stating:
-            return not_specified(evidence, sents, kind, terms or [measured], english)
+        speaking = [s for s in sents if measured in _said_with_heading(s, evidence)]
+        stating = [s for s in with_fig if measured in _said_with_heading(s, evidence)]
+        if not stating:  # nothing that speaks of 公示 states a span, or nothing speaks of it at all
+            return not_specified(evidence, speaking or sents, kind, terms or [measured], english)
         with_fig = stating or with_fig
     if not with_fig:
         return not_specified(evidence, sents, kind, terms, english)
     return with_fig
+
+
+def _figures_in_documents(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[Sent],
+                          weights: dict[str, float], kind: str, english: bool
+                          ) -> tuple[Sequence[Chunk], list[Sent]] | Composition:
+    """The figure sentences of the evidence; failing those, of the whole of its first documents (the
+    figure may sit in another clause of the same rule); failing those, "not specified"."""
+    figures = _figure_sentences(ctx, question, evidence, sents, kind, english)
+    if not isinstance(figures, Composition):
+        return evidence, figures
+    wider = whole_documents(ctx, evidence)
+    if len(wider) == len(evidence):
+        return figures
+    wider_sents = score(wider, weights, kind, question, ctx.doc_chunks)
+    found = _figure_sentences(ctx, question, wider, wider_sents, kind, english) if wider_sents else figures
+    return figures if isinstance(found, Composition) else (wider, found)
+
+
+def _said_with_heading(s: Sent, evidence: Sequence[Chunk]) -> str:
+    """A sentence with the last heading of its clause ("（三）公示期" governs "为7个工作日"), normalised."""
+    c = s.row or evidence[s.idx]
+    return normalize_for_match(c.section.split(" > ")[-1] + s.text)
 
 
 def _with_total(sents: list[Sent], evidence: Sequence[Chunk], base: float | None, titles: list[str],
@@ -172,10 +197,36 @@ def items_below(ctx: Context, chosen: list[Sent], evidence: Sequence[Chunk]) -> 
         if not s.text.rstrip().endswith(("：", ":")) or s.row is not None:
             continue
         c = evidence[s.idx]
-        below = [x for x in ctx.doc_chunks(c.doc.doc_id) if x.ord > c.ord and x.section.startswith(c.section + " > ")]
+        later = [x for x in ctx.doc_chunks(c.doc.doc_id) if x.ord > c.ord]
+        below = [x for x in later if x.section.startswith(c.section + " > ")] or _items_next(s, c, later)
         if below:
             return [Sent(x.text, 0, 0.0, frozenset(), x) for x in below[:MAX_STEPS]]
     return []
+
+
+def _items_next(s: Sent, c: Chunk, later: list[Chunk]) -> list[Chunk]:
+    """A lead-in that closes its passage ("…有下列情形之一的，撤销其称号：" and the passage ends): the
+    following passages of the document while they begin with an item mark ((一), 1., 一、)."""
+    if normalize_for_match(split_sentences(c.text)[-1]) != normalize_for_match(s.text):
+        return []  # its items are in the same passage (list_after_colon brings those)
+    own = _marker_style(s.text)
+    out = []
+    for x in later:
+        style = _marker_style(x.text)
+        if not style or style == own or x.section.split(" > ")[:1] != c.section.split(" > ")[:1]:
+            break  # not an item, or a sibling of the lead-in's own item, or another chapter
+        out.append(x)
+    return out
+
+
+_MARK_STYLES = (("（一）", re.compile(r"^[（(][一二三四五六七八九十]+[）)]")), ("一、", re.compile(r"^[一二三四五六七八九十]+、")),
+                ("（1）", re.compile(r"^[（(]\d{1,2}[）)]")), ("1.", re.compile(r"^\d{1,2}[.．、](?!\d)")))
+
+
+def _marker_style(text: str) -> str:
+    """How an item is marked ((一), 一、, (1), 1.), or "" when the text does not open with an item mark."""
+    t = text.strip()
+    return next((name for name, rx in _MARK_STYLES if rx.match(t)), "")
 
 
 def _rest_of_enumeration(s: Sent, evidence: Sequence[Chunk], taken: set[tuple[int, str]]) -> list[Sent]:
@@ -217,3 +268,14 @@ def list_after_colon(chosen: list[Sent], evidence: Sequence[Chunk]) -> list[Sent
                 taken.add((s.idx, nxt))
                 size += len(nxt)
     return extra
+
+
+def whole_documents(ctx: Context, evidence: Sequence[Chunk]) -> list[Chunk]:
+    """The evidence, then every other passage of its first WIDEN_DOCS documents in document order."""
+    docs: list[str] = []
+    for c in evidence:
+        if c.doc.doc_id not in docs:
+            docs.append(c.doc.doc_id)
+    have = {c.chunk_id for c in evidence}
+    extra = [c for d in docs[:WIDEN_DOCS] for c in ctx.doc_chunks(d) if c.chunk_id not in have]
+    return [*evidence, *extra]

@@ -25,13 +25,15 @@ def focus(question: str, terms: tuple[str, ...]) -> list[str]:
     return [t for t in found if not any(t != o and t in o for o in found)]
 
 
-def about_subject(c: Chunk, sentence: str, focus: list[str], region: str, question: str, kind: str | None) -> bool:
-    """Does the figure's passage speak of the question's subject (its terms, place, year and purpose)?"""
+def about_subject(c: Chunk, sentence: str, focus: list[str], region: str, question: str, kind: str | None,
+                  covering: bool = False) -> bool:
+    """Does the figure's passage speak of the question's subject (its terms, place, year and purpose)?
+    With `covering`, the rules of the place's province count as the place's too (a total of both levels)."""
     # a rule document's headings (its own title included) name what its clauses are about; a register's
     # or compilation's do not: only the clause's own headings count there
     headings = c.doc.title + c.section if c.doc.kind in RULE_KINDS else " ".join(c.section.split(" > ")[-2:])
     hay = normalize_for_match(headings + c.text)
-    if not _in_place(c, hay, region, question):
+    if not _in_place(c, hay, region, question) and not (covering and gazetteer.covers(c.doc.region, region)):
         return False
     years = set(_YEAR.findall(question))
     for text in (sentence, hay):  # asked about 2021: a sentence (or passage) of other years is not it
