@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import make_settings, needs_chromium
 from test_ui_browser import KEEP_SCREENSHOT
 
@@ -199,11 +200,17 @@ def ui_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def url(ui_settings: Settings) -> Iterator[str]:
+def url(ui_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from test_eligibility_package import NOTICE
+
     from assistant.wiring import build_assistant
 
-    # no index: 申报自评 reads the programme files only
-    with background_server(build_server(ui_settings, build_assistant(ui_settings))) as base:
+    # one rules document in the index: 申报自评 reads the programme files and the drafts of its documents
+    docs = tmp_path_factory.mktemp("ui-elig-docs")
+    (docs / "唐山通知.txt").write_text(NOTICE, encoding="utf-8")
+    assistant = build_assistant(ui_settings)
+    assistant.kb.ingest([docs])
+    with background_server(build_server(ui_settings, assistant)) as base:
         yield base
 
 
@@ -247,6 +254,7 @@ def test_self_assessment_tab_shows_the_failing_clause_and_exports_markdown(
     expect(result).to_contain_text("第六条（一）")
     basic = result.locator(f'[data-programme="{HLJ_BASIC}"]')
     assert "不符合" in basic.locator("summary").inner_text()
+    basic.locator("summary").click()  # the summary first: its checklist opens on demand
     failing = basic.locator("tr.zc-not_met").first.inner_text()
     assert "❌" in failing and "具有2年以上独立法人资格" in failing and "第六条（一）" in failing
     assert "黑工信规规〔2025〕7号" in failing
@@ -275,3 +283,76 @@ def test_a_bad_value_shows_the_engines_message(page: Any) -> None:
     fill(page, "legal_entity_years", "一年")
     page.locator("#zc-elig-run").click()
     page.locator("#zc-elig-result").get_by_text("须为数字").wait_for()
+
+
+TANGSHAN = "唐山市工业和信息化局关于开展2026年度智能工厂和数字化车间奖励申报的通知"
+FACTORY = "唐山·市级智能工厂"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@needs_chromium
+def test_chat_facts_fill_the_form_drafts_are_checked_exported_reviewed_and_saved(
+        page: Any, ui_settings: Settings, tmp_path: Path) -> None:
+    from test_eligibility_package import NOTICE
+    from test_programme_review import widened
+
+    from ui.programme_review import to_yaml
+
+    expect = pytest.importorskip("playwright.sync_api").expect
+    # the chat is told the facts; the form has them
+    page.get_by_role("tab", name="问答").click()
+    page.locator("#zc-question textarea").fill("我们是唐山的规上企业，营收8000万，能申请智能工厂吗？")
+    page.locator("#zc-send").click()
+    expect(page.locator("#zc-chat")).to_contain_text("自动提取·未审核", timeout=120_000)
+    page.get_by_role("tab", name="申报自评").click()
+    expect(page.locator("#zc-elig-city input")).to_have_value("唐山")
+    expect(page.locator("#zc-elig-province input")).to_have_value("河北")
+    expect(page.locator("#zc-elig-above_scale input")).to_have_value("是")
+    expect(page.locator("#zc-elig-revenue_wan textarea, #zc-elig-revenue_wan input").first).to_have_value("8000")
+
+    # the summary first, the draft marked; its checklist opens on demand
+    page.locator("#zc-elig-run").click()
+    result = page.locator("#zc-elig-result")
+    row = result.locator("tr", has_text=FACTORY).first
+    expect(row).to_contain_text("自动提取·未审核")
+    expect(row).to_contain_text("需补充")
+    details = result.locator("details.zc-elig-prog", has_text=FACTORY).first
+    assert details.get_attribute("open") is None
+    details.locator("summary").click()
+    expect(details.locator("table").first).to_be_visible()
+    shot = tmp_path / "ui-eligibility-drafts.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+
+    # its 申报清单: Markdown, and the deadline as a calendar entry
+    box = page.locator("#zc-elig-checklist-pick input")
+    box.click()
+    box.fill(FACTORY)
+    page.get_by_role("option", name=re.compile(FACTORY)).first.click()
+    with page.expect_download() as ics:
+        page.locator("#zc-elig-checklist-ics").click()
+    assert "DTSTART:20260630T170000" in Path(ics.value.path()).read_text(encoding="utf-8")
+    with page.expect_download() as md:
+        page.locator("#zc-elig-checklist-md").click()
+    assert "☐ 营业执照复印件" in Path(md.value.path()).read_text(encoding="utf-8")
+
+    # 知识库: the document's drafts with their quotes; saved after review
+    page.get_by_role("tab", name="知识库").click()
+    page.locator("#zc-docs").get_by_text(TANGSHAN).locator("visible=true").first.click()
+    expect(page.locator("#zc-selected")).to_contain_text(TANGSHAN)
+    page.locator("#zc-drafts-panel").get_by_text("申报条件（自动提取·审核）").click()
+    page.locator("#zc-draft-load").click()
+    view = page.locator("#zc-draft-view")
+    expect(view).to_contain_text("「在唐山市注册登记的规模以上工业企业」")
+    expect(view).to_contain_text("自动提取·未审核")
+    editor = page.locator("#zc-draft-yaml textarea")
+    expect(editor).not_to_have_value("")
+    page.locator("#zc-draft-save").click()  # as drafted, a quote is too short for a reviewed file
+    expect(page.locator("#zc-draft-log")).to_contain_text("未保存")
+    data = widened(yaml.safe_load(editor.input_value()), NOTICE)  # the reviewer quotes whole lines
+    editor.fill(to_yaml(data))
+    page.locator("#zc-draft-save").click()
+    expect(page.locator("#zc-draft-log")).to_contain_text("已审核并保存")
+    saved = yaml.safe_load((ui_settings.data_dir / "programmes" / f"{data['id']}.yaml").read_text(encoding="utf-8"))
+    assert "draft" not in saved and saved["criteria"] == data["criteria"]

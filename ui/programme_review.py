@@ -59,7 +59,7 @@ def programme_html(prog: Programme) -> str:
     steps, deadline and validity."""
     esc = html.escape
     out = [f'<div class="zc-draft" data-programme="{esc(prog.id)}"><p><b>{esc(prog.name)}</b>（{esc(prog.region)}）'
-           f" {mark(prog.draft)} <code>{esc(prog.id)}</code></p>",
+           f" {mark(prog.draft)}</p>",
            f"<p>依据：《{esc(prog.doc)}》{esc(prog.doc_no)}</p>"]
     head = "".join(f"<th>{c}</th>" for c in CRITERIA_COLUMNS)
     rows = "".join(
