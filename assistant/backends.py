@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import functools
 import logging
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +124,7 @@ def _translated(what: str) -> Callable[[Callable[..., _T]], Callable[..., _T]]:
     return wrap
 
 
+UPSERT_MAX = 5000  # records per upsert call at most (chroma's own limit is about 5,461 on SQLite)
 GET_PAGE = 5000  # records a page when reading the whole collection (well under SQLite's variable limit)
 
 
@@ -169,8 +171,12 @@ class ChromaStore:
     @_translated("写入")
     def upsert(self, ids: Sequence[str], vectors: Sequence[Sequence[float]], texts: Sequence[str],
                metadatas: Sequence[dict[str, Any]]) -> None:
-        self._col.upsert(ids=list(ids), embeddings=[list(v) for v in vectors], documents=list(texts),
-                         metadatas=[dict(m) for m in metadatas])
+        """One call for many files' chunks (a call costs ~60 ms whatever its size), split only past
+        the largest batch chroma accepts."""
+        step = max(1, min(UPSERT_MAX, int(getattr(self._client, "get_max_batch_size", lambda: UPSERT_MAX)())))
+        for i in range(0, len(ids), step):
+            self._col.upsert(ids=list(ids[i:i + step]), embeddings=[list(v) for v in vectors[i:i + step]],
+                             documents=list(texts[i:i + step]), metadatas=[dict(m) for m in metadatas[i:i + step]])
 
     @_translated("删除")
     def delete_doc(self, doc_id: str, keep: Iterable[str] = ()) -> int:
@@ -200,6 +206,13 @@ class ChromaStore:
             have, want = out.get(meta["doc_id"], (0, int(meta.get("n_chunks", 1))))
             out[meta["doc_id"]] = (have + 1, want)
         return out
+
+    @_translated("读取")
+    def doc_chunk_count(self, doc_id: str) -> tuple[int, int]:
+        """(chunks stored, chunks expected) of one document: one query, whatever the index's size."""
+        got = self._col.get(where={"doc_id": doc_id}, include=["metadatas"])
+        metas = got["metadatas"] or []
+        return len(metas), int((metas[0] or {}).get("n_chunks", 1)) if metas else 0
 
     @_translated("读取")
     def chunk_metadata(self) -> list[dict[str, Any]]:
@@ -235,6 +248,73 @@ class ChromaStore:
             return []
         res = self._col.query(query_embeddings=[list(vector)], n_results=n, where=where or None, include=["distances"])
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0], strict=False)]
+
+    def records(self, suffix: str) -> RecordCollection:
+        """A companion collection `<collection>_<suffix>` of small metadata records on the same client
+        (the registry, the change log): every replica on the same chroma server sees it."""
+        return RecordCollection(self._client, f"{self._name}_{suffix}")
+
+
+_NO_VECTOR = [0.0]  # chroma stores a vector with every record; metadata records carry this one
+
+
+class RecordCollection:
+    """Metadata records by id (no vectors that mean anything): upsert, get, find, delete, and
+    add-if-absent, which chroma applies in one place (the server), so it can take a lease."""
+
+    def __init__(self, client: Any, name: str) -> None:
+        self._client, self.name = client, name
+        self._col = self._open()
+
+    @_translated("打开")
+    def _open(self) -> Any:
+        return self._client.get_or_create_collection(name=self.name, embedding_function=None)
+
+    @_translated("写入")
+    def upsert(self, records: dict[str, dict[str, Any]]) -> None:
+        if records:
+            ids = list(records)
+            self._col.upsert(ids=ids, embeddings=[_NO_VECTOR] * len(ids), documents=[""] * len(ids),
+                             metadatas=[dict(records[i]) for i in ids])
+
+    @_translated("写入")
+    def add_if_absent(self, record_id: str, meta: dict[str, Any]) -> None:
+        """Insert the record unless one with this id exists (chroma ignores an add of an existing id)."""
+        self._col.add(ids=[record_id], embeddings=[_NO_VECTOR], documents=[""], metadatas=[dict(meta)])
+
+    @_translated("读取")
+    def get(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        got = self._col.get(ids=list(ids), include=["metadatas"])
+        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
+
+    @_translated("读取")
+    def find(self, where: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """Every record matching `where`, read in pages."""
+        out: dict[str, dict[str, Any]] = {}
+        offset = 0
+        while True:
+            page = self._col.get(where=where, include=["metadatas"], limit=GET_PAGE, offset=offset)
+            out.update({i: dict(m or {}) for i, m in zip(page["ids"], page["metadatas"] or [], strict=False)})
+            if len(page["ids"]) < GET_PAGE:
+                return out
+            offset += GET_PAGE
+
+    @_translated("删除")
+    def delete(self, ids: Sequence[str] = (), where: dict[str, Any] | None = None) -> None:
+        if ids or where:
+            self._col.delete(ids=list(dict.fromkeys(ids)) or None, where=where)  # chroma refuses repeated ids
+
+    @_translated("读取")
+    def count(self) -> int:
+        return int(self._col.count())
+
+    @_translated("重建")
+    def drop(self) -> None:
+        """Remove the whole collection (tests of a lost registry; `reindex` never calls it)."""
+        self._client.delete_collection(self.name)
+        self._col = self._open()
 
 
 PROBE_SECONDS = 120.0  # opening and querying a healthy store takes a few seconds even on 2 busy cores
@@ -280,8 +360,6 @@ def probe_store(settings: Settings) -> Probe:
     """Open the embedded store and run one query in a child process, so a damaged segment that would
     crash the server (native code, no exception) is found before the server opens it. A chroma
     server (ZHICE_CHROMA_URL) crashes in its own process: not probed."""
-    import sys
-
     if settings.chroma_url or not (settings.chroma_dir / "chroma.sqlite3").exists():
         return Probe(False, "")
     return run_probe([sys.executable, "-c", _PROBE_CODE, str(settings.chroma_dir), settings.collection])
@@ -294,7 +372,40 @@ def quarantine_store(settings: Settings) -> Path:
     target = settings.chroma_dir.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
     settings.chroma_dir.rename(target)
     log.warning("moved the damaged store %s to %s", settings.chroma_dir, target)
+    save_registry_of(target, settings)
     return target
+
+
+# Reads the registry collection of a store moved aside (its metadata only: the damaged part is a vector
+# segment of the chunks) into registry.json, the file an earlier version kept, which the next start
+# moves into the new store: `reindex --rebuild` then reads every registered file again.
+_EXPORT_CODE = """
+import json, sys
+import chromadb
+from chromadb.config import Settings
+client = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))
+col = client.get_collection(sys.argv[2])
+entries, offset = {}, 0
+while True:
+    page = col.get(where={"kind": "source"}, include=["metadatas"], limit=5000, offset=offset)
+    for m in page["metadatas"] or []:
+        entries[m["source"]] = {k: m[k] for k in ("doc_id", "size", "mtime", "authority") if k in m}
+    if len(page["ids"]) < 5000:
+        break
+    offset += 5000
+json.dump({"format": 2, "entries": entries, "pending": {}}, open(sys.argv[3], "w", encoding="utf-8"), ensure_ascii=False)
+"""
+
+
+def save_registry_of(moved: Path, settings: Settings) -> None:
+    """Write the registry of a store moved aside to data_dir/registry.json (in a child process: the
+    damaged store may crash whoever opens it), so the next start takes it into the new store."""
+    out = settings.data_dir / "registry.json"
+    probe = run_probe([sys.executable, "-c", _EXPORT_CODE, str(moved), f"{settings.collection}_registry", str(out)])
+    if probe.problem:
+        out.unlink(missing_ok=True)
+        log.warning("the registry of the damaged store could not be read (%s): only files ingested again "
+                    "come back", probe.problem)
 
 
 def build_store(settings: Settings, embedder_id: str) -> ChromaStore:

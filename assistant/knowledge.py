@@ -7,9 +7,7 @@ version of the index.
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -27,6 +25,7 @@ from assistant.domain import AUTHORITIES, UNVERIFIED, Chunk, IngestReport
 from assistant.errors import BadInput, IndexBusy, NotFound, StoreError
 from assistant.lexical import BM25Index
 from assistant.settings import Settings
+from ingest.changes import Change, ChangeLog, Op, WriterLease, process_id
 from ingest.cleaning import normalize_for_match
 from ingest.integrity import IndexCheck, ReindexReport, check_index, reindex
 from ingest.pipeline import Job, Progress, forget_document, ingest_paths, prepare_registry
@@ -35,9 +34,9 @@ from ingest.sandbox import WorkerLimits, load_isolated
 from ingest.validity import with_status
 
 log = logging.getLogger(__name__)
-# How often a reader looks (one stat of registry.json) for another process's ingest, e.g. `zhice
-# ingest` beside `zhice serve`: often enough that a new document is answered within seconds, rarely
-# enough that the stat never shows in an answer's time.
+# How often a reader looks (one small query of the change log) for another process's writes, e.g.
+# `zhice ingest` beside `zhice serve`, or another replica on the same chroma server: often enough
+# that a new document is answered within seconds, rarely enough that it never shows in an answer's time.
 EXTERNAL_CHANGE_CHECK_SECONDS = 2.0
 
 
@@ -62,12 +61,18 @@ class KnowledgeBase:
         self.settings = settings
         self.embedder = embedder
         self.store = store
-        self.registry = Registry(settings.data_dir / "registry.json")
+        me = process_id()
+        self.changes = ChangeLog(store.records("changes"), me)
+        self.registry = Registry(store.records("registry"), self.changes, load=False)
+        self.lease = WriterLease(store.records("registry"), me)
         self._write_lock = threading.Lock()
-        # held by a writer for its whole write, and by a reader that reloads another process's changes
+        # held by a writer for its whole write, and by a reader that applies another process's changes
         self._registry_lock = threading.Lock()
         self.store_problem = ""  # why the store could not be read, if it could not
+        self.position = 0  # the last change-log entry this process has applied
         try:
+            self.position = self.changes.head()  # read before the index, so no later change is missed
+            self.registry.load()
             self._settle_interrupted_writes()
         except StoreError as e:
             self.store_problem = str(e)
@@ -81,15 +86,18 @@ class KnowledgeBase:
     def _settle_interrupted_writes(self) -> None:
         """A write killed half-way (journalled in the registry) is rolled back or finished before
         anything is served, so a document whose upload the client saw fail never appears. Journal
-        records only outlive a write that was killed: one holding the ingest lock is still running
-        (and settles its own), so this is skipped when the lock is taken."""
-        if not self.registry.pending():
+        records only outlive a write that was killed: one holding the writer lease is still running
+        (and settles its own), so this is skipped when the lease is held. A registry.json of an
+        earlier version is moved into the store here, once."""
+        old_file = self.settings.data_dir / "registry.json"
+        if not self.registry.pending() and not old_file.exists():
             return
         try:
             with self._writing():
+                self.registry.migrate_file(old_file)
                 prepare_registry(self._job())
-        except IndexBusy:
-            pass
+        except IndexBusy as e:
+            log.warning("not settling the journal now: %s", e)
 
     def check(self) -> IndexCheck:
         """Registry against the published snapshot (which is the store as last loaded)."""
@@ -98,20 +106,40 @@ class KnowledgeBase:
 
     @property
     def snapshot(self) -> Snapshot:
-        """The published index; reloaded when another process has written to the same data directory."""
+        """The published index; brought up to date from the change log every few seconds, so the
+        writes of other processes on the same store (another replica, `zhice ingest`) are seen."""
         now = time.monotonic()
         if now - self._checked_at >= EXTERNAL_CHANGE_CHECK_SECONDS:
             self._checked_at = now
-            # one reader reloads; the others keep answering from the published snapshot meanwhile
-            # (a write of this process holds the lock and publishes when it finishes)
-            if self.registry.changed_on_disk() and self._registry_lock.acquire(blocking=False):
+            # one reader applies them; the others keep answering from the published snapshot
+            # meanwhile (a write of this process holds the lock and follows when it finishes)
+            if self._registry_lock.acquire(blocking=False):
                 try:
-                    log.info("the index was changed by another process: reloading it")
-                    self.registry.load()
-                    self.refresh()
+                    self._follow()
+                except StoreError as e:  # the store is away: keep serving what was published
+                    log.warning("cannot read the change log: %s", e)
                 finally:
                     self._registry_lock.release()
         return self._snapshot
+
+    def _follow(self) -> None:
+        """Apply the change-log entries after `position` (every process's writes, this one's too)."""
+        changes = self.changes.since(self.position)
+        if changes == []:
+            return
+        if changes is None or any(c.op is Op.RESET for c in changes):
+            log.info("the index was changed (a repair, or too many changes to follow): reloading it")
+            self.registry.load()
+            self.position = self.changes.head() if changes is None else changes[-1].seq
+            self._apply_changes(None)
+            return
+        self.registry.reload({c.doc_id for c in changes}, {c.source for c in changes})
+        self.position = changes[-1].seq
+        self._apply_changes(changes)
+
+    def _apply_changes(self, changes: list[Change] | None) -> None:
+        """Bring the published index up to date with these changes (None: anything may have changed)."""
+        self.refresh()
 
     # ------------------------------------------------------------------ reading
     def _load_snapshot(self) -> Snapshot:
@@ -186,36 +214,36 @@ class KnowledgeBase:
     # ------------------------------------------------------------------ writing
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        """One writer per process (thread lock) and per data directory (file lock)."""
+        """One writer per process (thread lock) and across every process on the store (the writer
+        lease); the write starts from every change made before it and ends published."""
         if not self._write_lock.acquire(blocking=False):
-            raise IndexBusy("an ingest is already running in this process; try again when it finishes")
+            raise IndexBusy("本进程正在导入其他文件；请等它完成后再试")
         self._registry_lock.acquire()  # at most one reload by a reader, which takes about a second
         try:
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.settings.data_dir / "ingest.lock", os.O_CREAT | os.O_RDWR)
+            self.lease.acquire()
             try:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError as e:
-                    raise IndexBusy(
-                        f"another process is ingesting into {self.settings.data_dir}; wait for it to finish"
-                    ) from e
+                self.changes.start_writing()
                 # another process may have written since this one last looked: start from its state
-                self.registry.load()
+                if not self.registry.trustworthy:
+                    self.registry.load()
+                self._follow()
                 yield
             finally:
-                os.close(fd)
+                try:
+                    self._follow()  # this write's own entries
+                finally:
+                    self.lease.release()
         finally:
             self._registry_lock.release()
             self._write_lock.release()
 
     def _job(self, uploaded: bool = False) -> Job:
         if not uploaded:
-            return Job(self.settings, self.store, self.embedder, self.registry)
+            return Job(self.settings, self.store, self.embedder, self.registry, before_write=self.lease.check)
         worker = WorkerLimits(self.settings.upload_parse_seconds, self.settings.upload_parse_memory_mb * 2**20)
         return Job(self.settings, self.store, self.embedder, self.registry,
                    load=lambda path, max_bytes, limits: load_isolated(path, max_bytes, limits, worker),
-                   authority=UNVERIFIED)
+                   authority=UNVERIFIED, before_write=self.lease.check)
 
     def ingest(self, paths: Iterable[Path], sync: bool = False, progress: Progress | None = None,
                uploaded: bool = False) -> IngestReport:
@@ -226,17 +254,10 @@ class KnowledgeBase:
         their header claims, until an admin marks them (`set_authority`).
         """
         with self._writing():
-            before = self.store.count()
-            report = None
-            try:
-                report = ingest_paths(self._job(uploaded), paths, sync=sync, progress=progress)
-                return report
-            finally:
-                # nothing stored or removed (an unchanged folder, no other writer since the snapshot):
-                # the published snapshot is still right
-                if (report is None or report.chunks_embedded or report.removed or report.chunks_total != before
-                        or report.chunks_total != len(self._snapshot.chunks) or not self.health.ok):
-                    self.refresh()
+            report = ingest_paths(self._job(uploaded), paths, sync=sync, progress=progress)
+        if not self.health.ok:  # a repair made by this write (a registry rebuilt) is reported at once
+            self.health = self.check()
+        return report
 
     def reindex(self, progress: Progress | None = None, rebuild: bool = False) -> ReindexReport:
         """Repair the index (`zhice reindex`): registry from the store, lost files read again, BM25
@@ -244,7 +265,7 @@ class KnowledgeBase:
         with self._writing():
             try:
                 return reindex(self._job(), progress=progress, rebuild=rebuild,
-                               uploads=(self.settings.data_dir / "uploads").resolve(),
+                               uploads=(self.settings.files_dir / "uploads").resolve(),
                                upload_job=self._job(uploaded=True))
             finally:
                 self.refresh()
@@ -255,17 +276,12 @@ class KnowledgeBase:
             raise BadInput(f"authority 应为 {' / '.join(AUTHORITIES)} 之一，收到 {authority[:40]!r}")
         self.document(doc_id)
         with self._writing():
-            try:
-                self.store.set_doc_fields(doc_id, {"authority": authority})
-                self.registry.set_authority(doc_id, authority)
-            finally:
-                self.refresh()
+            self.lease.check()
+            self.store.set_doc_fields(doc_id, {"authority": authority})
+            self.registry.set_authority(doc_id, authority)
 
     def delete_document(self, doc_id: str) -> list[str]:
         """Remove a document; returns the paths that pointed at it. Raises NotFound."""
         self.document(doc_id)
         with self._writing():
-            try:
-                return forget_document(self._job(), doc_id)
-            finally:
-                self.refresh()
+            return forget_document(self._job(), doc_id)

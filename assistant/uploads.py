@@ -1,4 +1,4 @@
-"""Uploaded files: an untrusted file gets a safe name inside data_dir/uploads, a size and type check,
+"""Uploaded files: an untrusted file gets a safe name inside <shared_dir or data_dir>/uploads, a size and type check,
 and is then ingested; a file that cannot be indexed does not stay behind.
 
 Shared by the API and the UI through `assistant.service`; no web framework here.
@@ -43,7 +43,7 @@ def sanitise_filename(name: str) -> str:
 
 
 def uploads_dir(settings: Settings) -> Path:
-    return (settings.data_dir / "uploads").resolve()
+    return (settings.files_dir / "uploads").resolve()
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,9 @@ class IndexCheck:
     def problems(self) -> list[str]:
         out = []
         if self.registry_state == RegistryState.DAMAGED:
-            out.append("登记表 registry.json 已损坏（副本在 registry.damaged）")
+            out.append("登记表（存储中的 _registry 集合）有记录已损坏")
         elif self.registry_state == RegistryState.MISSING and self.stored:
-            out.append("登记表 registry.json 缺失")
+            out.append("登记表（存储中的 _registry 集合）缺失")
         if self.missing:
             out.append(f"登记的 {self.registered} 份文档中有 {len(self.missing)} 份在存储中缺失或不完整"
                        f"（{_names(self.missing)}）")

@@ -1,8 +1,10 @@
 """Files → chunks → vectors in the store, incrementally and safely (ingest_paths → IngestReport).
 
-Order of writes for one file: embed every chunk, upsert them in one call, drop the path's previous
-document, then record the path in the registry. A run killed at any point leaves every stored
-document either complete (all n_chunks present) or detectably partial, and re-running finishes it.
+Files are committed in batches (up to settings.ingest_batch_chunks chunks of several files): embed
+the batch, journal its documents, upsert all their chunks in one call, record the paths in the
+registry (which logs the change for the other replicas), then drop the paths' previous documents.
+A run killed at any point leaves every stored document either complete (all n_chunks present) or
+detectably partial and journalled, and the next writer rolls it back or finishes it.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Job:
     registry: Registry
     load: Loader = load_file
     authority: str | None = None
+    before_write: Callable[[], None] = lambda: None  # raises when this process may no longer write (lease lost)
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]]:
@@ -99,19 +102,21 @@ def ingest_paths(job: Job, paths: Iterable[Path], sync: bool = False, progress: 
     files, missing = discover(paths)
     report = IngestReport(skipped=list(missing))
     prepare_registry(job)
-    complete = {d for d, (have, want) in job.store.doc_chunk_counts().items() if have == want}
+    complete = Complete(job.store, scan=len(files) > SCAN_FILES)
     batch: list[_Pending] = []
     for i, path in enumerate(files, start=1):
         try:
-            pending = _prepare(job, path, complete | {p.doc_id for p in batch}, report)
+            pending = _prepare(job, path, complete, report)
         except BadInput as e:
             report.skipped.append(SkippedFile(str(path), str(e)))
             log.warning("skipped %s: %s", path, e)
             pending = None
         if pending is not None:
             batch.append(pending)
-        # small files are embedded together: one call for many passages is faster than many calls
-        if sum(len(p.chunks) for p in batch) >= job.settings.embed_batch:
+            complete.add(pending.doc_id, pending.entry.chunks)  # a later file of the same content is a duplicate
+        # small files are committed together: one embed call for many passages and one store call
+        # for many files are faster than one of each per file
+        if sum(len(p.chunks) for p in batch) >= job.settings.ingest_batch_chunks:
             _commit(job, batch, complete, report)
             batch = []
         if progress:
@@ -124,10 +129,50 @@ def ingest_paths(job: Job, paths: Iterable[Path], sync: bool = False, progress: 
             if source not in seen and any(_under(source, r) for r in roots):
                 _forget(job, source)
                 report.removed.append(source)
-    collect_orphans(job)
     report.chunks_total = job.store.count()
+    if not registry_covers_store(job.registry, report.chunks_total):
+        collect_orphans(job)
+        report.chunks_total = job.store.count()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+# Up to this many files, whether a document is stored is asked per document (one small query each);
+# more are checked against one read of every chunk's metadata (paged), which then costs less.
+SCAN_FILES = 64
+
+
+class Complete:
+    """Which documents the store holds completely (all n_chunks), and how many chunks they have."""
+
+    def __init__(self, store: ChromaStore, scan: bool) -> None:
+        self._store, self._scanned = store, scan
+        self._chunks: dict[str, int] = {}  # doc_id → chunks when complete, 0 when not
+        if scan:
+            self._chunks = {d: have if have == want else 0 for d, (have, want) in store.doc_chunk_counts().items()}
+
+    def chunks(self, doc_id: str) -> int:
+        if doc_id not in self._chunks and not self._scanned:
+            have, want = self._store.doc_chunk_count(doc_id)
+            self._chunks[doc_id] = have if have and have == want else 0
+        return self._chunks.get(doc_id, 0)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and self.chunks(doc_id) > 0
+
+    def add(self, doc_id: str, chunks: int) -> None:
+        self._chunks[doc_id] = max(chunks, 1)
+
+
+def registry_covers_store(reg: Registry, stored_chunks: int) -> bool:
+    """Whether the registry accounts for every chunk in the store (from the chunk counts it keeps):
+    then there is nothing for `collect_orphans` to find, and its read of every chunk is skipped."""
+    counts: dict[str, int] = {}
+    for _, e in reg.items():
+        if e.chunks <= 0:
+            return False
+        counts[e.doc_id] = e.chunks
+    return reg.trustworthy and sum(counts.values()) == stored_chunks
 
 
 @dataclass(frozen=True)
@@ -141,7 +186,7 @@ class _Pending:
     chunks: list[Chunk]
 
 
-def _prepare(job: Job, path: Path, known: set[str], report: IngestReport) -> _Pending | None:
+def _prepare(job: Job, path: Path, known: Complete, report: IngestReport) -> _Pending | None:
     """Check, read, hash and chunk one file; None when it is unchanged."""
     source = str(path)
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -160,7 +205,8 @@ def _prepare(job: Job, path: Path, known: set[str], report: IngestReport) -> _Pe
     # whose word the text is: an admin's decision on this very content (kept in the registry, so a
     # rebuild keeps it), else the job's (uploads: unverified), else the file's own header
     authority = old.authority if old and old.doc_id == doc_id and old.authority else (job.authority or "")
-    entry = Entry(doc_id=doc_id, size=len(data), mtime=stat.st_mtime, authority=authority)
+    entry = Entry(doc_id=doc_id, size=len(data), mtime=stat.st_mtime, authority=authority,
+                  chunks=known.chunks(doc_id))
     if doc_id in known:  # the same content stored (or about to be) under another name
         return _Pending(source, doc_id, old, entry, [])
     chunks = build_chunks(job.load(path, job.settings.max_file_bytes, job.settings.readers), doc_id, source,
@@ -170,37 +216,38 @@ def _prepare(job: Job, path: Path, known: set[str], report: IngestReport) -> _Pe
         chunks = [replace(c, doc=doc) for c in chunks]
     if not chunks:
         raise BadInput(f"{path.name}：没有可索引的文字；请确认它不是没有文字层的扫描件（或开启 OCR）")
-    return _Pending(source, doc_id, old, entry, chunks)
+    return _Pending(source, doc_id, old, replace(entry, chunks=len(chunks)), chunks)
 
 
-def _commit(job: Job, batch: list[_Pending], complete: set[str], report: IngestReport) -> None:
-    """Embed the batch, then per file, in order: journal the write, upsert its chunks in one call,
-    record the path (closing the journal record), drop the path's previous document. A kill before
-    the registry write is rolled back by the next writer (`prepare_registry`); a kill after it leaves the old
-    version, which the next writer removes as superseded."""
+def _commit(job: Job, batch: list[_Pending], complete: Complete, report: IngestReport) -> None:
+    """Embed the batch, then: journal its documents, upsert every chunk of the batch in one call,
+    record the paths (one registry write, which closes the journal records), drop the paths'
+    previous documents. A kill before the registry write is rolled back by the next writer
+    (`prepare_registry`); a kill after it leaves the old versions, which the next writer removes as
+    superseded."""
+    if not batch:
+        return
     texts = [embedding_text(c) for p in batch for c in p.chunks]
     size = max(1, job.settings.embed_batch)
     vectors: list[list[float]] = []
     for i in range(0, len(texts), size):
         vectors.extend(job.embedder.embed_documents(texts[i : i + size]))
-    start = 0
-    # one journal write for the batch, before its first store write
+    job.before_write()
     job.registry.begin_many([(p.doc_id, p.source) for p in batch if p.chunks], PendingOp.ADD)
+    chunks = [c for p in batch for c in p.chunks]
+    # a previous, interrupted run may have left some of these ids: upsert overwrites them
+    job.store.upsert([c.chunk_id for c in chunks], vectors, [c.text for c in chunks], [c.to_metadata() for c in chunks])
     for p in batch:
         if p.chunks:
-            end = start + len(p.chunks)
-            # a previous, interrupted run may have left some of these ids: upsert overwrites them
-            job.store.upsert([c.chunk_id for c in p.chunks], vectors[start:end], [c.text for c in p.chunks],
-                             [c.to_metadata() for c in p.chunks])
-            start = end
-            complete.add(p.doc_id)
             report.chunks_embedded += len(p.chunks)
             (report.updated if p.old else report.added).append(p.source)
         else:
             report.duplicates.append(p.source)
-        job.registry.put(p.source, p.entry)
+    job.registry.put_many([(p.source, p.entry) for p in batch])
+    for p in batch:
         if p.old and p.old.doc_id != p.doc_id and not job.registry.sources_of(p.old.doc_id):
             job.store.delete_doc(p.old.doc_id)
+            job.registry.removed(p.old.doc_id)
 
 
 def forget_document(job: Job, doc_id: str) -> list[str]:
@@ -208,6 +255,7 @@ def forget_document(job: Job, doc_id: str) -> list[str]:
 
     Journalled, so a kill half-way is finished by the next writer instead of bringing it back.
     """
+    job.before_write()
     job.registry.begin(doc_id, PendingOp.DELETE)
     job.store.delete_doc(doc_id)
     return job.registry.forget_doc(doc_id)
@@ -237,10 +285,10 @@ def stored_docs(store: ChromaStore) -> list[StoredDoc]:
 def prepare_registry(job: Job) -> list[str]:
     """Make the registry safe to write through; returns what was repaired, as messages.
 
-    Called by every writer under the ingest lock, after re-reading the file. A missing or damaged
-    registry beside a non-empty store is rebuilt from the store first (so it never makes the store
-    look like orphans to purge); then half-finished writes in the journal are rolled back (an add
-    that never reached the registry) or finished (a delete).
+    Called by every writer under the writer lease, with the registry up to date. A missing or
+    damaged registry beside a non-empty store is rebuilt from the store first (so it never makes
+    the store look like orphans to purge); then half-finished writes in the journal are rolled back
+    (an add that never reached the registry) or finished (a delete), and logged for the readers.
     """
     notes: list[str] = []
     reg = job.registry
@@ -249,16 +297,17 @@ def prepare_registry(job: Job) -> list[str]:
         docs = stored_docs(job.store)
         if docs:
             reg.replace(_registry_from_store(docs))
-            notes.append(f"登记表 {reg.path.name} {was}，已从存储重建（{len(reg.doc_ids())} 份文档）")
+            notes.append(f"登记表 {reg.records.name} {was}，已从存储重建（{len(reg.doc_ids())} 份文档）")
     for doc_id, pending in reg.pending().items():
         if pending.op is PendingOp.DELETE:
             job.store.delete_doc(doc_id)
             reg.forget_doc(doc_id)
             notes.append(f"完成了一次中断的删除：{doc_id}")
-        elif reg.sources_of(doc_id):  # the registry write happened: only the journal record is left
-            reg.end(doc_id)
+        elif sources := reg.sources_of(doc_id):  # the registry write happened, perhaps not its log entry
+            reg.put_many([(s, e) for s in sources if (e := reg.get(s)) is not None])
         else:
             job.store.delete_doc(doc_id)
+            reg.removed(doc_id)
             reg.end(doc_id)
             notes.append(f"撤销了一次中断的写入：{Path(pending.source).name or doc_id}（该文件需重新导入）")
     for note in notes:
@@ -300,11 +349,15 @@ def collect_orphans(job: Job) -> None:
     known = reg.doc_ids()
     for d in stored_docs(job.store):
         if d.doc_id in known:
+            if d.complete:  # entries from before chunk counts were kept (or rebuilt) learn theirs
+                reg.put_many([(s, replace(e, chunks=d.have)) for s in reg.sources_of(d.doc_id)
+                              if (e := reg.get(s)) is not None and e.chunks != d.have])
             continue
         if not d.complete or (d.source and reg.get(d.source) is not None):
             job.store.delete_doc(d.doc_id)
+            reg.removed(d.doc_id)
         elif d.source:
-            reg.put(d.source, Entry(doc_id=d.doc_id, size=UNKNOWN_SIZE, mtime=0.0))
+            reg.put(d.source, Entry(doc_id=d.doc_id, size=UNKNOWN_SIZE, mtime=0.0, chunks=d.have))
             log.warning("adopted unregistered document %s (%s) into the registry", d.doc_id, Path(d.source).name)
 
 

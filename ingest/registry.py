@@ -1,37 +1,49 @@
-"""Which source file holds which document: path → content hash, kept in one JSON file written atomically.
+"""Which source file holds which document: one record per path in the store, beside the chunks.
+
+The registry lives in the companion collection `<collection>_registry` (see
+`assistant.backends.RecordCollection`), so every replica on the same chroma server shares it, and
+a change is one record written (O(1) per file), not a file rewritten. Each process keeps a copy in
+memory, loaded at start and brought up to date from the change log (`reload`), and every writer
+brings it up to date under the writer lease before it writes.
 
 The registry is an index *of* the store, never the other way round: it can be rebuilt from the
-chunks' metadata (`entries_from_store`), a damaged or missing file is reported (`state`) so the
-knowledge base repairs it before any write, and every writer re-reads it under the ingest lock
-(`load`), so a `zhice ingest` beside a running server does not undo the other side's changes.
+chunks' metadata (`entries_from_store`); a lost or damaged registry is reported (`state`) so the
+knowledge base repairs it before any write, instead of mistaking the store for orphans to purge.
 
 It also journals the store writes in flight (`pending`): a document being added or deleted is
-recorded before the store is touched and cleared in the same save that records the outcome, so the
+recorded before the store is touched and cleared after the registry records the outcome, so the
 next writer knows whether an unregistered document is a half-finished write (rolled back) or a
 document that must be kept.
+
+A registry.json left by an earlier version is read once, written into the store and renamed
+registry.json.migrated (`migrate_file`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
+
+from assistant.backends import RecordCollection
+from ingest.changes import ChangeLog, Op
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # {"format": 2, "entries": {...}, "pending": {...}}; format 1 was the bare entries mapping
+FORMAT = 3  # records in the store; 2 was registry.json {"format": 2, "entries", "pending"}, 1 its bare entries
 UNKNOWN_SIZE = -1  # an entry rebuilt from the store: the file is hashed again on its next ingest
+META_ID = "meta"
 
 
 class RegistryState(StrEnum):
     OK = "ok"
-    MISSING = "missing"  # no registry.json (a first start, or someone deleted it)
-    DAMAGED = "damaged"  # unreadable; the bytes are kept beside it as registry.damaged
+    MISSING = "missing"  # no registry records (a first start, or the collection was lost)
+    DAMAGED = "damaged"  # records that cannot be read
 
 
 class PendingOp(StrEnum):
@@ -45,6 +57,7 @@ class Entry:
     size: int
     mtime: float
     authority: str = ""  # set by an upload (unverified) or an admin; '' = what the file's header says
+    chunks: int = 0  # the document's chunks in the store; 0 = not known (an entry of an earlier version)
 
 
 @dataclass(frozen=True)
@@ -55,52 +68,51 @@ class Pending:
     source: str
 
 
-class Registry:
-    """A path → Entry map persisted after every change, so a killed ingest loses at most one file."""
+def source_id(source: str) -> str:
+    """A record id for a path (paths are long and any characters)."""
+    return "s:" + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+
+class Registry:
+    """A path → Entry map in the store, written through record by record, with a copy in memory."""
+
+    def __init__(self, records: RecordCollection, changes: ChangeLog, load: bool = True) -> None:
+        self.records = records
+        self.changes = changes
         self.state = RegistryState.MISSING
         self.problem = ""
         self._entries: dict[str, Entry] = {}
-        self._pending: dict[str, Pending] = {}
-        self._stamp: tuple[int, int, int] | None = None
-        self.load()
+        if load:
+            self.load()
 
-    # ------------------------------------------------------------------ reading the file
+    # ------------------------------------------------------------------ reading the store
     def load(self) -> None:
-        """(Re-)read the file; a damaged file is copied to registry.damaged and reported in `state`."""
-        self._entries, self._pending, self.problem = {}, {}, ""
-        self._stamp = self._disk_stamp()
-        if self._stamp is None:
-            self.state = RegistryState.MISSING
-            return
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            entries, pending = _parse(raw)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
-            bad = self.path.with_suffix(".damaged")
-            try:
-                bad.write_bytes(self.path.read_bytes())
-            except OSError:
-                pass
+        """(Re-)read every record; records that cannot be read make the state DAMAGED."""
+        meta = self.records.get([META_ID])
+        found = self.records.find({"kind": "source"})
+        self._entries, bad = _entries(found.values())
+        self.problem = ""
+        if bad:
             self.state = RegistryState.DAMAGED
-            self.problem = f"{type(e).__name__}: {e}"[:300]
-            log.warning("registry %s is damaged (%s); a copy is at %s", self.path, self.problem, bad)
-            return
-        self._entries, self._pending = entries, pending
-        self.state = RegistryState.OK
+            self.problem = f"{len(bad)} 条登记记录无法读取（例如 {bad[0][:120]}）"
+            log.warning("registry %s is damaged: %s", self.records.name, self.problem)
+        elif META_ID not in meta:
+            self.state = RegistryState.MISSING
+        else:
+            self.state = RegistryState.OK
 
-    def changed_on_disk(self) -> bool:
-        """Whether another process wrote the file since this one last read or wrote it (one stat)."""
-        return self._disk_stamp() != self._stamp
-
-    def _disk_stamp(self) -> tuple[int, int, int] | None:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+    def reload(self, doc_ids: Iterable[str], sources: Iterable[str]) -> None:
+        """Bring the copy in memory up to date for these documents and paths (another process wrote them)."""
+        doc_ids, sources = set(doc_ids) - {""}, set(sources) - {""}
+        for s in [s for s, e in self._entries.items() if s in sources or e.doc_id in doc_ids]:
+            del self._entries[s]
+        found: dict[str, dict[str, Any]] = {}
+        if doc_ids:
+            found.update(self.records.find({"$and": [{"kind": "source"}, {"doc_id": {"$in": sorted(doc_ids)}}]}))
+        if sources:
+            found.update(self.records.get([source_id(s) for s in sorted(sources)]))
+        fresh, _ = _entries(m for m in found.values() if m.get("kind") == "source")
+        self._entries.update(fresh)
 
     # ------------------------------------------------------------------ queries
     @property
@@ -120,78 +132,138 @@ class Registry:
         return {e.doc_id for e in self._entries.values()}
 
     def pending(self) -> dict[str, Pending]:
-        return dict(self._pending)
+        """The journal, read from the store (one query): writes started by any process and not closed."""
+        out = {}
+        for m in self.records.find({"kind": "pending"}).values():
+            try:
+                out[str(m["doc_id"])] = Pending(PendingOp(str(m["op"])), str(m.get("source", "")))
+            except (KeyError, ValueError):
+                log.warning("unreadable journal record %s ignored", m)
+        return out
 
-    # ------------------------------------------------------------------ changes (each one save)
+    # ------------------------------------------------------------------ changes (each logged)
     def put(self, source: str, entry: Entry) -> None:
         """Record `source` → `entry`, and close the journal record of that document's write."""
-        self._entries[source] = entry
-        self._pending.pop(entry.doc_id, None)
-        self._save()
+        self.put_many([(source, entry)])
+
+    def put_many(self, items: list[tuple[str, Entry]]) -> None:
+        """Record several paths in one store call, log them, then close their journal records."""
+        if not items:
+            return
+        self._mark_ok()
+        self.records.upsert({source_id(s): _record(s, e) for s, e in items})
+        self._entries.update(dict(items))
+        self.changes.append([(Op.PUT, e.doc_id, s) for s, e in items])
+        self.records.delete([f"p:{e.doc_id}" for _, e in items])
 
     def drop(self, source: str) -> None:
-        if self._entries.pop(source, None) is not None:
-            self._save()
+        entry = self._entries.pop(source, None)
+        if entry is not None:
+            self.records.delete([source_id(source)])
+            self.changes.append([(Op.DROP, entry.doc_id, source)])
 
     def begin(self, doc_id: str, op: PendingOp, source: str = "") -> None:
         """Journal a store write before it starts."""
         self.begin_many([(doc_id, source)], op)
 
     def begin_many(self, writes: list[tuple[str, str]], op: PendingOp) -> None:
-        """Journal several store writes (doc_id, source) in one save. Not fsynced: the journal guards
-        against a killed process, whose written file the OS keeps; a power cut is the store's own
-        problem, and the start-up check reports what it leaves."""
-        if not writes:
-            return
-        for doc_id, source in writes:
-            self._pending[doc_id] = Pending(op, source)
-        self._save(durable=False)
+        """Journal several store writes (doc_id, source) in one store call."""
+        if writes:
+            self.records.upsert({f"p:{d}": {"kind": "pending", "doc_id": d, "op": str(op), "source": s}
+                                 for d, s in writes})
 
     def end(self, doc_id: str) -> None:
-        if self._pending.pop(doc_id, None) is not None:
-            self._save()
+        self.records.delete([f"p:{doc_id}"])
 
     def forget_doc(self, doc_id: str) -> list[str]:
-        """Drop every path of `doc_id` and its journal record in one save; returns those paths."""
+        """Drop every path of `doc_id`, log the deletion, close its journal record; returns those paths."""
         sources = self.sources_of(doc_id)
         for s in sources:
             del self._entries[s]
-        self._pending.pop(doc_id, None)
-        self._save()
+        self.records.delete([source_id(s) for s in sources])
+        self.changes.append([(Op.DELETE, doc_id, "")])
+        self.end(doc_id)
         return sources
 
+    def removed(self, doc_id: str) -> None:
+        """Log that a document no path pointed at (a superseded version, a fragment) left the store."""
+        self.changes.append([(Op.DELETE, doc_id, "")])
+
     def set_authority(self, doc_id: str, authority: str) -> None:
-        """Record an admin's decision on every path of `doc_id` (one save), so a rebuild keeps it."""
-        for s in self.sources_of(doc_id):
-            e = self._entries[s]
-            self._entries[s] = Entry(e.doc_id, e.size, e.mtime, authority)
-        self._save()
+        """Record an admin's decision on every path of `doc_id`, so a rebuild keeps it."""
+        items = [(s, replace(e, authority=authority)) for s, e in self._entries.items() if e.doc_id == doc_id]
+        if items:
+            self.records.upsert({source_id(s): _record(s, e) for s, e in items})
+            self._entries.update(dict(items))
+        self.changes.append([(Op.AUTHORITY, doc_id, "")])
 
     def replace(self, entries: dict[str, Entry]) -> None:
-        """Replace every entry (a rebuild from the store); the journal is kept."""
+        """Replace every entry (a rebuild from the store); the journal is kept; readers reload all."""
+        stale = [source_id(s) for s in self._entries if s not in entries]
+        stale += [i for i, m in self.records.find({"kind": "source"}).items() if m.get("source") not in entries]
+        self.records.delete(sorted(set(stale)))
+        self.records.upsert({source_id(s): _record(s, e) for s, e in entries.items()})
         self._entries = dict(entries)
-        self._save()
+        self._mark_ok(force=True)
+        self.changes.append([(Op.RESET, "", "")])
 
-    def _save(self, durable: bool = True) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        body = {"format": FORMAT, "entries": {k: asdict(v) for k, v in self._entries.items()},
-                "pending": {k: {"op": str(p.op), "source": p.source} for k, p in self._pending.items()}}
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".registry-", suffix=".json")
+    def _mark_ok(self, force: bool = False) -> None:
+        if force or self.state is not RegistryState.OK:
+            self.records.upsert({META_ID: {"kind": "meta", "format": FORMAT}})
+            self.state, self.problem = RegistryState.OK, ""
+
+    # ------------------------------------------------------------------ an earlier version's file
+    def migrate_file(self, path: Path) -> str:
+        """Read an earlier version's registry.json into the store once and rename it
+        registry.json.migrated; returns what was done ('' when there is no file).
+
+        A damaged file is kept as registry.damaged and not read: the registry is then rebuilt from
+        the store by the next write, as for a lost one. Records already in the store (another
+        replica migrated first) win over the file.
+        """
+        if not path.exists():
+            return ""
+        done = path.with_name(path.name + ".migrated")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(body, f, ensure_ascii=False, indent=1)
-                f.flush()
-                if durable:
-                    os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self.state, self.problem = RegistryState.OK, ""
-        self._stamp = self._disk_stamp()
+            entries, pending = parse_file(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
+            path.replace(path.with_suffix(".damaged"))
+            note = f"旧登记表 {path.name} 已损坏（{type(e).__name__}），已移到 registry.damaged；将从存储重建"
+            log.warning("%s", note)
+            return note
+        if self.state is RegistryState.OK:
+            note = f"旧登记表 {path.name} 已不再使用（登记表已在存储中）"
+        else:
+            self.records.upsert({source_id(s): _record(s, e) for s, e in entries.items()})
+            for op in PendingOp:
+                self.begin_many([(d, p.source) for d, p in pending.items() if p.op is op], op)
+            self._entries = {**self._entries, **entries}
+            self._mark_ok(force=True)
+            self.changes.append([(Op.RESET, "", "")])
+            note = f"旧登记表 {path.name} 已迁入存储（{len(entries)} 条）"
+        path.replace(done)
+        log.warning("%s; the file is now %s", note, done.name)
+        return note
 
 
-def _parse(raw: object) -> tuple[dict[str, Entry], dict[str, Pending]]:
+def _record(source: str, entry: Entry) -> dict[str, Any]:
+    return {"kind": "source", "source": source, **asdict(entry)}
+
+
+def _entries(records: Iterable[dict[str, Any]]) -> tuple[dict[str, Entry], list[str]]:
+    out: dict[str, Entry] = {}
+    bad: list[str] = []
+    for m in records:
+        try:
+            out[str(m["source"])] = Entry(doc_id=str(m["doc_id"]), size=int(m["size"]), mtime=float(m["mtime"]),
+                                          authority=str(m.get("authority", "")), chunks=int(m.get("chunks", 0)))
+        except (KeyError, ValueError, TypeError):
+            bad.append(str(m))
+    return out, bad
+
+
+def parse_file(raw: object) -> tuple[dict[str, Entry], dict[str, Pending]]:
+    """An earlier version's registry.json: format 2 {"format", "entries", "pending"} or format 1 {source: entry}."""
     if not isinstance(raw, dict):
         raise ValueError("the top level is not a JSON object")
     if "format" not in raw:  # format 1: {source: entry}
@@ -224,5 +296,5 @@ def entries_from_store(docs: Iterable[StoredDoc]) -> dict[str, Entry]:
     out: dict[str, Entry] = {}
     for d in sorted(docs, key=lambda d: d.doc_id):
         if d.complete and d.source and d.source not in out:
-            out[d.source] = Entry(doc_id=d.doc_id, size=UNKNOWN_SIZE, mtime=0.0)
+            out[d.source] = Entry(doc_id=d.doc_id, size=UNKNOWN_SIZE, mtime=0.0, chunks=d.have)
     return out

