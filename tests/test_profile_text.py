@@ -38,6 +38,8 @@ def test_cn_number(text: str, value: float | None) -> None:
     ("公司成立3年，在辽宁沈阳", {"province": "辽宁", "city": "沈阳", "legal_entity_years": 3.0}),
     ("注册两年的规模以上食品企业", {"legal_entity_years": 2.0, "above_scale": True, "industry": "食品"}),
     ("我们注册不到两年，是规下企业", {"legal_entity_years": 1.5, "above_scale": False}),
+    ("我们纳税信用A级", {"tax_credit_grade": "A"}),  # a one-letter grade after its field's words
+    ("纳税信用等级为B级，亩均效益评价为A类", {"tax_credit_grade": "B", "mu_efficiency_class": "A"}),
     ("三年前成立的化工企业", {"legal_entity_years": 3.0, "industry": "化工"}),
     ("我们是大连的汽车零部件企业", {"city": "大连", "province": "辽宁", "industry": "汽车零部件"}),
     ("重庆市一家电子企业", {"province": "重庆", "industry": "电子"}),
@@ -89,6 +91,8 @@ def test_parse_profile(text: str, expected: dict[str, Any]) -> None:
     ("我们是智能化工厂", "industry"),  # 化工 inside 智能化工厂
     ("我们是一家企业", "industry"),  # 家电 across 一家
     ("示范工厂的申报条件是什么", "titles"),
+    ("纳税信用等级为Z级", "tax_credit_grade"),  # not one of the field's grades
+    ("纳税信用很好，GB/T 39116", "tax_credit_grade"),
 ])
 def test_parse_profile_does_not_overread(text: str, absent: str) -> None:
     assert getattr(parse_profile(text)[0], absent) is None

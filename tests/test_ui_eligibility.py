@@ -94,6 +94,7 @@ def test_the_summary_cites_the_failing_clause_and_drafts_are_marked(programmes: 
     assert summary[3] == "不符合" and "低于要求的2年" in summary[4] and "第六条（一）" in summary[5]
     draft = checklist.eligibility_html([replace(v, draft=True)])
     assert "自动提取·未审核" in rows(draft)[0].split("|")[1] and "自动提取·未审核" in draft.split("<details")[1]
+    assert "：不符合（自动提取·未审核）" in to_markdown([replace(v, draft=True)])  # and in the export
 
 
 def test_the_package_total_applies_the_exclusion(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from docx.shared import Pt
 from assistant.citations import MARKER, source_label
 from assistant.domain import Answer, Citation
 from assistant.eligibility import ProgrammeVerdict, Source, out_of_region
+from assistant.eligibility.export import DRAFT_MARK
 from ui.checklist import ICONS
 from ui.render import Table, answer_blocks, merge_duplicates, unbold
 
@@ -226,9 +227,11 @@ def eligibility_docx(verdicts: Sequence[ProgrammeVerdict], path: Path, title: st
     elsewhere = [v for v in verdicts if out_of_region(v)]
     if shown:
         w.table(["结论", "项目", "地区", "说明"],
-                [[f"{ICONS.get(v.status, '')} {v.status_label}", v.name, v.region, v.summary] for v in shown])
+                [[f"{ICONS.get(v.status, '')} {v.status_label}", v.name + (f"（{DRAFT_MARK}）" if v.draft else ""),
+                  v.region, v.summary] for v in shown])
     for v in shown:
-        w.heading(f"{ICONS.get(v.status, '')} {v.name}（{v.region}）：{v.status_label}", 1)
+        w.heading(f"{ICONS.get(v.status, '')} {v.name}（{v.region}）：{v.status_label}"
+                  + (f"（{DRAFT_MARK}）" if v.draft else ""), 1)
         w.paragraph(v.summary)
         rows = [[ICONS.get(r.status, ""), r.statement,
                  r.reason + (f"。{r.provide}" if r.status == "unknown" and r.provide else ""),

@@ -90,7 +90,8 @@ def out_of_region(v: ProgrammeVerdict) -> bool:
 
 def _section(v: ProgrammeVerdict) -> list[str]:
     """One programme: heading, summary, checklist table, estimates, route and notes."""
-    out = [f"## {ICONS[v.status]} {v.name}（{v.region}）：{v.status_label}", "", v.summary, "",
+    mark = f"（{DRAFT_MARK}）" if v.draft else ""
+    out = [f"## {ICONS[v.status]} {v.name}（{v.region}）：{v.status_label}{mark}", "", v.summary, "",
            "| | 条件 | 说明 | 依据条款 | 文号 |", "|---|---|---|---|---|"]
     for r in v.results:
         note = r.reason + (f"。{r.provide}" if r.status == "unknown" else "")

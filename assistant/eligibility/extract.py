@@ -124,7 +124,7 @@ def parse_profile(text: str) -> tuple[Profile, list[str]]:
         filled in or per ambiguity, in Chinese, to show back to the user.
     """
     reader = _Reader(text)
-    steps = (_region, _years, _scale, _applicant, _industry, _levels, _credit, _incident, _investment,
+    steps = (_region, _years, _scale, _applicant, _industry, _levels, _credit, _grades, _incident, _investment,
              _titles, _project, _figures)
     for step in steps:
         step(reader)
@@ -235,6 +235,21 @@ def _credit(r: _Reader) -> None:
     _flag(r, "dishonest_debtor", r"失信")
     _flag(r, "abnormal_operation", r"经营异常")
     _flag(r, "violation_record", r"违法违规|违规记录|违法记录")
+
+
+# a grade said after its field's words: 纳税信用A级, 纳税信用等级为B, 亩均效益评价A类 (a few words between)
+_GRADE = r"(?:{terms})[^，。；,;\dA-Za-z]{{0,8}}?(?<![A-Za-z])([A-Z])(?![A-Za-z])\s*(?:级|类)?"
+
+
+def _grades(r: _Reader) -> None:
+    """Choice fields graded by one letter (A/B/M/C/D, fields.yaml `allowed`), read after their terms."""
+    for spec in PROFILE_FIELDS.values():
+        if spec.kind != "choice" or not spec.terms or spec.name in r.values \
+                or not all(len(a) == 1 and a.isupper() for a in spec.allowed):
+            continue
+        m = re.search(_GRADE.format(terms="|".join(map(re.escape, spec.terms))), r.text)
+        if m is not None and m.group(1) in spec.allowed:
+            r.put(spec.name, m.group(1), m.group(0))
 
 
 def _incident(r: _Reader) -> None:
