@@ -383,20 +383,24 @@ def build_ui(assistant: Assistant, can_write: CanWrite | None = None, logins: Lo
         open_btn = gr.Button("打开原文", visible="hidden", elem_id="zc-open-btn")
 
         exports = [ask["md"], ask["docx"], ask["last"]]
+        form = list(elig["fields"].values())  # what the asker stated in the chat fills the 申报自评 form
+
+        def to_form(t: list[Turn]) -> list[Any]:
+            return chat_values(t, list(elig["fields"]))
         # gradio runs one event of a kind at a time unless told otherwise: let several people ask at once
         for trigger in (ask["box"].submit, ask["send"].click):
             trigger(h.respond, inputs=[ask["box"], turns, ask["region"], ask["kind"], session_id, browser_id],
                     outputs=[ask["chat"], ask["box"], turns, session_id, listing, *exports, title],
                     concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer",
                     api_visibility="private").then(lambda s: s, inputs=[session_id], outputs=[last_session]).then(
-                lambda t: chat_values(t, list(elig["fields"])), inputs=[turns], outputs=list(elig["fields"].values()),
-                api_visibility="private")  # what the asker stated in the chat fills the 申报自评 form
+                to_form, inputs=[turns], outputs=form, api_visibility="private")
         ask["chat"].like(h.vote, inputs=[turns], outputs=[ask["note"]])
         new.click(h.new_session, outputs=[session_id, listing, ask["chat"], turns, *exports, session_note],
                   api_visibility="private").then(lambda: "", outputs=[last_session])
         listing.input(h.pick, inputs=[listing, browser_id],
                       outputs=[session_id, ask["chat"], turns, *exports, session_note, title],
-                      api_visibility="private").then(lambda s: s, inputs=[session_id], outputs=[last_session])
+                      api_visibility="private").then(lambda s: s, inputs=[session_id], outputs=[last_session]).then(
+            to_form, inputs=[turns], outputs=form, api_visibility="private")
         rename.click(h.rename, inputs=[session_id, title, browser_id], outputs=[listing, session_note],
                      api_visibility="private")
         drop.click(h.delete_session, inputs=[session_id, browser_id],
