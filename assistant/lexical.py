@@ -59,6 +59,19 @@ def expand_query(query: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _synonym_table() -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for variant, terms in _pairs(SYNONYMS):
+        table.setdefault(variant, []).extend(terms.split())
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def synonyms_of(word: str) -> tuple[str, ...]:
+    """The corpus's terms for a colloquial or variant word (synonyms.tsv), or ()."""
+    return _synonym_table().get(word, ())
+
+
+@lru_cache(maxsize=1)
 def field_terms() -> tuple[str, ...]:
     """The field's multi-character terms from the user dictionary (read once: every answer uses them)."""
     return tuple(line.split()[0] for line in TERMS_FILE.read_text(encoding="utf-8").splitlines() if line.strip())

@@ -147,3 +147,25 @@ def test_a_writing_instruction_does_not_count_as_what_the_question_is_about():
     assert content_of("写申报书需要哪些内容？") == "写申报书需要哪些内容？"  # the whole question: nothing to strip
     comp = _gd_composer().compose("帮我起草一份申报准备清单：报5G工厂被撤销称号的情形有哪些？", [GD_CHUNKS[3]])
     assert "弄虚作假" in comp.text and not comp.not_specified
+
+
+def test_an_enumeration_of_lines_ending_in_semicolons_lists_every_line():
+    doc = DocumentMeta(doc_id="m", title="某省5G工厂认定办法", source="m.md", kind="local_policy", region="广东")
+    c = Chunk(chunk_id="m1", doc=doc, section="四、申报材料", ord=1,
+              text="四、申报材料\n（一）申报书；\n（二）营业执照和财务报表；\n（三）建设方案；\n（四）场景清单；\n（五）真实性承诺书。")
+    by = {"m": [c]}
+    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("5G工厂",))).compose(
+        "广东5G工厂要交什么材料？", [c])
+    assert all(x in comp.text for x in ("申报书", "营业执照", "建设方案", "场景清单", "承诺书"))
+
+
+def test_the_places_own_rule_answers_before_a_city_notice_that_cites_it():
+    prov = DocumentMeta(doc_id="p", title="某省示范车间奖补资金管理办法", source="p.md", kind="local_policy", region="江苏")
+    city = DocumentMeta(doc_id="s", title="某市专项资金申报通知", source="s.md", kind="local_policy", region="苏州")
+    notice = Chunk(chunk_id="s1", doc=city, section="一", ord=1,
+                   text="对获得《江苏省示范车间奖补资金管理办法》奖补的省级示范车间项目，市级按省级奖补金额的50%给予配套，最高不超过100万元。")
+    rule = Chunk(chunk_id="p1", doc=prov, section="第六条", ord=1, text="对省级示范车间，按投资额的8%给予奖补，最高不超过200万元。")
+    by = {"p": [rule], "s": [notice]}
+    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("示范车间",))).compose(
+        "江苏省级示范车间的奖补比例和封顶是多少？", [notice, rule])
+    assert comp.text.index("8%") < comp.text.index("50%") if "50%" in comp.text else "8%" in comp.text

@@ -16,3 +16,9 @@ def test_known_words_and_words_without_a_homophone_stay():
     h = Homophones.learn(VOCAB)
     assert h.correct("公司的车间", ["公司", "车间"], KNOWN) == "公司的车间"
     assert h.correct("天气怎么样", ["天气", "怎么样"], KNOWN) == "天气怎么样"
+
+
+def test_the_spoken_name_of_a_level_of_government_is_not_a_typo():
+    h = Homophones.learn([("示例", 3), ("省级", 40)])
+    assert h.correct("苏州的项目，市里怎么配套？", ["苏州", "项目", "市里", "配套"], lambda w: w in {"示例", "省级"}) \
+        == "苏州的项目，市里怎么配套？"

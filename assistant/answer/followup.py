@@ -13,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from assistant.answer.guard import is_english
 from assistant.answer.terms import named
 from assistant.answer.understand import understand
 from assistant.core import gazetteer
@@ -103,6 +104,9 @@ def standalone(question: str, state: State, names: frozenset[str]) -> str:
             return f"{facts} {q}"
         return _carried(q, state, names)
     if _SUPERLATIVE.search(q):  # "哪个最高？" after a comparison: the comparison, asked for its extreme
+        return f"{state.topic} {q}"
+    if is_english(q) and not gazetteer.places_in(q):
+        # "And for a basic one?": English has no counterparts to put in place; the last question with the new words
         return f"{state.topic} {q}"
     if state.facts and _ASKS_FOR_ME.search(q) and not gazetteer.places_in(q):
         return f"{facts} {_strip(q)}"  # the profile stays; the new figures ("研发费用占营收4%") are added

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from assistant.lexical import tokenize
+from assistant.lexical import synonyms_of, tokenize
 
 MIN_WORDS = 3
 KNOWN_SHARE = 0.8
@@ -72,7 +72,9 @@ def mostly_known(question: str, known: Callable[[str], bool], share: float = FOL
     """Are most of the question's words (two characters or more) words of the indexed documents?"""
     q = unicodedata.normalize("NFKC", question).lower()
     words = [t for t in tokenize(q) if len(t) >= 2 and not t.isdigit()]
-    return bool(words) and sum(map(known, words)) >= share * len(words)
+    # a colloquial word counts as the documents' when its field synonym is theirs ("到账" is 拨付)
+    said = sum(1 for w in words if known(w) or any(known(t) for t in synonyms_of(w)))
+    return bool(words) and said >= share * len(words)
 
 
 def is_english(text: str) -> bool:

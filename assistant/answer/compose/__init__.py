@@ -59,7 +59,7 @@ class Composer:
         listing = bool(sentences.LIST_Q.search(question.lower())) and not kind
         row_sents = [x for x in sents if evidence[x.idx].record]
         if listing and row_sents and row_sents[0].score >= ROWS_SHARE * sents[0].score:  # rows answer: list them
-            rows = matching_rows(self.ctx, evidence, weights)
+            rows = matching_rows(self.ctx, evidence, weights, question)
             if rows:
                 return rows
         if listing:

@@ -60,10 +60,13 @@ def _lists_what_is_asked(question: str, rows: Sequence[Chunk]) -> bool:
     return m.group(1) in names
 
 
-def matching_rows(ctx: Context, evidence: Sequence[Chunk], weights: dict[str, float]) -> Composition | None:
-    """The rows of the evidence's tables that share most of the question's discriminative words."""
+def matching_rows(ctx: Context, evidence: Sequence[Chunk], weights: dict[str, float],
+                  question: str = "") -> Composition | None:
+    """The rows of the evidence's tables that share most of the question's discriminative words
+    (tables that list what "哪些X" asks for: a list of companies does not answer "要交哪些材料")."""
     docs = list(dict.fromkeys(c.doc.doc_id for c in evidence if c.record))
-    rows = [r for d in docs for r in ctx.doc_chunks(d) if r.record]
+    tables = [[r for r in ctx.doc_chunks(d) if r.record] for d in docs]
+    rows = [r for t in tables if t and _lists_what_is_asked(question, t) for r in t]
     if not rows:
         return None
     scored = [(sum(w for t, w in weights.items() if t in normalize_for_match(r.text)), r) for r in rows]

@@ -13,6 +13,7 @@ from assistant.core.text import normalize_for_match
 from assistant.domain import Chunk
 
 ENUM_MIN_SHARE = 0.25  # the heading must carry this share of the question's weight
+ENUM_CANDIDATES = 3  # the heading asked for is under one of the first passages found, not always the first
 # an item: （一）短标题。 — its title; or any marked line ((一), 1., (1)) as a whole (conditions, materials)
 _ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)])([^。：:\n；;]{2,30})[。：:]", re.M)
 _NUMBERED = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]|[（(]\d{1,2}[）)])\s*([^\n]{2,160}?)[；;。]?\s*$",
@@ -24,11 +25,18 @@ GENERIC_TERMS = frozenset({"智能制造", "工信部", "工业和信息化部",
 
 
 def enumeration(ctx: Context, evidence: Sequence[Chunk], weights: dict[str, float], english: bool) -> Composition | None:
-    """The items under the best passage's heading (or its parent's), when the question is about it."""
-    top = evidence[0]
-    parts = top.section.split(" > ")
+    """The items under the heading of one of the best passages (or its parent's) that the question is about."""
     # the share is of the words the documents use: "给领导写个简要：" names no heading of any document
     total = sum(w for t, w in weights.items() if ctx.known(t)) or 1.0
+    for top in [c for c in evidence if not c.record][:ENUM_CANDIDATES]:  # a table row has no heading of items
+        found = _items_under(ctx, top, weights, total, english)
+        if found is not None:
+            return found
+    return None
+
+
+def _items_under(ctx: Context, top: Chunk, weights: dict[str, float], total: float, english: bool) -> Composition | None:
+    parts = top.section.split(" > ")
     places = {p.short for p in gazetteer.places_in(top.doc.title)} | {top.doc.region}
     for parent in (top.section, " > ".join(parts[:-1])):
         if not parent:
@@ -43,7 +51,9 @@ def enumeration(ctx: Context, evidence: Sequence[Chunk], weights: dict[str, floa
         items: list[tuple[str, int]] = []
         chunks: list[Chunk] = []
         for c in family:
-            found = _ITEM.findall(c.text) or _NUMBERED.findall(c.text)
+            # items titled "（一）短标题。", or marked lines as a whole; whichever reads more of the passage
+            # (a list of "；" lines whose last line ends in "。" is not one titled item)
+            found = max(_ITEM.findall(c.text), _NUMBERED.findall(c.text), key=len)
             if found:
                 chunks.append(c)
                 items.extend(((m + t)[:MAX_ITEM_CHARS], len(chunks)) for m, t in found)

@@ -14,14 +14,24 @@ from assistant.answer.terms import subjects
 from assistant.core.text import normalize_for_match, split_sentences
 from assistant.domain import Chunk
 
-LIST_Q = re.compile(r"哪些|哪几|包括|包含|有什么|什么样|列出|名单|\bwhich\b|\bwhat are\b|\blist\b")
+LIST_Q = re.compile(r"哪些|哪几|包括|包含|有什么|什么样|列出|名单|什么(?:材料|条件|要求|情形|资料|手续|证明)"
+                    r"|\bwhich\b|\bwhat are\b|\blist\b")
 PROCESS_Q = re.compile(r"流程|程序|步骤|怎么申报|如何申报|怎样申报|申报路径|怎么认定|如何认定|\bprocedure\b|\bprocess\b|\bsteps\b")
 _CONDITION_Q = re.compile(r"条件|要求|资格|门槛|criteria|requirement|eligib")
 _CONDITION_S = re.compile(r"条件|须|应当|应|不得|要求")
+# a minimum asked ("投入门槛是多少", "得有多少") is stated with a comparator ("不低于3000万元")
+THRESHOLD_Q = re.compile(r"门槛|门坎|起点|起码|至少|最低要求|最少|[得要需]有多少|需要多少|要达到|需达到|达到多少"
+                         r"|\bminimum\b|\bthreshold\b|\bat least\b")
+THRESHOLD_S = re.compile(r"不低于|不少于|不小于|不得低于|以上|达到|(?<!不)超过|≥")
+# a classification asked ("分几级", "有哪几类") is stated as "分为…"
+_CLASSES_Q = re.compile(r"分(?:为|成)?(?:几|哪几|多少)[级类档种个层]|有(?:几|哪几)[级类档种]|哪几[级类档种]")
+_CLASSES_S = re.compile(r"分为|分成|划分为|分设")
 LENGTH_PENALTY = 0.03  # per 100 characters: at equal coverage, the sentence that says less else wins
 MIN_GAIN = 0.08  # a further sentence must answer a part of the question the others did not
 RANK_BONUS = 0.08  # a sentence of a higher-ranked passage wins a tie
 FIGURE_BONUS = 0.25  # the sentence states the kind of figure asked for
+THRESHOLD_BONUS = 0.2  # asked for a minimum, the sentence states one (half of it off when it states none)
+CLASSES_BONUS = 0.2  # asked how something is divided, the sentence divides it
 _BARE = re.compile(r"[\W_]+")
 
 
@@ -42,6 +52,8 @@ class _Asked:
 
     kind: str | None  # the figure asked for
     conditions: bool  # asks for conditions
+    threshold: bool  # asks for a minimum
+    classes: bool  # asks how something is divided
     steps: bool  # asks for a procedure
     subjects: frozenset[str]  # titles and projects it names
 
@@ -49,8 +61,9 @@ class _Asked:
 def score(evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None, question: str,
           doc_chunks: Callable[[str], Sequence[Chunk]]) -> list[Sent]:
     """Every sentence of the evidence (a table row is one sentence), best first."""
-    ask = _Asked(kind, bool(_CONDITION_Q.search(question.lower())), bool(PROCESS_Q.search(question)),
-                 subjects(normalize_for_match(question)))
+    low = question.lower()
+    ask = _Asked(kind, bool(_CONDITION_Q.search(low)), bool(THRESHOLD_Q.search(low)), bool(_CLASSES_Q.search(question)),
+                 bool(PROCESS_Q.search(question)), subjects(normalize_for_match(question)))
     out = []
     for i, c in enumerate(evidence):
         context = normalize_for_match(c.doc.title + c.section)
@@ -81,6 +94,10 @@ def _adjustment(ask: _Asked, s: str, ns: str, lead: str, c: Chunk, row: Chunk | 
         delta -= SUBJECT_MISMATCH  # the clause is about another title or project than the one asked
     if ask.kind and has_figure(ask.kind, s, row or c):
         delta += FIGURE_BONUS
+    if ask.threshold:  # a minimum is answered by a comparator, a rate of reward is not one
+        delta += THRESHOLD_BONUS if THRESHOLD_S.search(s) else -THRESHOLD_BONUS / 2
+    if ask.classes and _CLASSES_S.search(s):
+        delta += CLASSES_BONUS
     if ask.conditions and _CONDITION_S.search(s):
         delta += 0.2 if ("条件" in s and s.rstrip().endswith(("：", ":"))) else 0.1
     if ask.steps and PROCESS_Q.search(c.section):

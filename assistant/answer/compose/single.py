@@ -18,6 +18,7 @@ from assistant.answer.figures import has_figure
 from assistant.answer.terms import subjects
 from assistant.answer.total import TOTAL_Q
 from assistant.answer.understand import understand
+from assistant.core import gazetteer
 from assistant.core.text import normalize_for_match, split_sentences
 from assistant.domain import Chunk
 
@@ -102,7 +103,17 @@ def _figure_sentences(ctx: Context, question: str, evidence: Sequence[Chunk], se
         with_fig = stating or with_fig
     if not with_fig:
         return not_specified(evidence, sents, kind, terms, english)
+    if region and not asked.summed:
+        # the place's own rules first: "江苏省级…" is answered by 江苏's text before a 苏州 notice that cites it
+        with_fig.sort(key=lambda s: _place_rank((s.row or evidence[s.idx]).doc.region, region))
     return with_fig
+
+
+def _place_rank(doc_region: str, region: str) -> int:
+    """0 for a document of the place itself, 1 for a national one or its province's, 2 for another's."""
+    if doc_region == region:
+        return 0
+    return 1 if doc_region in ("全国", "") or gazetteer.covers(doc_region, region) else 2
 
 
 def _figures_in_documents(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[Sent],
