@@ -97,6 +97,24 @@ def test_the_summary_cites_the_failing_clause_and_drafts_are_marked(programmes: 
     assert "：不符合（自动提取·未审核）" in to_markdown([replace(v, draft=True)])  # and in the export
 
 
+def test_drafts_for_review_show_every_quote_and_flag_those_too_short_to_save(tmp_path: Path) -> None:
+    from test_eligibility_package import NOTICE
+
+    from assistant.eligibility.draft import draft_file
+    from assistant.eligibility.draft_output import to_programme_data
+    from ui.programme_review import drafts_html
+
+    (tmp_path / "n.txt").write_text(NOTICE, encoding="utf-8")
+    drafts = [to_programme_data(p) for p in draft_file(tmp_path / "n.txt")]
+    out = drafts_html("唐山通知", drafts, [])
+    assert out.count('class="zc-draft"') == len(drafts) == 2 and out.count("自动提取·未审核") == 2
+    assert "「在唐山市注册登记的规模以上工业企业」" in out and "一、（一）" in out
+    assert "所在城市 为 唐山" in out and "规模以上企业 为“是”" in out  # checks in the form's words
+    assert "equals" not in out and "is_true" not in out  # never the rule names
+    short = re.findall(r"「([^」]*)」</span><span class=\"zc-quote-short\">", out)
+    assert short and all(len(q) < 10 for q in short)  # a reviewed file needs 10–40 characters
+
+
 def test_the_package_total_applies_the_exclusion(tmp_path: Path) -> None:
     from test_eligibility_package import HOLDER, NOTICE, _programmes
 

@@ -13,9 +13,10 @@ from typing import Any
 import gradio as gr
 import yaml
 
+from assistant.core.text import normalize_for_match
 from assistant.eligibility import PROFILE_FIELDS, Programme, Source
 from assistant.eligibility.export import DRAFT_MARK
-from assistant.eligibility.loader import programme_from_data
+from assistant.eligibility.loader import QUOTE_MIN, programme_from_data
 from assistant.errors import ZhiceError
 from assistant.service import Service
 from ui import render
@@ -37,7 +38,12 @@ def _clause(src: Source | None) -> str:
 
 
 def _quote(src: Source | None) -> str:
-    return f'<span class="zc-elig-quote">「{html.escape(src.quote)}」</span>' if src is not None and src.quote else "—"
+    """The verbatim quote; one too short for a reviewed file is flagged, to be widened before saving."""
+    if src is None or not src.quote:
+        return "—"
+    short = len(normalize_for_match(src.quote)) < QUOTE_MIN
+    flag = f'<span class="zc-quote-short">（引文不足{QUOTE_MIN}字，保存前请在下方补全为原文）</span>' if short else ""
+    return f'<span class="zc-elig-quote">「{html.escape(src.quote)}」</span>{flag}'
 
 
 RULE_WORDS = {"min": "≥", "max": "≤", "equals": "为", "in": "属于", "is_true": "为“是”", "is_false": "为“否”",
@@ -69,10 +75,15 @@ def programme_html(prog: Programme) -> str:
     if prog.estimates:
         items = "".join(f"<li>{esc(e.label)} {_quote(e.source)}（{_clause(e.source)}）</li>" for e in prog.estimates)
         out.append(f"<p><b>奖补规则</b></p><ul>{items}</ul>")
+    if prog.notes:
+        items = "".join(f"<li>{esc(n.text)} {_quote(n.source)}（{_clause(n.source)}）</li>" for n in prog.notes)
+        out.append(f"<p><b>备注</b></p><ul>{items}</ul>")
     if prog.materials:
-        out.append("<p><b>申报材料</b>：" + "；".join(esc(m) for m in prog.materials) + "</p>")
+        out.append("<p><b>申报材料</b>：" + "；".join(esc(m) for m in prog.materials)
+                   + (f" {_quote(prog.materials_source)}" if prog.materials_source else "") + "</p>")
     if prog.route.steps:
-        out.append("<p><b>申报步骤</b>：" + " → ".join(esc(s) for s in prog.route.steps) + "</p>")
+        out.append("<p><b>申报步骤</b>：" + " → ".join(esc(s) for s in prog.route.steps)
+                   + (f" {_quote(prog.route.source)}" if prog.route.source else "") + "</p>")
     if prog.deadline:
         out.append(f"<p><b>截止时间</b>：{esc(prog.deadline)} {_quote(prog.deadline_source)}</p>")
     if prog.validity:

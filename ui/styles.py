@@ -61,6 +61,11 @@ mark.zc-also { background: #e0f2fe; color: #0c4a6e; border-radius: 2px; }
 .dark .zc-elig-table tr.zc-not_eligible td { background: #450a0a; color: #fee2e2; }
 .dark .zc-elig-table tr.zc-met td, .dark .zc-elig-table tr.zc-eligible td { background: #052e16; color: #dcfce7; }
 .zc-elig-quote, .zc-elig-note { font-size: 12px; color: var(--body-text-color-subdued); }
+/* drafts of indexed documents (自动提取·未审核) and reviewed programmes: marked wherever shown */
+.zc-draft-mark, .zc-reviewed-mark { font-size: 12px; border-radius: 4px; padding: 0 4px; white-space: nowrap; }
+.zc-draft-mark { background: #fef3c7; color: #78350f; }
+.zc-reviewed-mark { background: #dcfce7; color: #14532d; }
+.zc-quote-short { font-size: 12px; color: #b45309; }
 #zc-theme { max-width: 130px; align-self: flex-start; }
 @media (max-width: 640px) {
   /* phone: tables become one card per row, each cell labelled */
