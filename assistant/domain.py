@@ -13,6 +13,9 @@ STATUSES = ("current", "expired", "superseded", "not_yet_in_force")
 # summary, or not checked by anyone (an upload through the API or UI, until an admin marks it)
 UNVERIFIED = "unverified"
 AUTHORITIES = ("official", "summary", UNVERIFIED)
+# what a reference says beside a text that is not official wording (an official one says nothing):
+# an unverified text may be an upload or an operator's file whose header names no issuer nor 文号
+AUTHORITY_NOTES = {"summary": "（摘要，非官方原文）", UNVERIFIED: "（未核验）"}
 
 
 @dataclass(frozen=True)

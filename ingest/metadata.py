@@ -22,6 +22,7 @@ from pathlib import Path
 
 from assistant.core import gazetteer, grammar
 from assistant.core.gazetteer import NATIONAL, Place, covers, mentions, places_in
+from assistant.domain import UNVERIFIED
 from ingest.dates import find_dates, parse_date
 from ingest.validity import find_validity
 
@@ -50,6 +51,13 @@ _SUMMARY_MARKS = ("意译", "概括", "非官方", "不是官方措辞", "用自
 _ORGAN = re.compile(r"[\u4e00-\u9fa5（）()]{1,38}(?:厅|局|委|委员会|部|院|政府|办公室|办公厅|中心|管委会|管理委员会|领导小组|小组|"
                     r"协会|联合会|研究院|研究所)")
 _ORGAN_SEPARATORS = re.compile(r"[\s　、，,]+")
+# Who speaks for a government: the endings of its organs' names (国务院, 工业和信息化部, 财政厅, 经信委,
+# 管委会, 人民政府, 办公厅); the non-governmental organs `_ORGAN` also knows are told apart by their words.
+_GOVERNMENT_ORGAN = re.compile(r"国务院|[\u4e00-\u9fa5]{2}(?:部|厅|局|委员会|委|政府|办公室|管委会|管理委员会|领导小组|总署)")
+_NON_GOVERNMENT = re.compile(r"协会|学会|联合会|商会|研究院|研究所|研究会|大学|学院|学校|公司|集团|中心|联盟|报社|网站|平台")
+_ISSUER_SEPARATORS = re.compile(r"[\s　、，,；;/／①-⑩]+")
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+_MAX_ISSUER = 200  # an issuer line of several organs is under 120 characters
 _MAX_ORGAN_LINE = 80  # a signature or a title's list of organs is shorter than this
 _COVER_TITLE = re.compile(r"^(?P<issuer>.*?)关于(?:印发|发布|公布|颁布|印送)《(?P<inner>[^《》]+)》的(?:通知|公告|决定|通告)\s*$")
 _LABELLED_ISSUER = re.compile(r"(?:发布单位|发布机关|发文机关|印发机关|制发机关)[：:]\s*(?P<v>[^\n|　]+?)(?=\s{2,}|　|$|\n)")
@@ -265,10 +273,31 @@ def guess_kind(header: dict[str, str], has_records: bool, level: str) -> str:
     return "local_policy" if level not in ("", "national") else "policy"
 
 
-def guess_authority(header: dict[str, str]) -> str:
-    """"summary" when the header says the text is someone's summary or paraphrase, else "official"."""
+def guess_authority(header: dict[str, str], issuer: str = "", doc_no: str = "") -> str:
+    """Whose word a file is, by what it says of itself (its header block, else its own masthead).
+
+    "summary" when the header says the text is someone's summary or paraphrase; "official" when it
+    names a government issuer or a 文号 (`issuer` and `doc_no` as `describe` found them: the header's,
+    else the title's organs, a 文号 line under the title, the signature); else UNVERIFIED — a file that
+    says nothing of who issued it is nobody's official text, whatever folder it came from.
+    """
     said = " ".join(header.get(k, "") for k in ("completeness", "nature", "category", "source_note"))
-    return "summary" if any(w in said for w in _SUMMARY_MARKS) else "official"
+    if any(w in said for w in _SUMMARY_MARKS):
+        return "summary"
+    return "official" if doc_no.strip() or is_government_issuer(issuer) else UNVERIFIED
+
+
+def is_government_issuer(issuer: str) -> bool:
+    """Does `issuer` name a government organ (…厅, …局, …部, …人民政府, 国务院…), not an association,
+    institute, school or company (协会, 研究院, 大学, 公司 are organs of `_ORGAN` but speak for nobody's
+    government)? Notes in brackets ("（汇编所载）", "（据报道…）") are left out."""
+    plain = _BRACKETED.sub(" ", issuer[:_MAX_ISSUER])
+    for part in _ISSUER_SEPARATORS.split(plain):
+        if _NON_GOVERNMENT.search(part):
+            continue
+        if _GOVERNMENT_ORGAN.search(part):
+            return True
+    return False
 
 
 def _year(date: str, doc_no: str, title: str, stem: str) -> int:
@@ -318,7 +347,7 @@ def describe(header: dict[str, str], body: str, path: Path, has_records: bool) -
         "level": level,
         "region": region,
         "kind": guess_kind(header, has_records, level),
-        "authority": guess_authority(header),
+        "authority": guess_authority(header, issuer, doc_no),
         "completeness": header.get("completeness", "")[:200],
         "url": header.get("url", "")[:300],
         "valid_from": validity.valid_from,

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from ingest.dates import add_years, find_dates, parse_date
-from ingest.metadata import clean_title, describe, issue_date, normalise_region, place_of, title_from_text
+from ingest.metadata import (
+    clean_title,
+    describe,
+    is_government_issuer,
+    issue_date,
+    normalise_region,
+    place_of,
+    title_from_text,
+)
 from ingest.validity import DocFacts, find_validity, resolve
 
 
@@ -179,3 +187,41 @@ def test_metadata_of_a_long_odd_text_is_quick() -> None:
     started = time.perf_counter()
     describe({}, "部门内部全部局部" * 25_000 + "\n" + "厅局委部院" * 20_000, Path("x.txt"), False)
     assert time.perf_counter() - started < 2
+
+
+# ---------------------------------------------------------------------- authority: what a file says of itself
+_RULE_BODY = "第一条 对认定的示例市智能工厂给予奖励50万元。\n"
+
+
+@pytest.mark.parametrize(("header", "body", "authority"), [
+    ({"title": "示例市智能工厂奖励办法", "issuer": "示例市工业和信息化局"}, _RULE_BODY, "official"),
+    ({"title": "示例市智能工厂奖励办法", "doc_no": "示工信规〔2030〕1号"}, _RULE_BODY, "official"),
+    ({"title": "示例市要点", "issuer": "示例市工业和信息化局", "completeness": "要点（意译，非官方措辞）"}, _RULE_BODY,
+     "summary"),
+    ({"title": "示例市智能工厂奖励办法", "issuer": "示例市智能制造产业协会"}, _RULE_BODY, "unverified"),
+    ({"title": "示例市智能工厂奖励办法"}, _RULE_BODY, "unverified"),
+    ({}, "示例市智能工厂奖励办法\n\n" + _RULE_BODY, "unverified"),  # no header, no masthead: nobody's word
+    ({}, "示例市智能工厂奖励办法\n示工信规〔2030〕1号\n\n" + _RULE_BODY, "official"),  # a 文号 line under the title
+    ({}, "示例市工业和信息化局关于印发《示例市智能工厂奖励办法》的通知\n\n" + _RULE_BODY, "official"),  # the title's organ
+    ({}, "示例市智能工厂奖励办法\n\n" + _RULE_BODY + "\n示例市工业和信息化局\n2030年1月5日\n", "official"),  # signature
+    ({}, "示例市智能工厂奖励办法\n\n" + _RULE_BODY + "\n示例市智能制造研究院\n2030年1月5日\n", "unverified"),
+])
+def test_authority_is_what_the_file_says_of_itself(header: dict[str, str], body: str, authority: str) -> None:
+    assert describe(header, body, Path("x.md"), False)["authority"] == authority
+
+
+@pytest.mark.parametrize(("issuer", "government"), [
+    ("工业和信息化部办公厅", True),
+    ("国务院", True),
+    ("重庆市经济和信息化委员会、重庆市财政局（汇编所载）", True),
+    ("①吉林省财政厅、吉林省工业和信息化厅；②吉林省工业和信息化厅", True),
+    ("示例新区管委会", True),
+    ("示例市人民政府", True),
+    ("中国电子技术标准化研究院", False),
+    ("示例市智能制造产业协会、示例科技有限公司", False),
+    ("示例市大数据中心", False),
+    ("本助手整理", False),
+    ("", False),
+])
+def test_government_issuers(issuer: str, government: bool) -> None:
+    assert is_government_issuer(issuer) is government

@@ -78,11 +78,17 @@ def test_operator_ingest_takes_authority_from_the_header_and_uploads_start_unver
     operator = make_md(tmp_path / "op" / "a.md", CLAIMS_OFFICIAL, PLANTED)
     summary = make_md(tmp_path / "op" / "b.md", {**CLAIMS_OFFICIAL, "标题": "示例市要点", "完整性": "要点（意译，非官方措辞）"},
                       "第一条 示例市对数字化车间给予奖励。\n")
-    kb.ingest([operator, summary])
+    bare = tmp_path / "op" / "c.txt"  # no header, no 文号, no issuer: nobody's official text
+    bare.write_text("示例县数字化车间奖补要点\n\n第一条 对示例县数字化车间给予奖励20万元。\n", encoding="utf-8")
+    masthead = tmp_path / "op" / "d.txt"  # no header block, but its own masthead: a 文号 line and a signature
+    masthead.write_text("示例县智能工厂奖补办法\n示工信发〔2030〕2号\n\n第一条 对示例县智能工厂给予奖励40万元。\n\n"
+                        "示例县工业和信息化局\n2030年2月1日\n", encoding="utf-8")
+    kb.ingest([operator, summary, bare, masthead])
     uploaded = make_md(tmp_path / "up.md", {**CLAIMS_OFFICIAL, "标题": "上传的办法"}, "第一条 上传的规定给予奖励30万元。\n")
     kb.ingest([uploaded], uploaded=True)
     got = {d["title"]: d["authority"] for d in kb.list_documents()}
-    assert got == {"示例市智能工厂认定办法": "official", "示例市要点": "summary", "上传的办法": "unverified"}
+    assert got == {"示例市智能工厂认定办法": "official", "示例市要点": "summary", "示例县数字化车间奖补要点": "unverified",
+                   "示例县智能工厂奖补办法": "official", "上传的办法": "unverified"}
 
 
 def test_markdown_is_escaped_and_markers_kept() -> None:
@@ -124,7 +130,7 @@ def test_an_uploaded_document_is_unverified_until_an_admin_marks_it(url: str, tm
         {"role": "user", "content": "示例市智能工厂认定奖励多少？"}]}).json()
     content = chat["choices"][0]["message"]["content"]
     assert chat["citations"] and chat["citations"][0]["authority"] == "unverified"
-    assert "（上传文件，未核验）" in content
+    assert "（未核验）" in content
     assert "](http" not in content and "**系统提示" not in content  # document Markdown stays literal
 
     denied = user.patch(f"/v1/documents/{doc_id}", json={"authority": "official"})

@@ -149,7 +149,7 @@ def test_a_citation_opens_the_source_and_the_conversation_is_exported_and_kept(
     assert QUESTION in chat and "２年" in chat and "参考来源" in chat
     assert "**" not in chat and "<span" not in chat and "&quot;" not in chat  # no markup leaks
     assert "《智能制造试点示范行动实施方案》" in card.inner_text()
-    assert "官方原文" in card.locator(".zc-badge").inner_text()
+    assert "未核验" in card.locator(".zc-badge").inner_text()  # the sample names no issuer nor 文号
     assert card.locator("mark.zc-term").count() >= 1  # the matched terms are marked
 
     # [1] in the answer opens the viewer at the highlighted passage
@@ -157,7 +157,7 @@ def test_a_citation_opens_the_source_and_the_conversation_is_exported_and_kept(
     viewer = page.locator("#zc-viewer")
     hit = viewer.locator("mark.zc-hit")
     expect(hit).to_contain_text("建设期为２年")
-    assert "条款：四、重点工作" in viewer.inner_text() and "官方原文" in viewer.inner_text()
+    assert "条款：四、重点工作" in viewer.inner_text() and "未核验" in viewer.inner_text()
     expect(hit).to_be_in_viewport()
     shoot(page, artefacts, "desktop-viewer", full=False)
     page.locator("#zc-viewer-close").click()

@@ -48,7 +48,7 @@ from assistant.api.schemas import (
 )
 from assistant.chat import Assistant
 from assistant.citations import passage_span, source_label
-from assistant.domain import STATUSES, Answer, Citation, SearchHit
+from assistant.domain import AUTHORITY_NOTES, STATUSES, Answer, Citation, SearchHit
 from assistant.eligibility import Profile, Programme, evaluate, to_dict, to_markdown
 from assistant.eligibility.checklist import MEDIA_TYPES
 from assistant.eligibility.conversation import conversation_profile
@@ -60,7 +60,6 @@ from assistant.settings import Settings
 from assistant.snippets import snippet
 
 MODEL_ID = "zhice"
-AUTHORITY_NOTES = {"summary": "（摘要，非官方原文）", "unverified": "（上传文件，未核验）"}
 REPORT_PATH_LISTS = ("added", "updated", "unchanged", "duplicates", "removed", "skipped")
 PUBLIC_STATS = ("documents", "chunks", "embedder")  # what /healthz shows without a key
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}

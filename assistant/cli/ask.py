@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from assistant.domain import Answer
+from assistant.domain import AUTHORITY_NOTES, Answer
 from assistant.errors import ZhiceError
 from assistant.settings import Settings
 
@@ -28,7 +28,7 @@ _STATUS_BADGE = {"superseded": "（已废止）", "expired": "（已失效）", 
 def print_answer(a: Answer) -> None:
     print(a.answer)
     for c in a.citations:
-        badge = "（摘要，非官方原文）" if c.authority == "summary" else ""
+        badge = AUTHORITY_NOTES.get(c.authority, "")
         badge += _STATUS_BADGE.get(c.status, "") + ("（扫描件识别，请核对原件）" if c.ocr else "")
         page = f" 第{c.page}页" if c.page else ""
         print(f"  [{c.n}] 《{c.title}》{badge} {c.section}{page}")

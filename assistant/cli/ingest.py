@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.domain import IngestReport
+from assistant.domain import UNVERIFIED, IngestReport
 from assistant.settings import Settings
 
 
@@ -55,6 +55,9 @@ def format_report(r: IngestReport) -> str:
     return "\n".join(lines)
 
 
+_BADGES = {"summary": "摘要", UNVERIFIED: "未核验"}  # else 原文
+
+
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.wiring import build_knowledge_base
 
@@ -64,7 +67,7 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     titles = {r["doc_id"]: r["title"] for r in rows}
     for r in rows:
-        badge = "摘要" if r["authority"] == "summary" else "原文"
+        badge = _BADGES.get(r["authority"], "原文")
         print(f"{r['doc_id']}  [{r['kind']}/{badge}] {r['region'] or '-'}  {r['title']}  {r['doc_no']}  ({r['chunks']} chunks)"
               f"{_status_note(r, titles)}")
     print(f"{len(rows)} documents")
