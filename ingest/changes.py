@@ -107,6 +107,24 @@ class ChangeLog:
         return out
 
 
+def net_effect(changes: list[Change]) -> tuple[set[str], set[str]]:
+    """(documents to read again, documents to forget) after these changes, in order: a document put
+    and later deleted is only forgotten, one deleted and put again only read again. A path dropped
+    changes no document's text (only the list of its paths, which the registry keeps)."""
+    changed: set[str] = set()
+    removed: set[str] = set()
+    for c in changes:
+        if not c.doc_id:
+            continue
+        if c.op in (Op.PUT, Op.AUTHORITY):
+            changed.add(c.doc_id)
+            removed.discard(c.doc_id)
+        elif c.op is Op.DELETE:
+            removed.add(c.doc_id)
+            changed.discard(c.doc_id)
+    return changed, removed
+
+
 def _op(value: Any) -> Op:
     try:
         return Op(str(value))
