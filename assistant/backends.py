@@ -272,10 +272,12 @@ class RecordCollection:
 
     @_translated("写入")
     def upsert(self, records: dict[str, dict[str, Any]]) -> None:
-        if records:
-            ids = list(records)
-            self._col.upsert(ids=ids, embeddings=[_NO_VECTOR] * len(ids), documents=[""] * len(ids),
-                             metadatas=[dict(records[i]) for i in ids])
+        """In one call up to UPSERT_MAX records (in their order: a change log's head goes last)."""
+        ids = list(records)
+        for i in range(0, len(ids), UPSERT_MAX):
+            part = ids[i:i + UPSERT_MAX]
+            self._col.upsert(ids=part, embeddings=[_NO_VECTOR] * len(part), documents=[""] * len(part),
+                             metadatas=[dict(records[k]) for k in part])
 
     @_translated("写入")
     def add_if_absent(self, record_id: str, meta: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from assistant.domain import AUTHORITIES, UNVERIFIED, Chunk, IngestReport
 from assistant.errors import BadInput, IndexBusy, NotFound, StoreError
 from assistant.lexical import BM25Index
 from assistant.settings import Settings
-from ingest.changes import Change, ChangeLog, Op, WriterLease, process_id
+from ingest.changes import Change, Op, WriterLease, process_id
 from ingest.cleaning import normalize_for_match
 from ingest.integrity import IndexCheck, ReindexReport, check_index, reindex
 from ingest.pipeline import Job, Progress, forget_document, ingest_paths, prepare_registry
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 # `zhice ingest` beside `zhice serve`, or another replica on the same chroma server: often enough
 # that a new document is answered within seconds, rarely enough that it never shows in an answer's time.
 EXTERNAL_CHANGE_CHECK_SECONDS = 2.0
+FOLLOWER_MIN_SLEEP = 0.2  # the follower thread's pause when the interval is set to 0 (tests)
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,9 @@ class KnowledgeBase:
         self.embedder = embedder
         self.store = store
         me = process_id()
-        self.changes = ChangeLog(store.records("changes"), me)
-        self.registry = Registry(store.records("registry"), self.changes, load=False)
-        self.lease = WriterLease(store.records("registry"), me)
+        self.registry = Registry(store.records("registry"), me, load=False)
+        self.changes = self.registry.changes
+        self.lease = WriterLease(self.registry.records, me)
         self._write_lock = threading.Lock()
         # held by a writer for its whole write, and by a reader that applies another process's changes
         self._registry_lock = threading.Lock()
@@ -79,6 +81,7 @@ class KnowledgeBase:
         self._snapshot = self._load_snapshot()
         self._checked_at = time.monotonic()
         self.health = self.check()
+        _start_follower(self)
         if not self.health.ok:
             log.error("%s", self.health.message())
 
@@ -108,19 +111,26 @@ class KnowledgeBase:
     def snapshot(self) -> Snapshot:
         """The published index; brought up to date from the change log every few seconds, so the
         writes of other processes on the same store (another replica, `zhice ingest`) are seen."""
-        now = time.monotonic()
-        if now - self._checked_at >= EXTERNAL_CHANGE_CHECK_SECONDS:
-            self._checked_at = now
-            # one reader applies them; the others keep answering from the published snapshot
-            # meanwhile (a write of this process holds the lock and follows when it finishes)
-            if self._registry_lock.acquire(blocking=False):
-                try:
-                    self._follow()
-                except StoreError as e:  # the store is away: keep serving what was published
-                    log.warning("cannot read the change log: %s", e)
-                finally:
-                    self._registry_lock.release()
+        self.follow_changes()
         return self._snapshot
+
+    def follow_changes(self) -> None:
+        """Apply other processes' writes if the change log was not read for a check interval. Called
+        by the follower thread, so a request rarely pays for it, and by readers, so a request never
+        sees an index older than the interval when the thread is late."""
+        now = time.monotonic()
+        if now - self._checked_at < EXTERNAL_CHANGE_CHECK_SECONDS:
+            return
+        self._checked_at = now
+        # one reader applies them; the others keep answering from the published snapshot
+        # meanwhile (a write of this process holds the lock and follows when it finishes)
+        if self._registry_lock.acquire(blocking=False):
+            try:
+                self._follow()
+            except StoreError as e:  # the store is away: keep serving what was published
+                log.warning("cannot read the change log: %s", e)
+            finally:
+                self._registry_lock.release()
 
     def _follow(self) -> None:
         """Apply the change-log entries after `position` (every process's writes, this one's too)."""
@@ -133,7 +143,8 @@ class KnowledgeBase:
             self.position = self.changes.head() if changes is None else changes[-1].seq
             self._apply_changes(None)
             return
-        self.registry.reload({c.doc_id for c in changes}, {c.source for c in changes})
+        theirs = [c for c in changes if c.writer != self.changes.writer]  # this process's are in the registry
+        self.registry.reload({c.doc_id for c in theirs}, {c.source for c in theirs})
         self.position = changes[-1].seq
         self._apply_changes(changes)
 
@@ -285,3 +296,23 @@ class KnowledgeBase:
         self.document(doc_id)
         with self._writing():
             return forget_document(self._job(), doc_id)
+
+
+def _start_follower(kb: KnowledgeBase) -> None:
+    """A daemon thread that follows the change log for `kb` every check interval, and ends when the
+    knowledge base is no longer used (it holds only a weak reference)."""
+    ref = weakref.ref(kb)
+
+    def loop() -> None:
+        while True:
+            time.sleep(max(EXTERNAL_CHANGE_CHECK_SECONDS, FOLLOWER_MIN_SLEEP))
+            target = ref()
+            if target is None:
+                return
+            try:
+                target.follow_changes()
+            except Exception as e:  # never let the thread die on a store hiccup: the next beat tries again
+                log.warning("following the change log failed: %s", e)
+            del target
+
+    threading.Thread(target=loop, daemon=True, name="zhice-follow").start()

@@ -1,13 +1,13 @@
 """The change log every replica follows, and the lease that makes one process at a time the writer.
 
-Both live in the store (chroma collections beside the chunks), so every process on the same
-ZHICE_CHROMA_URL — or on the same embedded store — sees them:
+Both live in the store, in the registry's collection `<collection>_registry` beside the chunks, so
+every process on the same ZHICE_CHROMA_URL — or on the same embedded store — sees them:
 
-- `<collection>_changes` holds one record per write, numbered without gaps: {seq, op, doc_id,
-  source, at, writer}. A reader remembers the last number it applied and asks only for later ones
-  (one small query), so a document written by any process is seen by all within a check interval.
-- the lease record in `<collection>_registry` names the process writing now and when its claim
-  runs out. Chroma has no locks; the claim is an add-if-absent of one id (the server keeps the
+- the change log: one record per write, numbered without gaps: {seq, op, doc_id, source, at,
+  writer}, written in the same store call as the registry records it describes. A reader remembers
+  the last number it applied and asks only for later ones (one small query), so a document written
+  by any process is seen by all within a check interval.
+- the lease record names the process writing now and when its claim runs out. Chroma has no locks; the claim is an add-if-absent of one id (the server keeps the
   first), renewed by a heartbeat while the write runs, and a claim whose holder died expires.
 """
 
@@ -52,6 +52,7 @@ class Change:
     op: Op
     doc_id: str = ""
     source: str = ""
+    writer: str = ""  # the process that wrote it (see `process_id`)
 
 
 def process_id() -> str:
@@ -64,7 +65,7 @@ class ChangeLog:
 
     def __init__(self, records: RecordCollection, writer: str) -> None:
         self._records = records
-        self._writer = writer
+        self.writer = writer
         self._last = -1  # the writer's view of the newest number; read again under each lease
 
     def head(self) -> int:
@@ -79,20 +80,22 @@ class ChangeLog:
         """Called when the lease is taken: continue numbering after the newest entry."""
         self._last = self.head()
 
-    def append(self, changes: list[tuple[Op, str, str]]) -> None:
-        """Record (op, doc_id, source) entries in order, after the store writes they describe."""
+    def append(self, changes: list[tuple[Op, str, str]], also: dict[str, dict[str, Any]] | None = None) -> None:
+        """Record (op, doc_id, source) entries in order, after the store writes they describe, or
+        in one store call with `also` (records of the same collection that they describe)."""
         if not changes:
+            self._records.upsert(also or {})
             return
         if self._last < 0:
             self.start_writing()
         now = time.time()
         first = self._last + 1
         records = {f"c:{first + i:012d}": {"kind": "change", "seq": first + i, "op": str(op), "doc_id": doc_id,
-                                           "source": source, "at": now, "writer": self._writer}
+                                           "source": source, "at": now, "writer": self.writer}
                    for i, (op, doc_id, source) in enumerate(changes)}
-        self._records.upsert(records)
-        self._last = first + len(changes) - 1
-        self._records.upsert({HEAD_ID: {"kind": "head", "last": self._last}})
+        last = first + len(changes) - 1
+        self._records.upsert({**(also or {}), **records, HEAD_ID: {"kind": "head", "last": last}})
+        self._last = last
         if self._last // TRIM_EVERY != (first - 1) // TRIM_EVERY and self._last > KEEP_CHANGES:
             self._records.delete(where={"seq": {"$lte": self._last - KEEP_CHANGES}})
 
@@ -100,8 +103,8 @@ class ChangeLog:
         """Entries after `position`, oldest first; None when some of them were trimmed away (the
         reader is too far behind to follow and must reload everything)."""
         found = self._records.find({"seq": {"$gt": position}})
-        out = sorted((Change(int(m["seq"]), _op(m.get("op")), str(m.get("doc_id", "")), str(m.get("source", "")))
-                      for m in found.values() if "seq" in m), key=lambda c: c.seq)
+        out = sorted((Change(int(m["seq"]), _op(m.get("op")), str(m.get("doc_id", "")), str(m.get("source", "")),
+                             str(m.get("writer", ""))) for m in found.values() if "seq" in m), key=lambda c: c.seq)
         if out and out[0].seq != position + 1:
             return None
         return out

