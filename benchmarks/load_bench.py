@@ -4,7 +4,9 @@
 
 The server runs in its own process (the same app `zhice serve` runs: API + UI), over an index of
 ../shared/corpus built in a temporary data directory (or in ZHICE_DATA_DIR when set), with the
-rate limit raised so it does not distort the figures. Reports requests/s, p50/p95 latency, errors
+rate limit raised so it does not distort the figures. Writers upload and delete documents meanwhile,
+and every UPLOAD_QUESTION_EVERY-th question asks about them. Reports requests/s, p50/p95 latency,
+errors (must be 0), answers citing a document whose delete had returned before the question was sent
 (must be 0) and the server's peak RSS, and writes them to reports/load-bench.json.
 """
 
@@ -56,6 +58,25 @@ class Tally:
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # (when the question was sent, the doc ids its answer cites) and (doc id → when its delete returned)
+    cited: list[tuple[float, frozenset[str]]] = field(default_factory=list)
+    deleted: dict[str, float] = field(default_factory=dict)
+
+    def cites(self, sent: float, doc_ids: frozenset[str]) -> None:
+        with self.lock:
+            self.cited.append((sent, doc_ids))
+
+    def gone(self, doc_id: str) -> None:
+        with self.lock:
+            self.deleted[doc_id] = time.monotonic()
+
+    def citing_deleted(self) -> int:
+        """Answers to questions sent after a document they cite was deleted (must be 0)."""
+        return sum(any(d in self.deleted and self.deleted[d] < sent for d in docs) for sent, docs in self.cited)
+
+    def citing_uploads(self) -> int:
+        """Answers citing a document the writers put in (so the count above had something to catch)."""
+        return sum(bool(docs & self.deleted.keys()) for _, docs in self.cited)
 
     def add(self, ms: float, error: str | None) -> None:
         with self.lock:
@@ -79,6 +100,15 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def stop_process(proc: subprocess.Popen[bytes], seconds: float = 15) -> None:
+    """Ask a server the bench started to stop; kill it when it has not after `seconds`."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def start_server(data_dir: Path, corpus: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
@@ -105,17 +135,25 @@ def wait_ready(base: str, proc: subprocess.Popen[bytes], log: Path, timeout: flo
     raise SystemExit(f"the server was not ready after {timeout:.0f} s; see {log}")
 
 
+# Every this many questions a client asks about what the writers upload, so answers can meet their
+# documents, and any that cites one after its delete returned is counted.
+UPLOAD_QUESTION_EVERY = 4
+UPLOAD_QUESTION = "示例市智能化改造支持办法对数字化车间改造的单个项目最高补助多少？"
+
+
 def client_loop(base: str, qs: list[str], offset: int, deadline: float, tally: Tally) -> None:
     with httpx.Client(base_url=base, timeout=60) as c:
         n = offset
         while time.monotonic() < deadline:
-            q = qs[n % len(qs)]
+            q = UPLOAD_QUESTION if n % UPLOAD_QUESTION_EVERY == 0 else qs[n % len(qs)]
             n += 1
-            t0 = time.perf_counter()
+            t0, sent = time.perf_counter(), time.monotonic()
             try:
                 r = c.post("/v1/ask", json={"question": q})
                 ok = r.status_code == 200 and "answer" in r.json()
                 error = None if ok else f"{r.status_code}: {r.text[:200]}"
+                if ok:
+                    tally.cites(sent, frozenset(str(x.get("doc_id", "")) for x in r.json().get("citations", [])))
             except (httpx.HTTPError, ValueError) as e:
                 error = f"{type(e).__name__}: {e}"
             tally.add((time.perf_counter() - t0) * 1000, error)
@@ -125,11 +163,14 @@ UPLOAD_TEXT = ("示例市第{n}号智能化改造支持办法（负载测试）\
                "单个项目最高不超过{n}0万元。\n第二条 本办法自印发之日起施行。\n")
 
 
-def writer_loop(base: str, deadline: float, tally: Tally, writes: list[int]) -> None:
+WRITER_NUMBERS = 100_000  # document numbers per writer
+
+
+def writer_loop(base: str, deadline: float, tally: Tally, writes: list[int], who: int = 0) -> None:
     """Uploads and deletes beside the askers: each round a new document goes in and comes out again.
     A 409 (another ingest is running) is the documented answer to a concurrent write, not an error."""
     with httpx.Client(base_url=base, timeout=120) as c:
-        n = 0
+        n = who * WRITER_NUMBERS  # each writer's documents differ from the others' (doc ids are content hashes)
         while time.monotonic() < deadline:
             n += 1
             body = UPLOAD_TEXT.format(n=n).encode()
@@ -140,8 +181,11 @@ def writer_loop(base: str, deadline: float, tally: Tally, writes: list[int]) -> 
                 if r.status_code != 200:
                     tally.add(0, f"upload {r.status_code}: {r.text[:200]}")
                     continue
-                d = c.delete(f"/v1/documents/{r.json()['doc_id']}")
-                if d.status_code not in (200, 409):
+                doc_id = r.json()["doc_id"]
+                d = c.delete(f"/v1/documents/{doc_id}")
+                if d.status_code == 200:
+                    tally.gone(doc_id)
+                elif d.status_code != 409:
                     tally.add(0, f"delete {d.status_code}: {d.text[:200]}")
                 writes[0] += 2
             except (httpx.HTTPError, ValueError, KeyError) as e:
@@ -193,8 +237,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         clients = [threading.Thread(target=client_loop, args=(base, qs, i * 3, deadline, tally))
                    for i in range(args.clients)]
         writes = [0]
-        clients += [threading.Thread(target=writer_loop, args=(base, deadline, tally, writes))
-                    for _ in range(args.writers)]
+        clients += [threading.Thread(target=writer_loop, args=(base, deadline, tally, writes, w))
+                    for w in range(args.writers)]
         for t in clients:
             t.start()
         for t in clients:
@@ -203,11 +247,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         stop.set()
         sampler.join()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
     lat = sorted(tally.latencies_ms)
@@ -223,6 +263,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "uploads_and_deletes": writes[0],
         "errors": len(tally.errors),
         "error_samples": tally.errors[:5],
+        "answers_citing_uploads": tally.citing_uploads(),
+        "answers_citing_deleted_documents": tally.citing_deleted(),
         "server_rss_mb": {"before_load": round(rss_before / 2**20, 1), "peak": round(peak[0] / 2**20, 1)},
         "questions": len(qs),
         "index": health.get("index", {}),
@@ -272,8 +314,10 @@ def main(argv: list[str] | None = None) -> int:
     lat = result["latency_ms"]
     print(f"{result['clients']} clients × {result['seconds']} s: {result['requests']} requests, "
           f"{result['requests_per_s']} req/s, p50 {lat['p50']} ms, p95 {lat['p95']} ms, "
-          f"errors {result['errors']}, server peak RSS {result['server_rss_mb']['peak']} MB → {out}")
-    return 1 if result["errors"] else 0
+          f"errors {result['errors']}, {result['uploads_and_deletes']} uploads and deletes, answers citing an "
+          f"upload {result['answers_citing_uploads']}, citing a deleted document "
+          f"{result['answers_citing_deleted_documents']}, server peak RSS {result['server_rss_mb']['peak']} MB → {out}")
+    return 1 if result["errors"] or result["answers_citing_deleted_documents"] else 0
 
 
 if __name__ == "__main__":
