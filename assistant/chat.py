@@ -206,10 +206,12 @@ class Assistant:
     def _compose(self, question: str, standalone: str, evidence: list[Chunk],
                  compare: bool, flt: Filters) -> Generator[str, None, Answer]:
         """The LLM's answer when one is configured and its citations hold; else the extractive one."""
+        problem = ""  # why the LLM's answer, when one was asked for, is not the one shown
         if self.llm is not None and evidence:
-            answer = yield from self._llm_answer(standalone, evidence)
-            if answer is not None:
-                return answer
+            drafted = yield from self._llm_answer(standalone, evidence)
+            if isinstance(drafted, Answer):
+                return drafted
+            problem = drafted
         composer, english = self._composer(), guard.is_english(question)
         parts = [] if compare else sub_questions(standalone, self._names())
         used: tuple[Chunk, ...] = ()
@@ -220,7 +222,7 @@ class Assistant:
             comp = composer.compose(standalone, evidence, english=english, compare_docs=compare)
         text, cites = verify(comp.text, comp.chunks)
         yield from _pieces(text)
-        return Answer(text, citations=tuple(cites), mode="extractive", evidence=used)
+        return Answer(text, citations=tuple(cites), mode="extractive", evidence=used, llm_problem=problem)
 
     def _answer_parts(self, parts: list[str], flt: Filters, english: bool) -> tuple[Composition, list[Chunk]]:
         """"…评的是什么？按宁波细则它最多能拿多少？": each part retrieved and answered in turn; what an
@@ -288,29 +290,29 @@ class Assistant:
         assert self.llm is not None
         return RunnableLambda(to_messages) | self.llm | StrOutputParser()
 
-    def _llm_answer(self, question: str, evidence: list[Chunk]) -> Generator[str, None, Answer | None]:
+    def _llm_answer(self, question: str, evidence: list[Chunk]) -> Generator[str, None, Answer | str]:
+        """The LLM's answer when its citations hold, else why it was not taken (the extractive one stands).
+
+        The draft is held back until it is checked: a stream never shows a client words the checks refuse
+        (an echoed prompt, an invented figure), at the cost of the first token coming with the whole draft.
+        """
         inputs = {"evidence": format_evidence(evidence), "question": question}
         pieces: list[str] = []
         try:
-            for delta in self._chain().stream(inputs):
-                pieces.append(delta)
-                yield delta
+            pieces.extend(self._chain().stream(inputs))
         except Exception as e:  # the endpoint failed: the extractive answer still stands
             log.warning("LLM call failed (%s); answering extractively", e)
-            yield "\n"
-            return None
+            return f"the LLM call failed: {type(e).__name__}"
         draft = "".join(pieces)
         problem = llm_answer_problem(draft, evidence, self.prompts.answer_system + "\n" + self.prompts.answer_user,
                                      question)
-        if problem:  # echoes the prompt, unsupported sentences or figures: the extractive answer stands
-            log.info("LLM answer rejected (%s); falling back to extraction", problem)
-            yield "\n"
-            return None
         text, cites = verify(draft, evidence)
-        if not cites:
-            log.info("LLM answer cited no evidence; falling back to extraction")
-            yield "\n"
-            return None
+        if not problem and not cites:
+            problem = "the answer cites no evidence"
+        if problem:  # echoes the prompt, unsupported sentences or figures, no citation: extraction stands
+            log.info("LLM answer rejected (%s); falling back to extraction", problem)
+            return problem
+        yield from pieces
         return Answer(text.strip(), citations=tuple(cites), mode="llm")
 
 

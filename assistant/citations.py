@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+import operator
 import re
 from collections.abc import Sequence
 
 from assistant.core.text import normalize_for_match
-from assistant.domain import Chunk, Citation
+from assistant.domain import AUTHORITY_NOTES, Chunk, Citation
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 # The evidence block of an LLM prompt sits between these (see prompts/answer.user.md); a passage
@@ -74,7 +76,7 @@ def format_evidence(chunks: Sequence[Chunk]) -> str:
     blocks = []
     for n, c in enumerate(chunks, start=1):
         where = " ".join(x for x in (c.doc.doc_no, c.section, f"第{c.page}页" if c.page else "") if x)
-        note = "（摘要，非官方原文）" if c.doc.authority == "summary" else ""
+        note = AUTHORITY_NOTES.get(c.doc.authority, "")
         blocks.append(f"[{n}] 《{as_data(c.doc.title)}》{note} {as_data(where)}\n{as_data(c.text.strip())}")
     return "\n\n".join(blocks)
 
@@ -136,32 +138,106 @@ def llm_answer_problem(answer: str, evidence: Sequence[Chunk], instructions: str
     """Why an LLM answer must not be shown ('' when it may): checked before `verify` renumbers it.
 
     - it repeats the instructions (PROMPT_ECHO_CHARS in a row of `instructions`, e.g. the system prompt);
-    - a sentence with [n] markers is not supported by the passages it cites (MIN_SUPPORT of its trigrams);
-    - a sentence states a figure that is in none of the passages it cites (or, without markers, in none
-      of the evidence) nor in the question (the asker's own amounts) — unless it shows the calculation
-      (`=`), whose result is then not looked up (its terms are).
+    - it says the same sentence twice (a weak model's loop);
+    - a sentence is not supported (MIN_SUPPORT of its trigrams) by the passages its [n] markers cite — a
+      sentence without a valid marker by the evidence as a whole, the question or the instructions'
+      own phrases (文件未明确规定);
+    - a sentence states a figure that is in none of the passages it cites (without markers: in none of
+      the evidence) nor in the question (the asker's own amounts); a shown calculation (`a × b = c`) needs
+      its terms there and its result to be what they give (`arithmetic`).
     """
     flat = normalize_for_match(MARKER.sub("", answer))
     rules = normalize_for_match(instructions)
     for i in range(0, max(0, len(rules) - PROMPT_ECHO_CHARS + 1), PROMPT_ECHO_CHARS // 2):
         if rules[i:i + PROMPT_ECHO_CHARS] in flat:
             return "the answer repeats the instructions"
-    everything = normalize_for_match(" ".join(c.text for c in evidence))
+    if repeated := _repeated_sentence(answer):
+        return f"the answer repeats a sentence: {repeated[:60]}"
+    everything = normalize_for_match(" ".join(f"{c.doc.title} {c.section} {c.text}" for c in evidence))
+    asked = normalize_for_match(question)
     for sentence in _SENTENCE_END.split(answer):
         ns = [n for n in markers(sentence) if 1 <= n <= len(evidence)]
         cited = [evidence[n - 1] for n in dict.fromkeys(ns)]
         body = MARKER.sub("", sentence)
         source = normalize_for_match(" ".join(f"{c.doc.title} {c.section} {c.text}" for c in cited)) if cited else everything
-        given = source + normalize_for_match(question)
+        given = source + asked
         shown = normalize_for_match(body)
         calculation = "=" in shown
-        # a calculation is worded by the answer itself: its terms are checked below instead
-        if cited and not calculation and (grams := _grams(body)):
-            support = len(grams & _grams(given)) / len(grams)
+        if problem := figure_problem(shown, given):
+            return f"{problem}: {body.strip()[:60]}"
+        # a calculation is worded by the answer itself: its terms and result were checked instead
+        if not calculation and (grams := _grams(body)):
+            support = len(grams & _grams(given if cited else given + rules)) / len(grams)
             if support < MIN_SUPPORT:
-                return f"a sentence is not supported by its cited passage ({support:.0%}): {body.strip()[:60]}"
-        stated = shown.split("=")[0] if calculation else shown
-        for figure in _FIGURE.findall(stated):
-            if not re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d])", given):
-                return f"the figure {figure} is not in the cited text: {body.strip()[:60]}"
+                where = "its cited passage" if cited else "the evidence (it cites none)"
+                return f"a sentence is not supported by {where} ({support:.0%}): {body.strip()[:60]}"
+    return ""
+
+
+# A sentence this long (Han characters, markers and spaces left out) said twice is a loop, not emphasis.
+MIN_REPEATED_CHARS = 8
+
+
+def _repeated_sentence(answer: str) -> str:
+    seen: set[str] = set()
+    for sentence in _SENTENCE_END.split(answer):
+        key = "".join(_CONTENT.findall(normalize_for_match(MARKER.sub("", sentence))))
+        if len(key) >= MIN_REPEATED_CHARS:
+            if key in seen:
+                return sentence.strip()
+            seen.add(key)
+    return ""
+
+
+# a calculation as an answer shows it: terms and operators, units between them (2000万元×10%=200万元)
+_RESULT = re.compile(r"=(\d+(?:\.\d+)?)")
+_TERM = r"[(（]*\d+(?:\.\d+)?%?[\u4e00-\u9fff]{0,2}[)）]*"  # 2000万元, 10%, (300
+_EXPRESSION = re.compile(rf"(?:{_TERM}[×xX*÷/+\-])+{_TERM}$")  # the terms right before an '='
+_EXPRESSION_CHARS = 160  # how far back from an '=' a calculation is looked for
+_OPERATORS = {"×": "*", "x": "*", "X": "*", "*": "*", "÷": "/", "/": "/", "+": "+", "-": "-"}
+_ARITHMETIC = re.compile(r"[\d.()+\-*/]+")
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+RESULT_TOLERANCE = 0.01  # an answer rounds to cents of a 万元 (or 0.1% of the value, if larger)
+
+
+def arithmetic(expression: str) -> float | None:
+    """The value of a calculation as an answer writes it ("2000万元×10%", "（300-100）÷2"); None when it
+    is none (no figure, or words between figures that are no units)."""
+    text = re.sub(r"(\d+(?:\.\d+)?)%", r"(\1/100)", normalize_for_match(expression))
+    text = re.sub(r"[\u4e00-\u9fff]+", "", text)  # units: 万元, 家, 个
+    text = "".join(_OPERATORS.get(ch, ch) for ch in text)
+    if not re.search(r"\d", text) or not _ARITHMETIC.fullmatch(text):
+        return None
+    try:
+        return _value(ast.parse(text, mode="eval").body)
+    except (SyntaxError, ValueError, ZeroDivisionError):
+        return None
+
+
+def _value(node: ast.AST) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        return _BINARY[type(node.op)](_value(node.left), _value(node.right))
+    raise ValueError("not arithmetic")
+
+
+def figure_problem(shown: str, given: str) -> str:
+    """'' when every figure of `shown` (a folded sentence) is in `given` or is the right result of a
+    calculation shown in it; else which figure is not."""
+    results: set[int] = set()
+    for m in _RESULT.finditer(shown):
+        found = _EXPRESSION.search(shown[max(0, m.start() - _EXPRESSION_CHARS):m.start()])
+        if found is None:
+            if re.search(r"\d$", shown[:m.start()]):  # "…100=200": figures, but no calculation between them
+                return f"the result {m.group(1)} follows no calculation"
+            continue  # a label ("补贴总额=…"): the calculation follows it
+        expression = found.group()
+        value = arithmetic(expression)
+        if value is None or abs(value - float(m.group(1))) > max(RESULT_TOLERANCE, abs(value) * 1e-3):
+            return f"the calculation {expression}={m.group(1)} does not hold"
+        results.add(m.start(1))
+    for m in _FIGURE.finditer(shown):
+        if m.start() not in results and not re.search(rf"(?<![\d.]){re.escape(m.group())}(?![\d])", given):
+            return f"the figure {m.group()} is not in the cited text"
     return ""

@@ -187,6 +187,9 @@ class Answer:
     # the conversation state after this answer (assistant.answer.followup.State as a dict): a client sends
     # it back with the next question instead of, or beside, the history
     state: dict[str, Any] = field(default_factory=dict)
+    # why an LLM's answer was not taken (citations.llm_answer_problem, a failed call, no citation) when this
+    # extractive answer stands in for it; '' otherwise (for evals and logs, not sent to clients)
+    llm_problem: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {

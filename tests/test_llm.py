@@ -68,6 +68,12 @@ def test_stream_gives_tokens_then_the_verified_answer(corpus_assistant: Assistan
     assert events[-1].mode == "llm" and events[-1].citations
 
 
+def test_a_rejected_draft_is_never_streamed_and_says_why(corpus_assistant: Assistant) -> None:
+    events = list(with_llm(corpus_assistant, scripted("示范工厂 建设期为7年[1]。")).stream("示范工厂建设期多久？"))
+    assert "7年" not in "".join(e for e in events if isinstance(e, str))  # the invented figure never reached the client
+    assert events[-1].mode == "extractive" and "figure 7" in events[-1].llm_problem
+
+
 # ---------------------------------------------------------------------------------------------
 class _OpenAIStub(BaseHTTPRequestHandler):
     """Speaks /v1/chat/completions like an OpenAI-compatible server (llama.cpp, vLLM, Ollama …)."""

@@ -31,6 +31,13 @@ SYSTEM = load_prompts(PROJECT_ROOT / "prompts").answer_system
     ("另有补贴80万元。", "figure 80"),  # no marker: checked against all evidence
     ("贵公司可以直接获得国家级认定并享受全部税收减免[1]。", "not supported"),  # words from nowhere
     (f"好的。{SYSTEM[:80]}[1]", "repeats the instructions"),
+    # what a weak model (gemma3 270M in `make bench-llm`) writes and the first checks let through
+    ("示范工厂建设期为２年[1]。贵公司可以直接获得国家级认定并享受全部税收减免。", "not supported by the evidence"),  # no marker
+    ("示范工厂建设期为２年[9]。贵公司可以直接获得国家级认定并享受全部税收减免[9]。", "not supported"),  # invented markers
+    ("示范工厂建设期为２年[1]。" * 3, "repeats a sentence"),  # a loop
+    ("按一次性奖励100万元计算，2家合计100×2=500万元[2]。", "calculation 100×2=500"),  # a wrong result
+    ("按一次性奖励100万元计算，2家合计100×2=200万元，另有补贴999万元[2]。", "figure 999"),  # a figure after '='
+    ("补贴总额=100万元×2=200万元[2]。", ""),  # a label before the calculation
 ])
 def test_llm_answer_problem(answer: str, problem: str) -> None:
     got = llm_answer_problem(answer, EVIDENCE, SYSTEM, question="我们有2家企业被认定为省级智能工厂，一共奖励多少？")
