@@ -153,7 +153,7 @@ class Assistant:
             extra = sorted(d for d in scope.docs if d in by_doc and by_doc[d][0].doc.region not in scope.regions)
             flt = replace(flt, regions=scope.regions, doc_ids=tuple(extra[:MAX_SCOPE_DOCS]))
             place = scope.prefer()
-        prefer = prefer_current(q.now, place, q.versions)
+        prefer = prefer_current(q.now, place, q.versions, q.older)
         if q.summed and not flt.region:  # "省里和市里一共多少": each level's rules searched on their own
             regions = list(q.summed)
         if len(regions) >= 2:

@@ -169,3 +169,58 @@ def test_the_places_own_rule_answers_before_a_city_notice_that_cites_it():
     comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("示范车间",))).compose(
         "江苏省级示范车间的奖补比例和封顶是多少？", [notice, rule])
     assert comp.text.index("8%") < comp.text.index("50%") if "50%" in comp.text else "8%" in comp.text
+
+
+def test_an_enumeration_takes_the_heading_that_names_most_of_the_question_not_the_first_found():
+    doc = DocumentMeta(doc_id="n", title="某市专项资金申报通知", source="n.md", kind="local_policy", region="苏州")
+    when = Chunk(chunk_id="n5", doc=doc, section="五、申报时间", ord=5,
+                 text="五、申报时间\n（一）企业于6月30日前提交；\n（二）县级部门于7月15日前完成初审。")
+    what = Chunk(chunk_id="n4", doc=doc, section="四、申报材料", ord=4,
+                 text="四、申报材料\n（一）项目申报书；\n（二）投资凭证；\n（三）信用承诺书。")
+    by = {"n": [what, when]}
+    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
+        "苏州申报这个要交哪些材料？", [when, what])
+    assert "项目申报书" in comp.text and "6月30日" not in comp.text
+
+
+def test_a_clause_that_is_its_own_heading_still_answers():
+    doc = DocumentMeta(doc_id="f", title="某市示范工厂和示范车间认定办法", source="f.md", kind="local_policy", region="佛山")
+    c = Chunk(chunk_id="f1", doc=doc, section="第三条 > （一）车间智能化改造设备和软件投入不低于1000万元", ord=1,
+              text="（一）车间智能化改造设备和软件投入不低于1000万元；")
+    by = {"f": [c]}
+    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("示范车间",))).compose(
+        "佛山示范车间的投入门槛是多少？", [c])
+    assert "1000万元" in comp.text and not comp.not_specified
+
+
+QD = DocumentMeta(doc_id="q", title="某市智能工厂梯度培育奖励标准", source="q.md", kind="local_policy", region="青岛")
+QD_CHUNKS = [
+    _chunk(30, "二、奖励标准", "等级：先进级智能工厂；奖励金额：按近两年智能化改造投入的8%给予奖励，最高200万元。", QD),
+    _chunk(31, "二、奖励标准", "等级：卓越级智能工厂；条件：入选工业和信息化部卓越级智能工厂；奖励金额：一次性奖励300万元。", QD),
+    _chunk(32, "三、其他 > （一）", "（一）企业逐级晋升的，按新等级奖励金额扣除已获本标准奖励后的差额给予奖励。", QD),
+]
+
+
+def _qd_composer() -> Composer:
+    by_doc = {"q": QD_CHUNKS}
+    return Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by_doc.get(d, []),
+                            subject_terms=("智能工厂", "先进级智能工厂", "卓越级智能工厂")))
+
+
+def test_an_award_paid_as_a_difference_subtracts_what_the_asker_received_each_term_cited():
+    comp = _qd_composer().compose("去年拿了市里先进级智能工厂奖励160万，今年入选了卓越级智能工厂，市里这次还能给多少？",
+                                  [QD_CHUNKS[1], QD_CHUNKS[0]])
+    assert "300万元[1] − 已获160万元 = 140万元[2]" in comp.text and comp.result_wan == 140
+
+
+def test_without_a_difference_clause_nothing_is_subtracted():
+    comp = _qd_composer().compose("去年拿了先进级智能工厂奖励160万，今年入选了卓越级智能工厂，还能给多少？",
+                                  [QD_CHUNKS[1]], )
+    # the clause is in the document: found by the wider look
+    assert "140万元" in comp.text
+    other = DocumentMeta(doc_id="z", title="某市奖励办法", source="z.md", kind="local_policy", region="青岛")
+    only = [_chunk(40, "二", "等级：卓越级智能工厂；奖励金额：一次性奖励300万元。", other)]
+    by = {"z": only}
+    plain = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("卓越级智能工厂",)))
+    comp = plain.compose("去年拿了先进级奖励160万，今年入选了卓越级智能工厂，还能给多少？", only)
+    assert "差额" not in comp.text and "300万元" in comp.text

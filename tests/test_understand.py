@@ -63,3 +63,17 @@ def test_a_total_over_a_city_and_its_province_names_both_levels():
     assert understand("昆明的智能工厂奖励一共有几类？").summed == ()  # a total, but of one level
     assert understand("绍兴的智能工厂奖励多少？").summed == ()
     assert understand("省里和市里一共能拿多少？").summed == ()  # no place: nothing to search by level
+
+
+def test_a_question_about_the_earlier_version_alone_ranks_it_first():
+    from assistant.answer.scope import prefer_current
+    from assistant.domain import Chunk, DocumentMeta
+
+    assert understand("旧办法里示范车间的投入门槛是多少？").older
+    assert not understand("新旧两版办法的投入门槛有什么变化？").older  # both versions
+    assert not understand("按旧办法认定的，现在按哪个标准发？").older  # what applies now
+    old = Chunk(chunk_id="a", doc=DocumentMeta(doc_id="o", title="旧办法", source="o", status="superseded"), text="x",
+                section="", ord=0)
+    new = Chunk(chunk_id="b", doc=DocumentMeta(doc_id="n", title="新办法", source="n"), text="x", section="", ord=0)
+    factor = prefer_current(False, older=True)
+    assert factor(old) > factor(new)

@@ -41,6 +41,7 @@ _SITUATION = re.compile(r"(?:以后|之后|以前|之前|的话|时候|时|后)$
 _QUALIFIER = re.compile(r"(?:旧|老|原|新|现行|修订前|修订后|之前|以前|去年|今年|\d{4}年)(?:版|的|办法|规定|政策|标准)?(?:版本)?")
 _UP = re.compile(r"省里|省级|省厅|省财政|省政府")
 _DOWN = re.compile(r"市里|市级|市本级|市财政")
+_CURRENT = re.compile(r"现在的?|现行的?|目前的?|当前的?|最新的?")
 _SAME = re.compile(r"(?:也|都)?(?:是这样|一样|同样|相同)(?:吗|么)?")
 _QUESTION = re.compile(r"[？?]|吗|呢|多少|几|哪|什么|怎么|如何|是否|能否")
 
@@ -146,7 +147,7 @@ def _rewrite(core: str, q: str, state: State, names: frozenset[str]) -> str:
     if not rest:
         return text
     if _QUALIFIER.fullmatch(rest):  # "旧办法呢？", "2023年的呢？": the same question, of that version
-        return f"{rest} {text}"
+        return f"{rest} {_CURRENT.sub('', text)}"  # "现在的门槛" was the other version's
     # "那有效期呢？": the new attribute with the topic's subject and its way of asking (是多久);
     # "到期以后呢？" is a situation, not an attribute
     subject = " ".join([*(own_places or state.places), *(own_levels or state.levels), *(own_names or state.names)])

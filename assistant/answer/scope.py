@@ -102,13 +102,15 @@ _STALE_STATUS = ("superseded", "expired")
 
 
 def prefer_current(now: bool, then: Callable[[Chunk], float] | None = None,
-                   versions: bool = False) -> Callable[[Chunk], float]:
+                   versions: bool = False, older: bool = False) -> Callable[[Chunk], float]:
     """A retrieval factor that ranks repealed and expired documents below current ones (times `then`);
-    not when the question is about the versions themselves ("新旧两版有什么变化")."""
-    stale = 1.0 if versions else STALE_WHEN_NOW if now else STALE
+    not when the question is about the versions themselves ("新旧两版有什么变化"), and the other way round
+    when it asks about the earlier version ("旧办法呢？")."""
+    stale = 1.0 if versions or older else STALE_WHEN_NOW if now else STALE
+    current = STALE_WHEN_NOW if older else 1.0
 
     def factor(c: Chunk) -> float:
-        f = stale if c.doc.status in _STALE_STATUS else 1.0
+        f = stale if c.doc.status in _STALE_STATUS else current
         return f * (then(c) if then else 1.0)
 
     return factor

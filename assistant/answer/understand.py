@@ -31,6 +31,10 @@ _CITY_LEVEL = re.compile(r"市里|市级|市[财政局]|全市|本市|municipal|
 _VERSIONS = re.compile(r"新旧|旧版|老办法|旧办法|原办法|修订前|两版|前后两|上一版|\bold\b|\bprevious\b|\bformer\b|\bearlier\b"
                        r"|\bversus\b|\brevised\b",
                        re.IGNORECASE)
+# asks about the earlier version alone ("旧办法呢？"); with 新旧/两版/对比 it asks about both
+_OLDER = re.compile(r"旧版|老办法|旧办法|原办法|修订前|上一版|老版|旧标准|老标准|原标准|\bold (?:rules|version)\b|\bprevious\b|\bformer\b",
+                    re.IGNORECASE)
+_BOTH = re.compile(r"新旧|两版|前后两|对比|比较|变化|区别|不同|versus|\bvs\b|compared", re.IGNORECASE)
 _NOW = re.compile(r"现行|现在|目前|当前|如今|眼下|最新|还管用|还有效|\bnow\b|\bcurrent(?:ly)?\b|\btoday\b", re.IGNORECASE)
 
 
@@ -49,6 +53,7 @@ class Question:
     now: bool = False  # asks what applies now
     versions: bool = False  # asks about old and new versions of rules
     summed: tuple[str, ...] = ()  # "省里和市里加起来一共多少": the regions (province, city) whose awards add up
+    older: bool = False  # asks about the earlier version alone: repealed text first
 
     def without_other_places(self, region: str) -> str:
         """The question's words with every named place but `region` (and the places inside it) left out,
@@ -84,6 +89,7 @@ def understand(text: str) -> Question:
         now=bool(_NOW.search(text)),
         versions=bool(_VERSIONS.search(text)),
         summed=_summed_levels(text, places, scope),
+        older=bool(_OLDER.search(text)) and not _BOTH.search(text) and not _NOW.search(text),
     )
 
 

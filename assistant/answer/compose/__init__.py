@@ -63,7 +63,7 @@ class Composer:
             if rows:
                 return rows
         if listing:
-            items = enumeration(self.ctx, evidence, weights, english)
+            items = enumeration(self.ctx, evidence, weights, english, question)
             if items:
                 return items
         return single(self.ctx, question, evidence, sents, weights, kind, english)

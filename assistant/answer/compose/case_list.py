@@ -3,12 +3,12 @@ for a question with no constraint the table can read, the rows that share most o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from assistant.answer import rows as rows_mod
 from assistant.answer.compose.composition import Composition
 from assistant.answer.compose.context import Context
+from assistant.answer.compose.enumeration import ASKED_NOUN
 from assistant.answer.compose.sentences import LIST_Q
 from assistant.answer.compose.subject import focus
 from assistant.answer.understand import understand
@@ -48,12 +48,11 @@ def selected_rows(ctx: Context, question: str, evidence: Sequence[Chunk], englis
     return None
 
 
-_ASKED_NOUN = re.compile(r"(?:哪些|哪几[个家项条类种]?|什么)([\u4e00-\u9fa5]{2})")
 
 
 def _lists_what_is_asked(question: str, rows: Sequence[Chunk]) -> bool:
     """Does the table list what "哪些X" asks for (its title or a column names X)? No X: assume so."""
-    m = _ASKED_NOUN.search(normalize_for_match(question))
+    m = ASKED_NOUN.search(normalize_for_match(question))
     if not m:
         return True
     names = normalize_for_match(rows[0].doc.title + " ".join(dict.fromkeys(k for r in rows[:50] for k in r.record)))

@@ -33,6 +33,8 @@ FIGURE_BONUS = 0.25  # the sentence states the kind of figure asked for
 THRESHOLD_BONUS = 0.2  # asked for a minimum, the sentence states one (half of it off when it states none)
 CLASSES_BONUS = 0.2  # asked how something is divided, the sentence divides it
 _BARE = re.compile(r"[\W_]+")
+# a clause the chunker made its own heading ("（一）车间智能化改造投入不低于1000万元") still states a rule
+_STATES_RULE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|%|％)|不低于|不少于|不超过|不得")
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def score(evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None
             if ns.endswith(("：", ":")):
                 lead = ns
             row = rows.get(s)
-            if len(ns) < 4 or (not row and only_names(ns, c)):
+            if len(ns) < 4 or (not row and only_names(ns, c) and not _STATES_RULE.search(ns)):
                 continue  # too short, or only the document's title, issuer or a notice line: answers nothing
             value, covered = coverage(weights, ns, lead, context)
             value += RANK_BONUS / (i + 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answer import total
+from assistant.answer import difference, total
 from assistant.answer.calculate import apply, asked_base, asked_base_kind, base_kind, explain, parse_rule
 from assistant.answer.compose.composition import Composition
 from assistant.answer.compose.context import Context
@@ -119,8 +119,14 @@ def _place_rank(doc_region: str, region: str) -> int:
 def _figures_in_documents(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[Sent],
                           weights: dict[str, float], kind: str, english: bool
                           ) -> tuple[Sequence[Chunk], list[Sent]] | Composition:
-    """The figure sentences of the evidence; failing those, of the whole of its first documents (the
-    figure may sit in another clause of the same rule); failing those, "not specified"."""
+    """A difference paid when the asker says what was received; else the figure sentences of the
+    evidence; failing those, of the whole of its first documents (the figure may sit in another clause
+    of the same rule); failing those, "not specified"."""
+    got = difference.received(question) if kind == "amount" else None
+    if got is not None:  # "去年拿了160万，今年晋级，还能给多少": the new award less what was received
+        paid = _with_difference(ctx, got, evidence, english)
+        if paid is not None:
+            return paid
     figures = _figure_sentences(ctx, question, evidence, sents, kind, english)
     if not isinstance(figures, Composition):
         return evidence, figures
@@ -282,11 +288,49 @@ def list_after_colon(chosen: list[Sent], evidence: Sequence[Chunk]) -> list[Sent
 
 
 def whole_documents(ctx: Context, evidence: Sequence[Chunk]) -> list[Chunk]:
-    """The evidence, then every other passage of its first WIDEN_DOCS documents in document order."""
+    """The evidence, then every other passage of its first WIDEN_DOCS documents of the first passage's
+    place (another place's rule is not "another clause of the same rule"), in document order."""
     docs: list[str] = []
     for c in evidence:
-        if c.doc.doc_id not in docs:
+        if c.doc.doc_id not in docs and c.doc.region == evidence[0].doc.region:
             docs.append(c.doc.doc_id)
     have = {c.chunk_id for c in evidence}
     extra = [c for d in docs[:WIDEN_DOCS] for c in ctx.doc_chunks(d) if c.chunk_id not in have]
     return [*evidence, *extra]
+
+
+DIFFERENCE_CANDIDATES = 8  # the new award is among the best sentences for the question without what was received
+
+
+def _with_difference(ctx: Context, got: difference.Received, evidence: Sequence[Chunk],
+                     english: bool) -> Composition | None:
+    """The new award (fixed, or base × rate within its cap) less what the asker received, when a clause
+    of the same rule pays the difference; None when no clause does."""
+    wider = whole_documents(ctx, evidence)
+    rule = next(((i, x) for i, c in enumerate(wider) for x in split_sentences(c.text)
+                 if difference.PAYS_DIFFERENCE.search(normalize_for_match(x))), None)
+    if rule is None:
+        return None
+    asked = understand(got.rest)
+    titles = focus(got.rest, ctx.subject_terms)
+    base = asked_base(got.rest)
+    sents = score(wider, ctx.weights(got.rest), "amount", got.rest, ctx.doc_chunks)
+    for s in sents[:DIFFERENCE_CANDIDATES]:
+        c = s.row or wider[s.idx]
+        line = _line_of(c.text, s.text)  # "等级：卓越级智能工厂；…；奖励金额：一次性奖励300万元。" names its title once
+        new = total.term(s.text, base, [], "") if any(t in normalize_for_match(line) for t in titles) or not titles \
+            else None
+        if new is None or not about_subject(c, line, titles, asked.region, got.rest, "amount"):
+            continue
+        rule_sent = Sent(rule[1].strip(), rule[0], 0.0, frozenset())
+        comp = render([s, rule_sent], wider, english)
+        ids = [x.chunk_id for x in comp.chunks]
+        n_new, n_rule = ids.index(c.chunk_id) + 1, ids.index(wider[rule[0]].chunk_id) + 1
+        line = difference.explain(new.value_wan, new.how, got.wan, f"[{n_new}]", f"[{n_rule}]", english)
+        return Composition(comp.text + "\n" + line, comp.chunks, result_wan=max(new.value_wan - got.wan, 0.0))
+    return None
+
+
+def _line_of(text: str, sentence: str) -> str:
+    """The line of `text` holding `sentence` (the whole text when it is not found on one line)."""
+    return next((ln for ln in text.splitlines() if sentence.strip() and sentence.strip() in ln), text)
