@@ -224,3 +224,16 @@ def test_without_a_difference_clause_nothing_is_subtracted():
     plain = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("卓越级智能工厂",)))
     comp = plain.compose("去年拿了先进级奖励160万，今年入选了卓越级智能工厂，还能给多少？", only)
     assert "差额" not in comp.text and "300万元" in comp.text
+
+
+def test_a_city_award_paid_on_the_provincial_award_is_applied_to_it_in_a_total():
+    prov = DocumentMeta(doc_id="p", title="某省示范车间奖补资金管理办法", source="p.md", kind="local_policy", region="江苏")
+    city = DocumentMeta(doc_id="s", title="某市专项资金申报通知", source="s.md", kind="local_policy", region="苏州")
+    rule = Chunk(chunk_id="p1", doc=prov, section="第六条", ord=1, text="对省级示范车间，按投资额的8%给予奖补，最高不超过200万元。")
+    match = Chunk(chunk_id="s1", doc=city, section="一（三）", ord=1,
+                  text="对获得省级示范车间奖补的项目，市级按省级奖补金额的50%给予配套奖励，单个项目最高不超过100万元。")
+    by = {"p": [rule], "s": [match]}
+    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("示范车间",))).compose(
+        "苏州的车间评上了江苏省级示范车间，投资1500万。省里奖补加苏州市级配套，一共能拿多少？", [rule, match])
+    assert "1500万元 × 8% = 120万元[1]" in comp.text and "120万元 × 50% = 60万元[2]" in comp.text
+    assert comp.result_wan == 180

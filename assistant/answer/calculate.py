@@ -112,7 +112,7 @@ def explain(rule: Rule, result: Result, cite: str, english: bool = False) -> str
 
 
 # what a base is: an investment (投资额, 改造投入) or an award already fixed (补贴总额, 奖励资金)
-_AWARD_BASE = re.compile(r"总额|补贴资金|奖励资金|奖补资金|补助资金|资金的")
+_AWARD_BASE = re.compile(r"总额|补贴资金|奖励资金|奖补资金|补助资金|资金的|(?:奖补|奖励|补助|补贴)(?:金额|额)")
 _INVEST_BASE = re.compile(r"投资|投入|费用")
 
 

@@ -26,7 +26,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("ratio", re.compile(r"率[^，。？?]{0,14}多少|比重[^，。？?]{0,8}多少|占比[^，。？?]{0,8}多少|多少%")),
     ("amount", re.compile(r"多少(?:万元|万|元|钱|资金|奖励|补助|补贴|奖金)|金额|给多少|拿到多少|获得多少|(?:奖|补)[^，。？?]{0,8}多少"
                           r"|(?:门槛|投入|投资)[^，。？?]{0,8}(?:多少|多大)|到账[^，。？?]{0,4}多少|(?:第[一二三]|首)笔[^，。？?]{0,8}多少"
-                          r"|多少.{0,4}(?:奖|补)|(?:奖补|奖励|补助|支持)(?:标准|力度)|\bhow much\b|\bamount")),
+                          r"|多少.{0,4}(?:奖|补)|(?:奖补|奖励|补助|支持)(?:标准|力度)|(?:能|可以|一共|总共|合计|共)(?:拿|领|得|获得?)多少"
+                          r"|\bhow much\b|\bamount")),
     ("ratio", re.compile(r"比例|百分之|几成|\bpercent|\brate\b|\bratio\b")),
     # "分几级" asks for the grades themselves (分为基础级和先进级), not one level
     ("level", re.compile(r"(?<!分)几级|哪一?级|什么级别|多少级|\bwhat level\b|\bwhich level\b")),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.answer.understand import understand
 from assistant.domain import Answer, Chunk, Citation
 from assistant.eligibility import Programme, Source
 from assistant.eligibility.answer import NO_PROGRAMME_REPLY
@@ -47,6 +48,11 @@ class EligibilityHook:
 
     def __call__(self, question: str, evidence: list[Chunk]) -> Answer | None:
         if not wants_eligibility(question):
+            return None
+        if understand(question).summed:
+            # "评上了省级示范车间…省里奖补加市级配套，一共能拿多少": a sum over two levels' rules for a title
+            # already held is a calculation over the clauses (the answer composer's total), not a check of
+            # the conditions of programmes
             return None
         profile, _ = parse_profile(question)
         if not (FIRST_PERSON.search(question) or set(profile.known()) - _CONTEXT_ONLY):

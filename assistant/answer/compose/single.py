@@ -146,26 +146,32 @@ def _said_with_heading(s: Sent, evidence: Sequence[Chunk]) -> str:
 
 def _with_total(sents: list[Sent], evidence: Sequence[Chunk], base: float | None, titles: list[str],
                 english: bool) -> Composition | None:
-    """The first rule of each document that gives the asker an amount, rendered, and their sum."""
+    """The first rule of each document that gives the asker an amount, rendered, and their sum. A rule
+    paid on another award ("市级按省级奖补金额的50%给予配套") is applied to the sum of the others."""
     used: list[Sent] = []
+    matching: list[Sent] = []  # rules whose base is the other awards
     docs: set[str] = set()
     for s in sents:
         c = s.row or evidence[s.idx]
         if c.doc.doc_id in docs:
             continue
-        if total.term(s.text, base, titles, "") is not None:
+        if parse_rule(s.text) is not None and base_kind(s.text) == "award":
+            matching.append(s)
+            docs.add(c.doc.doc_id)
+        elif total.term(s.text, base, titles, "") is not None:
             used.append(s)
             docs.add(c.doc.doc_id)
-    if len(used) < 2:
+    if not used or len(used) + len(matching) < 2:
         return None
-    comp = render(used, evidence, english)
+    comp = render(used + matching, evidence, english)
     ids = [c.chunk_id for c in comp.chunks]
-    terms = []
-    for s in used:
-        n = ids.index((s.row or evidence[s.idx]).chunk_id) + 1
-        t = total.term(s.text, base, titles, f"[{n}]")
-        assert t is not None
-        terms.append(t)
+
+    def cite(s: Sent) -> str:
+        return f"[{ids.index((s.row or evidence[s.idx]).chunk_id) + 1}]"
+
+    terms = [t for s in used if (t := total.term(s.text, base, titles, cite(s))) is not None]
+    subtotal = sum(t.value_wan for t in terms)
+    terms += [t for s in matching if (t := total.term(s.text, subtotal, [], cite(s))) is not None]
     return Composition(comp.text + "\n" + total.explain(terms, english), comp.chunks,
                        result_wan=sum(t.value_wan for t in terms))
 
