@@ -99,7 +99,14 @@ def test_the_writer_lease_admits_one_process_and_expires_when_its_holder_dies(tm
     time.sleep(0.7)
     first.acquire()
     assert first.current()["holder"] == "host:1:a"
+    first.check()
+    # a holder that stalled past its expiry and was replaced stops before its next store write
+    store.records("registry").upsert({"lease": {"kind": "lease", "holder": "host:3:c", "expires": time.time() + 60}})
+    time.sleep(0.5)
+    with pytest.raises(IndexBusy, match="租约已失效"):
+        first.check()
     first.release()
+    assert first.current()["holder"] == "host:3:c"  # releasing a lost lease leaves the new holder's alone
 
 
 def test_entries_from_store_take_complete_documents_under_their_first_path() -> None:
