@@ -22,6 +22,7 @@ _CONDITION_S = re.compile(r"条件|须|应当|应|不得|要求")
 # a minimum asked ("投入门槛是多少", "得有多少") is stated with a comparator ("不低于3000万元")
 THRESHOLD_Q = re.compile(r"门槛|门坎|起点|起码|至少|最低要求|最少|[得要需]有多少|需要多少|要达到|需达到|达到多少"
                          r"|\bminimum\b|\bthreshold\b|\bat least\b")
+_PAYMENT_Q = re.compile(r"奖|补|资助|贴息|subsid|reward|grant|payment", re.IGNORECASE)
 THRESHOLD_S = re.compile(r"不低于|不少于|不小于|不得低于|以上|达到|(?<!不)超过|≥")
 # a classification asked ("分几级", "有哪几类") is stated as "分为…"
 _CLASSES_Q = re.compile(r"分(?:为|成)?(?:几|哪几|多少)[级类档种个层]|有(?:几|哪几)[级类档种]|哪几[级类档种]")
@@ -64,7 +65,7 @@ def score(evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None
           doc_chunks: Callable[[str], Sequence[Chunk]]) -> list[Sent]:
     """Every sentence of the evidence (a table row is one sentence), best first."""
     low = question.lower()
-    ask = _Asked(kind, bool(_CONDITION_Q.search(low)), bool(THRESHOLD_Q.search(low)), bool(_CLASSES_Q.search(question)),
+    ask = _Asked(kind, bool(_CONDITION_Q.search(low)), asks_minimum(question), bool(_CLASSES_Q.search(question)),
                  bool(PROCESS_Q.search(question)), subjects(normalize_for_match(question)))
     out = []
     for i, c in enumerate(evidence):
@@ -86,6 +87,11 @@ def score(evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None
             value += _adjustment(ask, s, ns, lead, c, row)
             out.append(Sent(s.strip(), i, value, covered, row))
     return sorted(out, key=lambda x: -x.score)
+
+
+def asks_minimum(question: str) -> bool:
+    """Asks for a minimum only ("投入门槛是多少"); "threshold, subsidy rate, cap" asks for the payment too."""
+    return bool(THRESHOLD_Q.search(question.lower())) and not _PAYMENT_Q.search(question)
 
 
 def _adjustment(ask: _Asked, s: str, ns: str, lead: str, c: Chunk, row: Chunk | None) -> float:

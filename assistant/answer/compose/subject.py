@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.compose.sentences import THRESHOLD_Q, THRESHOLD_S
+from assistant.answer.compose.sentences import THRESHOLD_S, asks_minimum
 from assistant.answer.guard import is_english
 from assistant.core import gazetteer
 from assistant.core.text import normalize_for_match
@@ -40,7 +40,7 @@ def about_subject(c: Chunk, sentence: str, focus: list[str], region: str, questi
     for text in (sentence, hay):  # asked about 2021: a sentence (or passage) of other years is not it
         if years and _YEAR.search(text) and not any(y in text for y in years):
             return False
-    if kind in ("amount", "ratio") and THRESHOLD_Q.search(question.lower()):
+    if kind in ("amount", "ratio") and asks_minimum(question):
         if not THRESHOLD_S.search(sentence):
             return False  # asked for a minimum; a rate of reward is not one
     elif kind in ("amount", "ratio") and PURPOSE.search(question) and not PURPOSE.search(sentence):
