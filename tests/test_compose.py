@@ -237,3 +237,19 @@ def test_a_city_award_paid_on_the_provincial_award_is_applied_to_it_in_a_total()
         "苏州的车间评上了江苏省级示范车间，投资1500万。省里奖补加苏州市级配套，一共能拿多少？", [rule, match])
     assert "1500万元 × 8% = 120万元[1]" in comp.text and "120万元 × 50% = 60万元[2]" in comp.text
     assert comp.result_wan == 180
+
+
+def test_these_several_points_at_things_and_a_comparison_keeps_every_place_stating_the_figure():
+    from assistant.answer.figures import asked_figure
+
+    assert asked_figure("把甲、乙这几个申报通知里的截止时间整理成表") == "date"
+    assert asked_figure("认定了几个示范工厂？") == "count"
+    docs = {r: DocumentMeta(doc_id=r, title=f"{r}2025年度申报通知", source=f"{r}.md", kind="local_policy", region=r)
+            for r in ("苏州", "四川", "厦门")}
+    chunks = [Chunk(chunk_id="a", doc=docs["苏州"], section="五", ord=1, text="（一）企业于2025年6月30日前在线填报。"),
+              Chunk(chunk_id="b", doc=docs["四川"], section="五", ord=1, text="（一）企业于2025年8月15日前将申报材料报送所在市（州）。"),
+              Chunk(chunk_id="c", doc=docs["厦门"], section="五", ord=1, text="申报截止时间为2025年9月30日。")]
+    by = {c.doc.doc_id: [c] for c in chunks}
+    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
+        "把苏州、四川、厦门2025年这几个申报通知里企业端的截止时间整理成一张时间表。", chunks, compare_docs=True)
+    assert all(x in comp.text for x in ("6月30日", "8月15日", "9月30日")) and "| 四川 |" in comp.text

@@ -35,7 +35,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(r"哪一?年|哪一?天|何时|什么时候|截止|日期|\bwhich year\b|\bwhen\b|\bdeadline\b")),
     ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几天|几个月|几个工作日|多少个工作日|\bhow long\b|\bhow often\b|\bperiod\b"
                             r"|\bhow many (?:years|months|days)\b")),
-    ("count", re.compile(r"多少个|(?<!哪)几个|多少家|几家|多少项|几项|多少批|\bhow many\b|\bnumber of\b")),
+    # "这几个申报通知" points at things, it does not ask how many
+    ("count", re.compile(r"多少个|(?<![哪这那])几个|多少家|(?<![这那])几家|多少项|(?<![这那])几项|多少批|\bhow many\b|\bnumber of\b")),
 ]
 _VALID_UNTIL = re.compile(r"有效期|截至|截止|期满|届满|有效至")
 _NUMERIC_CELL = re.compile(r"约?[0-9][0-9.,，]*\s*(?:万|亿)?\s*(?:余|多)?\s*(?:个|家|项|元|万元|%)?")

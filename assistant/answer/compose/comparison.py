@@ -18,6 +18,7 @@ from assistant.domain import Chunk
 MAX_COMPARE_DOCS = 6
 # a comparison's words name every place compared: one place's clause covers only its own share of them
 COMPARE_MIN_COVERAGE = 0.1
+COMPARE_MIN_COVERAGE_WITH_FIGURE = 0.0  # the figure and the subject were checked: any positive score
 MAX_CELL_SENTENCES = 3  # a comparison cell holds the answering sentences of one document, not its whole text
 
 
@@ -27,14 +28,8 @@ def compare(question: str, evidence: Sequence[Chunk], sents: list[Sent], weights
     groups: dict[str, list[Sent]] = {}
     rows_asked = rows_mod.wants_list(question)
     for s in sents:
-        c = s.row or evidence[s.idx]
-        if s.score < COMPARE_MIN_COVERAGE or (c.record and c.doc.kind == "case_list" and not rows_asked):
-            continue  # weak, or a list's row where the rules are compared
-        if kind and not (has_figure(kind, s.text, c) and about_subject(c, s.text, [], "", question, kind)):
-            continue
-        if PURPOSE.search(question) and not PURPOSE.search(s.text):
-            continue  # asked about rewards: a line on procedure is not a comparison of rewards
-        groups.setdefault(c.doc.doc_id, []).append(s)
+        if _answers(s, evidence, question, kind, rows_asked):
+            groups.setdefault((s.row or evidence[s.idx]).doc.doc_id, []).append(s)
     if len(groups) < 2:
         return None
     order = {p.short: i for i, p in enumerate(understand(question).places)}
@@ -65,3 +60,17 @@ def compare(question: str, evidence: Sequence[Chunk], sents: list[Sent], weights
         lead = (f"The {word} is {place}: {text}" if english else f"其中{word}的是{place}：{text}")
         lines = [lead, "", *lines]
     return Composition("\n".join(lines), chunks)
+
+
+def _answers(s: Sent, evidence: Sequence[Chunk], question: str, kind: str | None, rows_asked: bool) -> bool:
+    """Does the sentence answer for its document in the comparison?"""
+    c = s.row or evidence[s.idx]
+    if c.record and c.doc.kind == "case_list" and not rows_asked:
+        return False  # a list's row where the rules are compared
+    if kind and not (has_figure(kind, s.text, c) and about_subject(c, s.text, [], "", question, kind)):
+        return False
+    # a sentence stating the figure asked is an answer however few of the other places' words it shares
+    if s.score < (COMPARE_MIN_COVERAGE if not kind else COMPARE_MIN_COVERAGE_WITH_FIGURE):
+        return False
+    # asked about rewards: a line on procedure is not a comparison of rewards
+    return not (PURPOSE.search(question) and not PURPOSE.search(s.text))
