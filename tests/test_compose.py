@@ -253,3 +253,20 @@ def test_these_several_points_at_things_and_a_comparison_keeps_every_place_stati
     comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
         "把苏州、四川、厦门2025年这几个申报通知里企业端的截止时间整理成一张时间表。", chunks, compare_docs=True)
     assert all(x in comp.text for x in ("6月30日", "8月15日", "9月30日")) and "| 四川 |" in comp.text
+
+
+def test_a_comparison_cell_holds_a_sentence_for_each_attribute_listed():
+    from assistant.answer.compose.comparison import asked_attributes
+
+    assert asked_attributes("对比甲和乙的奖励标准，比例、上限、上浮条件都列上。") == ["比例", "上限", "上浮", "条件"]
+    assert asked_attributes("浙江、广东、安徽认定名单的公示期分别多久？") == []  # a list of places
+    nb = DocumentMeta(doc_id="nb", title="某市数字化车间奖励细则", source="nb.md", kind="local_policy", region="宁波")
+    js = DocumentMeta(doc_id="js", title="某省示范车间奖补办法", source="js.md", kind="local_policy", region="江苏")
+    chunks = [Chunk(chunk_id="n1", doc=nb, section="二 > （一）数字化车间", ord=1, text="按改造投入的10%给予奖励，单个车间最高不超过100万元。"),
+              Chunk(chunk_id="n3", doc=nb, section="二 > （三）比例上浮", ord=3, text="企业为高新技术企业的，奖励比例提高至12%，最高限额不变。"),
+              Chunk(chunk_id="j1", doc=js, section="第六条", ord=1, text="对示范车间，按投资额的8%给予奖补，最高不超过200万元。")]
+    by = {"nb": chunks[:2], "js": chunks[2:]}
+    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
+        "宁波和江苏对数字化车间/示范车间的奖励标准对比，比例、上限、上浮条件都列上。", chunks, compare_docs=True)
+    row = next(x for x in comp.text.splitlines() if x.startswith("| 宁波"))
+    assert "12%" in row and "100万元" in row
