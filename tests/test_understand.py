@@ -77,3 +77,8 @@ def test_a_question_about_the_earlier_version_alone_ranks_it_first():
     new = Chunk(chunk_id="b", doc=DocumentMeta(doc_id="n", title="新办法", source="n"), text="x", section="", ord=0)
     factor = prefer_current(False, older=True)
     assert factor(old) > factor(new)
+
+
+def test_a_sum_the_asker_states_is_not_a_total_asked():
+    assert understand("我们常州的车间评上了省级示范车间，但设备软件一共才投了400万，还能申请省里的奖补吗？").summed == ()
+    assert understand("省里奖补加苏州市级配套，一共能拿多少？").summed == ("江苏", "苏州")

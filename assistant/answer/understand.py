@@ -23,6 +23,8 @@ _EVERY_PLACE = re.compile(r"各地|各省|各市|各地区|地方之间|不同�
 # the question is about national rules wherever the asker is ("在陕西申报国家级示范工厂")
 _NATIONAL = re.compile(r"国家级|全国|国家|工信部|工业和信息化部|national|\bMIIT\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+# a total asked for ("加起来一共多少", "一共能拿多少"), not a sum the asker states ("一共才投了400万")
+_TOTAL_ASKED = re.compile(rf"(?:{TOTAL_Q.pattern})[^，,。；;？?]{{0,8}}?(?:多少|几)", re.IGNORECASE)
 # the levels of government a question speaks of, by their common words
 _PROVINCE_LEVEL = re.compile(r"省里|省级|省[财厅政]|全省|本省|provincial", re.IGNORECASE)
 _CITY_LEVEL = re.compile(r"市里|市级|市[财政局]|全市|本市|municipal|city", re.IGNORECASE)
@@ -96,7 +98,7 @@ def understand(text: str) -> Question:
 def _summed_levels(text: str, places: tuple[Place, ...], scope: Place | None) -> tuple[str, ...]:
     """A total over a city's award and its province's ("省里奖补加苏州市级配套，一共…"): both regions,
     province first, so that each level's rules are searched on their own."""
-    if scope is None or scope.level == "province" or not TOTAL_Q.search(text):
+    if scope is None or scope.level == "province" or not _TOTAL_ASKED.search(text):
         return ()
     province = gazetteer.province_of(scope.short)
     if not province:
