@@ -226,6 +226,27 @@ class ChromaStore:
         return [StoredChunk(i, d or "", dict(m or {}))
                 for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)]
 
+    @_translated("读取")
+    def chunks_of_docs(self, doc_ids: Sequence[str]) -> list[StoredChunk]:
+        """Every stored chunk of these documents (the local index reads what changed, not the whole store)."""
+        out: list[StoredChunk] = []
+        if not doc_ids:
+            return out
+        where = {"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": list(doc_ids)}}
+        offset = 0
+        while True:
+            page = self._col.get(where=where, include=["documents", "metadatas"], limit=GET_PAGE, offset=offset)
+            out += [StoredChunk(i, d or "", dict(m or {})) for i, d, m in
+                    zip(page["ids"], page["documents"] or [], page["metadatas"] or [], strict=False)]
+            if len(page["ids"]) < GET_PAGE:
+                return out
+            offset += GET_PAGE
+
+    @property
+    def identity(self) -> str:
+        """Which collection this is (its name, its id and its embedder): a new id after `reset`."""
+        return f"{self._name}:{self._col.id}:{self._embedder_id}"
+
     def _get_all(self, include: list[str]) -> dict[str, list[Any]]:
         """Every record, read in pages: one unbounded get of a large collection fails inside chroma's
         SQLite ("too many SQL variables", seen at 50k chunks)."""

@@ -6,8 +6,8 @@ import logging
 import re
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from dataclasses import dataclass, replace
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
@@ -22,7 +22,6 @@ from assistant.answer.compose.enumeration import GENERIC_TERMS
 from assistant.answer.followup import State
 from assistant.answer.retrieve import Filters, retrieve, retrieve_per_region
 from assistant.answer.scope import prefer_current, scope_for
-from assistant.answer.terms import learn as learn_names
 from assistant.answer.terms import named
 from assistant.answer.typos import Homophones
 from assistant.answer.understand import Question, understand
@@ -49,8 +48,6 @@ class Assistant:
     prompts: Prompts
     llm: BaseChatModel | None = None
     hooks: tuple[Hook, ...] = ()
-    # what is learned from the index (titles, names, sounds), each with the snapshot it was learned from
-    _learned: dict[str, tuple[object, Any]] = field(default_factory=dict, init=False, repr=False)
 
     # ------------------------------------------------------------------ public
     def search(self, query: str, k: int = 8, filters: dict[str, Any] | None = None) -> list[SearchHit]:
@@ -89,7 +86,7 @@ class Assistant:
         if guard.is_injection(standalone):  # a condensed question (by the LLM, or with carried facts) is checked too
             yield replace(Answer(guard.REFUSAL_INJECTION, refused=True), question=question, state=before.to_dict())
             return
-        standalone = self._homophones().correct(standalone, tokenize(standalone), self.kb.snapshot.bm25.knows)
+        standalone = self._homophones().correct(standalone, tokenize(standalone), self.kb.snapshot.knows)
         after = followup.update(before, question, standalone, names).to_dict()
         q = understand(standalone)
         missing = self._no_local_documents(q, flt)
@@ -119,7 +116,7 @@ class Assistant:
         # an attempt in an earlier turn is refused too: a client may send any history it likes
         if guard.is_injection(question) or any(guard.is_injection(u) for u, _ in history):
             return Answer(guard.REFUSAL_INJECTION, refused=True, question=question)
-        known = self.kb.snapshot.bm25.knows
+        known = self.kb.snapshot.knows
         follows = bool(previous) and guard.in_domain(previous, known) and (
             followup.is_follow_up(question, State(topic=previous)) or followup.asks_for_me(question)
             or guard.mostly_known(question, known))
@@ -147,10 +144,10 @@ class Assistant:
         place = None
         if q.scope is not None and not flt.region and not flt.regions:
             scope = scope_for(q.region, self.kb.indexed_regions(), self._titles())
-            by_doc = self.kb.snapshot.by_doc
+            docs = self.kb.snapshot.docs
             # documents of other regions whose titles or sheets name the place (a two-province list);
             # those of the scope's own regions are in already, and a chroma filter holds only so many ids
-            extra = sorted(d for d in scope.docs if d in by_doc and by_doc[d][0].doc.region not in scope.regions)
+            extra = sorted(d for d in scope.docs if d in docs and docs[d].region not in scope.regions)
             flt = replace(flt, regions=scope.regions, doc_ids=tuple(extra[:MAX_SCOPE_DOCS]))
             place = scope.prefer()
         prefer = prefer_current(q.now, place, q.versions, q.older)
@@ -163,21 +160,7 @@ class Assistant:
 
     def _titles(self) -> dict[str, str]:
         """doc id → its title and the names of its parts (the sheets of a workbook: one per province)."""
-        def build(snap: Any) -> dict[str, str]:
-            return {d: " ".join(dict.fromkeys([cs[0].doc.title, *(c.section.split(" > ")[0] for c in cs
-                                                                  if c.record and c.doc.kind == "case_list")]))
-                    for d, cs in snap.by_doc.items()}
-
-        return cast(dict[str, str], self._per_snapshot("titles", build))
-
-    def _per_snapshot(self, key: str, build: Callable[[Any], Any]) -> Any:
-        """`build(snapshot)`, computed once for each published snapshot of the index."""
-        snap = self.kb.snapshot
-        seen = self._learned.get(key)
-        if seen is None or seen[0] is not snap:
-            seen = (snap, build(snap))
-            self._learned[key] = seen
-        return seen[1]
+        return self.kb.snapshot.titles
 
     def _no_local_documents(self, q: Question, flt: Filters) -> Answer | None:
         """A question about a place the index has no documents of (nor of its province or cities):
@@ -245,13 +228,12 @@ class Assistant:
         return join_compositions(comps), evidence
 
     def _homophones(self) -> Homophones:
-        """Sounds of the indexed words, for typos such as 公式期 (per snapshot)."""
-        return cast(Homophones, self._per_snapshot("sounds", lambda snap: Homophones.learn(snap.bm25.vocabulary())))
+        """Sounds of the indexed words, for typos such as 公式期 (looked up in the index's terms)."""
+        return Homophones(self.kb.snapshot.sounds)
 
     def _names(self) -> frozenset[str]:
-        """Title and project names learned from the indexed text (per snapshot)."""
-        return cast(frozenset[str], self._per_snapshot(
-            "names", lambda snap: learn_names(f"{c.doc.title} {c.section} {c.text}" for c in snap.chunks.values())))
+        """Title and project names learned from the indexed text (summed per document as it was indexed)."""
+        return self.kb.snapshot.names
 
     def _check(self, question: str) -> str:
         q = (question or "").strip()
@@ -265,8 +247,7 @@ class Assistant:
     def _composer(self) -> Composer:
         snap = self.kb.snapshot
         terms = tuple(t for t in dict.fromkeys([*field_terms(), *sorted(self._names())]) if t not in GENERIC_TERMS)
-        return Composer(Context(idf=snap.bm25.idf, doc_chunks=lambda d: snap.by_doc.get(d, []), subject_terms=terms,
-                                known=snap.bm25.knows))
+        return Composer(Context(idf=snap.idf, doc_chunks=snap.chunks_of, subject_terms=terms, known=snap.knows))
 
     def _condense(self, question: str, history: History, state: State, names: frozenset[str]) -> str:
         """The question as it stands on its own: by the LLM when one is configured and there is history,

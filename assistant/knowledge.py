@@ -1,8 +1,10 @@
-"""The knowledge base: the vector store, the BM25 index derived from it, and the ingest entry points.
+"""The knowledge base: the vector store, the local index that caches it for reading, and the ingest
+entry points.
 
-Readers (questions) never wait for writers (ingest): each ingest finishes, then swaps in a new
-in-memory snapshot (chunks + BM25) in one assignment, so an answer always sees one consistent
-version of the index.
+Readers (questions) never wait for writers (ingest): the change log names the documents each write
+touched, the local index (assistant.index) replaces just those, and a new Snapshot — one read
+transaction on that version — is published in one assignment, so an answer always sees one
+consistent version of the index.
 """
 
 from __future__ import annotations
@@ -13,26 +15,25 @@ import time
 import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
 from assistant.backends import ChromaStore, embedder_name
-from assistant.documents import place
 from assistant.domain import AUTHORITIES, UNVERIFIED, Chunk, IngestReport
 from assistant.errors import BadInput, IndexBusy, NotFound, StoreError
-from assistant.lexical import BM25Index
+from assistant.index.local import INDEX_FILE, LocalIndex
+from assistant.index.reader import Reader
+from assistant.index.snapshot import Snapshot
 from assistant.settings import Settings
-from ingest.changes import Change, Op, WriterLease, process_id
-from ingest.cleaning import normalize_for_match
+from ingest.changes import Change, Op, WriterLease, net_effect, process_id
 from ingest.integrity import IndexCheck, ReindexReport, check_index, reindex
 from ingest.pipeline import Job, Progress, forget_document, ingest_paths, prepare_registry
 from ingest.registry import Registry, StoredDoc
 from ingest.sandbox import WorkerLimits, load_isolated
-from ingest.validity import with_status
+
+__all__ = ["KnowledgeBase", "Snapshot"]
 
 log = logging.getLogger(__name__)
 # How often a reader looks (one small query of the change log) for another process's writes, e.g.
@@ -40,20 +41,6 @@ log = logging.getLogger(__name__)
 # that a new document is answered within seconds, rarely enough that it never shows in an answer's time.
 EXTERNAL_CHANGE_CHECK_SECONDS = 2.0
 FOLLOWER_MIN_SLEEP = 0.2  # the follower thread's pause when the interval is set to 0 (tests)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One consistent view of the index for readers."""
-
-    chunks: dict[str, Chunk]
-    by_doc: dict[str, list[Chunk]]
-    bm25: BM25Index
-
-    @cached_property
-    def matchable(self) -> dict[str, str]:
-        """chunk id → its text normalised for quote matching (NFKC, no whitespace), computed once."""
-        return {cid: normalize_for_match(c.text) for cid, c in self.chunks.items()}
 
 
 class KnowledgeBase:
@@ -67,18 +54,20 @@ class KnowledgeBase:
         self.registry = Registry(store.records("registry"), me, load=False)
         self.changes = self.registry.changes
         self.lease = WriterLease(self.registry.records, me)
+        self.index = LocalIndex(settings.data_dir / INDEX_FILE)
         self._write_lock = threading.Lock()
         # held by a writer for its whole write, and by a reader that applies another process's changes
         self._registry_lock = threading.Lock()
         self.store_problem = ""  # why the store could not be read, if it could not
         self.position = 0  # the last change-log entry this process has applied
         try:
-            self.position = self.changes.head()  # read before the index, so no later change is missed
             self.registry.load()
+            self._open_index()
             self._settle_interrupted_writes()
         except StoreError as e:
+            log.error("%s", e)
             self.store_problem = str(e)
-        self._snapshot = self._load_snapshot()
+        self._snapshot = self._publish()
         self._checked_at = time.monotonic()
         self.health = self.check()
         _start_follower(self)
@@ -102,9 +91,47 @@ class KnowledgeBase:
         except IndexBusy as e:
             log.warning("not settling the journal now: %s", e)
 
+    def _open_index(self) -> None:
+        """The local index as it is when it caches this store, brought up to date from the change log
+        after the position it saved; built again from the store when it is new, of another store or
+        embedder, further behind than the log reaches, or of another size than the store after that."""
+        head = self.changes.head()  # read before the index is built, so no later change is missed
+        identity = self.store.identity
+        saved = self.index.position
+        reason = self.index.stale_reason(identity)
+        if not reason and not saved.isdigit():
+            reason = "it has no change-log position"
+        if not reason:
+            self.position = int(saved)
+            changes = self.changes.since(self.position)
+            if changes is None or any(c.op is Op.RESET for c in changes):
+                reason = "the change log has moved past it"
+            elif changes:
+                self.position = changes[-1].seq
+                self._apply_changes(changes)
+        if not reason and self.index.view.chunks != self.store.count():
+            log.warning("the local index holds %d chunks and the store %d: comparing them by document",
+                        self.index.view.chunks, self.store.count())
+            self._reconcile()
+        elif reason:
+            log.info("building the local index from the store: %s", reason)
+            self.position = head
+            self.index.rebuild(self.store, identity, self.settings.as_of, position=str(head))
+        else:
+            self.index.restatus(self.settings.as_of)
+
+    def _reconcile(self) -> None:
+        """The local index in line with the store by document (chunk counts read from the store's
+        metadata): for a store written by a process that died before its change-log entries."""
+        counts = self.store.doc_chunk_counts()
+        local = self.index.view.docs
+        changed = {d for d, (have, _) in counts.items() if d not in local or local[d].chunks != have}
+        self.index.apply(changed, set(local) - set(counts), self.store, self.settings.as_of,
+                         position=str(self.position))
+
     def check(self) -> IndexCheck:
-        """Registry against the published snapshot (which is the store as last loaded)."""
-        docs = [StoredDoc(d, cs[0].doc.source, len(cs), cs[0].n_chunks) for d, cs in self._snapshot.by_doc.items()]
+        """Registry against the published snapshot (the local index: the store as last read)."""
+        docs = [StoredDoc(d, r.meta.source, r.chunks, r.expected) for d, r in self._snapshot.rows.items()]
         return check_index(self.registry, docs, self.store_problem)
 
     @property
@@ -149,78 +176,70 @@ class KnowledgeBase:
         self._apply_changes(changes)
 
     def _apply_changes(self, changes: list[Change] | None) -> None:
-        """Bring the published index up to date with these changes (None: anything may have changed)."""
+        """Bring the local index and the published snapshot up to date with these changes, ending at
+        `position` (None: anything may have changed, so it is built again). Another process on the
+        same data directory may have applied them to the file already: then they are only read."""
+        self.index.follow()
+        done = self.index.position
+        if not (done.isdigit() and int(done) >= self.position):
+            if changes is None or self.index.meta("identity") != self.store.identity:  # a store emptied and refilled
+                self.index.rebuild(self.store, self.store.identity, self.settings.as_of, position=str(self.position))
+            else:
+                changed, removed = net_effect(changes)
+                self.index.apply(changed, removed, self.store, self.settings.as_of, position=str(self.position))
+            self.store_problem = ""  # the store was read
         self.refresh()
 
     # ------------------------------------------------------------------ reading
-    def _load_snapshot(self) -> Snapshot:
-        """The store as readers see it; a store that cannot be read is served as empty and reported
-        (health names `zhice reindex --rebuild`), so the repair can still open the knowledge base."""
-        try:
-            stored = self.store.all_chunks()
-            self.store_problem = ""
-        except StoreError as e:
-            log.error("%s", e)
-            stored, self.store_problem = [], str(e)
-        chunks = {s.chunk_id: Chunk.from_metadata(s.chunk_id, s.text, s.metadata) for s in stored}
-        chunks = with_status(chunks, self.settings.as_of)  # superseded / expired, judged across the whole index
-        by_doc: dict[str, list[Chunk]] = {}
-        for c in chunks.values():
-            by_doc.setdefault(c.doc.doc_id, []).append(c)
-        for doc_id, lst in by_doc.items():  # in ord order, each placed in its document's text
-            by_doc[doc_id] = place(lst)
-        placed = {c.chunk_id: c for lst in by_doc.values() for c in lst}
-        chunks = {cid: placed[cid] for cid in chunks}  # the store's order, which BM25 ties follow
-        ids = list(chunks)
-        bm25 = BM25Index(ids, [f"{chunks[i].doc.title} {chunks[i].section}\n{chunks[i].text}" for i in ids])
-        return Snapshot(chunks, by_doc, bm25)
+    def _publish(self) -> Snapshot:
+        return Snapshot(Reader(self.index.path, self.index.view), self.settings.lexical)
 
     def refresh(self) -> None:
-        self._snapshot = self._load_snapshot()
+        self._snapshot = self._publish()
         self.health = self.check()
 
     def is_empty(self) -> bool:
-        return not self.snapshot.chunks
+        return self.snapshot.n_chunks == 0
 
     def stats(self) -> dict[str, Any]:
         snap = self.snapshot
         return {
             "health": self.health.to_dict(),
-            "documents": len(snap.by_doc),
-            "chunks": len(snap.chunks),
+            "documents": len(snap.docs),
+            "chunks": snap.n_chunks,
             "embedder": embedder_name(self.embedder),
             "store": self.settings.chroma_url or str(self.settings.chroma_dir),
+            "lexical": snap.lexical.name,
         }
 
     def indexed_regions(self) -> set[str]:
         """The region of every indexed document (national and unknown included)."""
-        return {cs[0].doc.region for cs in self.snapshot.by_doc.values()}
+        return {d.region for d in self.snapshot.docs.values()}
 
     def local_regions(self) -> list[str]:
         """Provinces and cities that have local documents in the index, in a stable order."""
-        regions = {cs[0].doc.region for cs in self.snapshot.by_doc.values()
-                   if cs[0].doc.level in ("province", "city") and cs[0].doc.region}
+        regions = {d.region for d in self.snapshot.docs.values() if d.level in ("province", "city") and d.region}
         return sorted(regions)
 
     def list_documents(self) -> list[dict[str, Any]]:
         """One row per document: its metadata, chunk count and every path holding it."""
         rows = []
-        for doc_id, chunks in sorted(self.snapshot.by_doc.items(), key=lambda kv: kv[1][0].doc.title):
-            d = chunks[0].doc
+        for doc_id, r in sorted(self.snapshot.rows.items(), key=lambda kv: kv[1].meta.title):
+            d = r.meta
             rows.append({
                 "doc_id": doc_id, "title": d.title, "kind": d.kind, "authority": d.authority,
                 "region": d.region, "level": d.level, "issuer": d.issuer, "doc_no": d.doc_no,
-                "date": d.date, "chunks": len(chunks), "status": d.status, "valid_from": d.valid_from,
+                "date": d.date, "chunks": r.chunks, "status": d.status, "valid_from": d.valid_from,
                 "valid_until": d.valid_until, "superseded_by": d.superseded_by,
                 "sources": self.registry.sources_of(doc_id) or [d.source],
             })
         return rows
 
     def document(self, doc_id: str) -> list[Chunk]:
-        try:
-            return self.snapshot.by_doc[doc_id]
-        except KeyError as e:
-            raise NotFound(f"no document {doc_id!r}; `zhice sources` or GET /v1/documents lists them") from e
+        chunks = self.snapshot.chunks_of(doc_id)
+        if not chunks:
+            raise NotFound(f"no document {doc_id!r}; `zhice sources` or GET /v1/documents lists them")
+        return chunks
 
     # ------------------------------------------------------------------ writing
     @contextmanager
@@ -271,14 +290,22 @@ class KnowledgeBase:
         return report
 
     def reindex(self, progress: Progress | None = None, rebuild: bool = False) -> ReindexReport:
-        """Repair the index (`zhice reindex`): registry from the store, lost files read again, BM25
-        rebuilt; with `rebuild` the store is emptied first and every registered file read again."""
+        """Repair the index (`zhice reindex`): registry from the store, lost files read again, the local
+        index built again from the store; with `rebuild` the store is emptied first and every
+        registered file read again."""
         with self._writing():
             try:
                 return reindex(self._job(), progress=progress, rebuild=rebuild,
                                uploads=(self.settings.files_dir / "uploads").resolve(),
                                upload_job=self._job(uploaded=True))
             finally:
+                try:
+                    self.position = self.changes.head()  # this repair's own entries are in what is read
+                    self.index.rebuild(self.store, self.store.identity, self.settings.as_of, position=str(self.position))
+                    self.store_problem = ""
+                except StoreError as e:
+                    log.error("%s", e)
+                    self.store_problem = str(e)
                 self.refresh()
 
     def set_authority(self, doc_id: str, authority: str) -> None:

@@ -94,14 +94,16 @@ def tokenize(text: str) -> list[str]:
 class BM25Index:
     """An in-memory BM25 index over (chunk_id, text); rebuilt from the vector store after ingest."""
 
-    def __init__(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+    def __init__(self, ids: Sequence[str], texts: Sequence[str] = (),
+                 tokens: Sequence[Sequence[str]] | None = None) -> None:
+        """Over `texts`, or over their `tokens` when already tokenized (the local index keeps them)."""
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.ids = list(ids)
         self._pos = {cid: i for i, cid in enumerate(self.ids)}
         self._bm25 = bm25s.BM25()
-        toks = [tokenize(t) or ["∅"] for t in texts]
+        toks = [list(t) for t in tokens] if tokens is not None else [tokenize(t) or ["∅"] for t in texts]
         self._df: dict[str, int] = {}
         for doc in toks:
             for t in set(doc):

@@ -54,7 +54,7 @@ class Service:
 
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
-        self._texts: OrderedDict[str, tuple[object, DocumentText]] = OrderedDict()
+        self._texts: OrderedDict[str, tuple[int, DocumentText]] = OrderedDict()  # doc id → (generation, text)
         self._lock = threading.Lock()
         self._hook: EligibilityHook | None = None
 
@@ -81,12 +81,12 @@ class Service:
         chunks = kb.document(doc_id)
         with self._lock:
             cached = self._texts.get(doc_id)
-            if cached is not None and cached[0] is snapshot:
+            if cached is not None and cached[0] == snapshot.generation:
                 self._texts.move_to_end(doc_id)
                 return cached[1]
         text = rebuild(chunks)
         with self._lock:
-            self._texts[doc_id] = (snapshot, text)
+            self._texts[doc_id] = (snapshot.generation, text)
             while len(self._texts) > TEXT_CACHE:
                 self._texts.popitem(last=False)
         return text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -136,6 +137,10 @@ class Settings(BaseSettings):
         "on, as YYYY-MM-DD; empty: today."
     )
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval knobs.")
+    lexical: Literal["fts5", "bm25s"] = Field(
+        "fts5", description="Lexical ranking: fts5 (SQLite FTS5 in the local index, changed per document) or "
+        "bm25s (in memory, rebuilt over every chunk after each change; kept for comparison)."
+    )
     # ZHICE_LLM_BASE_URL etc. (single underscore) are accepted too, as the docs promise.
     llm_base_url: str = Field("", description="Alias of llm.base_url.")
     llm_api_key: str = Field("", description="Alias of llm.api_key.")

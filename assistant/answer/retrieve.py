@@ -31,8 +31,8 @@ class Filters:
     authority: str = ""
     regions: tuple[str, ...] = ()  # any of these regions (a place's scope: itself, its province, its cities)
     doc_ids: tuple[str, ...] = ()  # ... or any of these documents (their titles name a place of the scope)
-    # current | expired | superseded | not_yet_in_force: resolved on each snapshot load (ingest.validity),
-    # so it is matched on the snapshot's chunks, never in the store's `where`
+    # current | expired | superseded | not_yet_in_force: resolved across the index at each change (ingest.validity,
+    # kept in the local index), so it is matched there and on the snapshot's chunks, never in the store's `where`
     status: str = ""
 
     @staticmethod
@@ -71,6 +71,29 @@ class Filters:
         if not conds:
             return None
         return conds[0] if len(conds) == 1 else {"$and": conds}
+
+    def sql(self) -> tuple[str, tuple[Any, ...]] | None:
+        """The filters as a condition on the local index's documents table (alias d), with its
+        parameters (assistant.index.local: one column for each field); None when nothing filters."""
+        conds: list[str] = []
+        params: list[Any] = []
+        for column, value in (("kind", self.kind), ("region", self.region), ("level", self.level),
+                              ("year", self.year), ("doc_id", self.doc_id), ("authority", self.authority),
+                              ("status", self.status)):
+            if value:
+                conds.append(f"d.{column} = ?")
+                params.append(value)
+        if self.issuer:
+            conds.append("instr(d.issuer, ?) > 0")
+            params.append(self.issuer)
+        if self.regions:
+            either = [f"d.region IN ({','.join('?' * len(self.regions))})"]
+            params += self.regions
+            if self.doc_ids:
+                either.append(f"d.doc_id IN ({','.join('?' * len(self.doc_ids))})")
+                params += self.doc_ids
+            conds.append(f"({' OR '.join(either)})")
+        return (" AND ".join(conds), tuple(params)) if conds else None
 
     def accepts(self, c: Chunk) -> bool:
         d = c.doc
@@ -117,29 +140,31 @@ def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = No
     filters = filters or Filters()
     cfg = kb.settings.retrieval
     snap = kb.snapshot
-    if not snap.chunks:
+    if not snap.n_chunks:
         return []
     expanded = expand_query(query)
     n = max(cfg.candidates, k * 3)
     vector = vector if vector is not None else kb.embedder.embed_query(query)
-    dense = [(cid, s) for cid, s in kb.store.query(vector, n, filters.where())
-             if cid in snap.chunks and filters.accepts(snap.chunks[cid])]
-    allowed = None if filters.is_empty() else {cid for cid, c in snap.chunks.items() if filters.accepts(c)}
-    lexical = snap.bm25.top(expanded, n, allowed)
+    nearest = kb.store.query(vector, n, filters.where())
+    chunks = snap.get_many([cid for cid, _ in nearest])  # the store may hold what this version does not yet
+    dense = [(cid, s) for cid, s in nearest if cid in chunks and filters.accepts(chunks[cid])]
+    lexical = snap.top(expanded, n, filters.sql())
+    chunks.update(snap.get_many([cid for cid, _ in lexical if cid not in chunks]))
     fused: dict[str, float] = {}
     ranks: dict[str, list[int | None]] = {}
     for weight, lst, slot in ((cfg.dense_weight, dense, 0), (cfg.bm25_weight, lexical, 1)):
         for rank, (cid, _) in enumerate(lst):
             fused[cid] = fused.get(cid, 0.0) + weight / (cfg.rrf_k + rank + 1)
             ranks.setdefault(cid, [None, None])[slot] = rank
+    fused = {cid: score for cid, score in fused.items() if cid in chunks}
     for cid in fused:
-        if snap.chunks[cid].doc.authority == "summary":
+        if chunks[cid].doc.authority == "summary":
             fused[cid] *= SUMMARY_FACTOR
         if prefer is not None:
-            fused[cid] *= prefer(snap.chunks[cid])
+            fused[cid] *= prefer(chunks[cid])
     order = sorted(fused, key=lambda c: -fused[c])
-    hits = [SearchHit(snap.chunks[c], fused[c], ranks[c][0], ranks[c][1]) for c in order]
-    hits = rerank(query, merge_neighbours(hits), snap.bm25.idf)
+    hits = [SearchHit(chunks[c], fused[c], ranks[c][0], ranks[c][1]) for c in order]
+    hits = rerank(query, merge_neighbours(hits), snap.idf)
     if compare if compare is not None else wants_comparison(query):
         hits = diversify(hits, cfg.per_doc_compare)
     return hits[:k]
@@ -158,7 +183,7 @@ def retrieve_per_region(kb: KnowledgeBase, query: str, regions: list[str], k_eac
     the lexical search; the dense search uses one embedding of the whole query for every place.
     """
     base = filters or Filters()
-    known = {c[0].doc.region for c in kb.snapshot.by_doc.values()}
+    known = {d.region for d in kb.snapshot.docs.values()}
     vector = kb.embedder.embed_query(query)  # one embedding for every place searched with this query
     lists = []
     for r in regions:

@@ -25,7 +25,11 @@ _CJK = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 
 def learn(texts: Iterable[str]) -> frozenset[str]:
     """The title and project names the texts use, learned by left extension from each head noun."""
-    left = _left_contexts(texts)
+    return learn_from(left_contexts(texts))
+
+
+def learn_from(left: Counter[str]) -> frozenset[str]:
+    """`learn` from the head nouns' left contexts already counted (the index sums them per document)."""
     longer: dict[str, list[str]] = {}  # a name → the names one character longer on the left
     for c in left:
         longer.setdefault(c[1:], []).append(c)
@@ -39,7 +43,7 @@ def learn(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _left_contexts(texts: Iterable[str]) -> Counter[str]:
+def left_contexts(texts: Iterable[str]) -> Counter[str]:
     """Every head noun with the 1 … MAX_NAME characters before it, counted."""
     left: Counter[str] = Counter()
     for t in texts:

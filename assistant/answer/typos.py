@@ -9,7 +9,7 @@ documents do not use, and known words are never touched.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fa5]{2,4}$")
@@ -24,7 +24,7 @@ _DEICTIC = re.compile(r"^(?:[省市县区镇乡村]里|[省市县区]上|上面|
 class Homophones:
     """pinyin → the indexed word with that sound that occurs in most passages."""
 
-    by_sound: dict[str, str]
+    by_sound: Mapping[str, str]  # a dict, or the index's terms table (assistant.index.reader.Sounds)
 
     @staticmethod
     def learn(vocabulary: Iterable[tuple[str, int]]) -> Homophones:
@@ -45,6 +45,11 @@ class Homophones:
                 if fix and fix != w:
                     text = text.replace(w, fix)
         return text
+
+
+def sound_of(word: str) -> str:
+    """The pinyin key a word is corrected by; '' for a word that is never corrected (not 2-4 CJK characters)."""
+    return _sound(word) if _CJK_WORD.match(word) else ""
 
 
 def _sound(word: str) -> str:

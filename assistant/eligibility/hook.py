@@ -12,9 +12,8 @@ from assistant.eligibility import Programme, Source
 from assistant.eligibility.answer import NO_PROGRAMME_REPLY
 from assistant.eligibility.conversation import FIRST_PERSON
 from assistant.eligibility.free_text import answer_eligibility, parse_profile, wants_eligibility
-from assistant.eligibility.indexed import draft_indexed
+from assistant.eligibility.indexed import ABOLISH_PHRASE, abolished_in, draft_indexed
 from assistant.knowledge import KnowledgeBase, Snapshot
-from ingest.cleaning import normalize_for_match
 
 # appended when a cited rule's document is not in the index (its clause is cited from the programme file)
 NOT_INDEXED = "注：{docs} 未入库，上述相关条款按内置项目文件引用；上传该文件后可核对原文。"
@@ -30,20 +29,22 @@ class EligibilityHook:
     def __init__(self, kb: KnowledgeBase, programmes: Sequence[Programme]) -> None:
         self.kb = kb
         self.programmes = list(programmes)
-        self._drafts: tuple[object, list[Programme]] = (None, [])  # (snapshot drafted, its drafts)
+        self._drafts: tuple[int, list[Programme]] = (-1, [])  # (generation of the index drafted, its drafts)
         self._by_doc: dict[str, list[Programme]] = {}  # drafts by doc_id, kept while the document is
 
     def reload(self, programmes: Sequence[Programme]) -> None:
         """New reviewed programmes (a draft was saved after review): drafts are sorted out again, the
         documents they now cover left out."""
         self.programmes = list(programmes)
-        self._drafts = (None, [])
+        self._drafts = (-1, [])
 
     def all_programmes(self) -> list[Programme]:
         """The reviewed programmes and the drafts of the indexed documents (redrafted when the index changes)."""
         snap = self.kb.snapshot
-        if self._drafts[0] is not snap:
-            self._drafts = (snap, draft_indexed(snap.by_doc, self.programmes, cache=self._by_doc))
+        if self._drafts[0] != snap.generation:
+            gone = abolished_in(snap.texts_with(ABOLISH_PHRASE))
+            self._drafts = (snap.generation, draft_indexed(snap.by_doc, self.programmes, cache=self._by_doc,
+                                                           metas=snap.docs, gone=gone))
         return self.programmes + self._drafts[1]
 
     def __call__(self, question: str, evidence: list[Chunk]) -> Answer | None:
@@ -79,9 +80,6 @@ class EligibilityHook:
 
 
 def find_quote(snapshot: Snapshot, quote: str, doc_no: str = "", title: str = "") -> Chunk | None:
-    """The chunk containing `quote` (whitespace/width-insensitive), preferring the named document."""
-    q = normalize_for_match(quote)
-    hits = [snapshot.chunks[cid] for cid, text in snapshot.matchable.items() if q and q in text]
-    named = [c for c in hits if (doc_no and doc_no in c.doc.doc_no) or (title and title[:6] in c.doc.title)]
-    best = named or hits
-    return best[0] if best else None
+    """The chunk containing `quote` (whitespace/width-insensitive), preferring the named document
+    (looked up in the local index's normalised texts)."""
+    return snapshot.find_quote(quote, doc_no, title)

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.domain import Chunk
+from assistant.domain import Chunk, DocumentMeta
 from assistant.eligibility.draft import DraftProgramme, doc_info, draft_file, draft_sentences
 from assistant.eligibility.draft_output import to_programme_data
 from assistant.eligibility.loader import programme_from_data
 from assistant.eligibility.model import Programme
 from assistant.errors import ZhiceError
 
-__all__ = ["abolished_doc_nos", "draft_indexed", "drafts_of_document", "save_programme"]
+__all__ = ["ABOLISH_PHRASE", "abolished_doc_nos", "abolished_in", "draft_indexed", "drafts_of_document", "save_programme"]
 
 log = logging.getLogger(__name__)
 # kinds of document that never hold application rules (lists of names, standards, catalogues)
@@ -29,16 +29,18 @@ _NO_RULES_KINDS = {"case_list", "catalogue", "standard"}
 # titles of documents that state rules one applies under (认定办法, 奖补细则, 申报通知, 若干政策 …)
 _RULES_TITLE = re.compile(r"认定|奖|补|申报|资金|支持|培育|细则|办法|政策|标准|通知")
 _SUPERSEDED = "superseded"  # DocumentMeta.status of a document another one repeals (ingest.validity)
-_ABOLISHED = re.compile(r"[（(]([^（）()]{2,24}〔\d{4}〕\d+号)[）)][^。；]{0,6}同时废止")
+ABOLISH_PHRASE = "同时废止"  # every repeal _ABOLISHED reads contains it (the index finds those texts by it)
+_ABOLISHED = re.compile(r"[（(]([^（）()]{2,24}〔\d{4}〕\d+号)[）)][^。；]{0,6}" + ABOLISH_PHRASE)
+
+
+def abolished_in(texts: Iterable[str]) -> set[str]:
+    """文号 that these texts declare 废止 (a revision replacing its predecessor)."""
+    return {m.group(1) for t in texts for m in _ABOLISHED.finditer(t)}
 
 
 def abolished_doc_nos(by_doc: Mapping[str, Sequence[Chunk]]) -> set[str]:
-    """文号 that indexed documents declare 废止 (a revision replacing its predecessor)."""
-    out: set[str] = set()
-    for chunks in by_doc.values():
-        for c in chunks:
-            out.update(m.group(1) for m in _ABOLISHED.finditer(c.text))
-    return out
+    """文号 that indexed documents declare 废止."""
+    return abolished_in(c.text for chunks in by_doc.values() for c in chunks)
 
 
 def drafts_of_document(chunks: Sequence[Chunk], max_bytes: int = 50 << 20) -> list[DraftProgramme]:
@@ -74,7 +76,8 @@ def save_programme(data: dict[str, Any], folder: Path, reviewed: bool = False) -
 
 
 def draft_indexed(by_doc: Mapping[str, Sequence[Chunk]], reviewed: Sequence[Programme],
-                  max_bytes: int = 50 << 20, cache: dict[str, list[Programme]] | None = None) -> list[Programme]:
+                  max_bytes: int = 50 << 20, cache: dict[str, list[Programme]] | None = None,
+                  metas: Mapping[str, DocumentMeta] | None = None, gone: set[str] | None = None) -> list[Programme]:
     """Draft programmes of every indexed document that reads as rules and no reviewed file covers.
 
     Args:
@@ -83,13 +86,16 @@ def draft_indexed(by_doc: Mapping[str, Sequence[Chunk]], reviewed: Sequence[Prog
         max_bytes: Larger source files are drafted from their stored pieces instead.
         cache: Drafts by doc_id from an earlier call: a document is named by its content, so an
             unchanged one is not read (nor OCR'd) again.
+        metas: Each document's metadata, when the caller has it without reading the chunks (the
+            snapshot): then only the documents drafted now are read from `by_doc`.
+        gone: The 文号 declared 废止 (`abolished_in`), when the caller found them; else read from `by_doc`.
     """
     covered_nos = {p.doc_no for p in reviewed if p.doc_no}
     covered_titles = {p.doc for p in reviewed}
-    gone = abolished_doc_nos(by_doc)
+    gone = abolished_doc_nos(by_doc) if gone is None else gone
+    metas = metas if metas is not None else {d: cs[0].doc for d, cs in by_doc.items()}
     out: list[Programme] = []
-    for doc_id, chunks in by_doc.items():
-        meta = chunks[0].doc
+    for doc_id, meta in metas.items():
         if meta.kind in _NO_RULES_KINDS or not _RULES_TITLE.search(meta.title) or meta.status == _SUPERSEDED:
             continue
         if (meta.doc_no and (meta.doc_no in covered_nos or meta.doc_no in gone)) or any(
@@ -100,7 +106,7 @@ def draft_indexed(by_doc: Mapping[str, Sequence[Chunk]], reviewed: Sequence[Prog
             continue
         start = len(out)
         try:
-            drafts = drafts_of_document(chunks, max_bytes)
+            drafts = drafts_of_document(by_doc[doc_id], max_bytes)
         except (ZhiceError, OSError) as e:
             log.warning("cannot draft %s: %s", meta.title, e)
             continue

@@ -1,0 +1,106 @@
+"""Lexical ranking over the local index, behind one small interface, chosen by ZHICE_LEXICAL:
+
+- `fts5` (default): SQLite FTS5 over the chunks' jieba tokens, ranked by its built-in bm25(); on disk,
+  changed chunk by chunk with the rest of the index, filters joined in SQL.
+- `bm25s`: the in-memory bm25s index of earlier versions, built over every chunk of a version when it
+  is first searched (O(index) per change: kept to measure FTS5 against).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from assistant.index.reader import Reader
+from assistant.lexical import BM25Index, tokenize
+
+Where = tuple[str, tuple[Any, ...]]  # a condition on the documents table (alias d) and its parameters
+# bm25s's defaults, which the retrieval weights were tuned with
+BM25_K1 = 1.5
+BM25_B = 0.75
+# FTS5's best this many times the results asked for are scored again: its order differs from bm25s's
+# only in how words are weighed, so the passages bm25s ranks first are among them
+RESCORED_PER_RESULT = 10
+RESCORED_MIN = 100
+
+
+class LexicalIndex(Protocol):
+    name: str
+
+    def top(self, query: str, n: int, where: Where | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, score) best first, positive scores only, of the chunks whose document meets `where`."""
+        ...
+
+
+def fts_query(tokens: Sequence[str], op: str = "OR") -> str:
+    """An FTS5 MATCH expression: each token a quoted string (no token is read as FTS5 syntax)."""
+    return f" {op} ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+
+
+class Fts5Index:
+    """FTS5 finds the chunks that share words with the query and orders them by its bm25(); the best
+    of those are scored again by the BM25 bm25s computes (Lucene's idf, k1 = 1.5: FTS5's bm25() has
+    k1 = 1.2 and an idf that is zero for words in half the chunks), so the ranking is the one earlier
+    versions tuned on, computed over a few hundred rows instead of the whole index."""
+
+    name = "fts5"
+
+    def __init__(self, reader: Reader, idf: Callable[[str], float], chunks: int, tokens: int) -> None:
+        self._reader, self._idf = reader, idf
+        self._avgdl = tokens / chunks if chunks and tokens else 1.0
+
+    def candidates(self, tokens: Sequence[str], n: int, where: Where | None = None) -> list[tuple[str, str, float]]:
+        """(chunk_id, its tokens, FTS5's bm25 score) best first."""
+        sql = "SELECT c.chunk_id, c.tokens, bm25(fts) AS s FROM fts JOIN chunks c ON c.id = fts.rowid"
+        params: list[Any] = [fts_query(tokens)]
+        if where is not None:
+            sql += f" JOIN docs d ON d.doc_id = c.doc_id WHERE fts MATCH ? AND ({where[0]})"
+            params += where[1]
+        else:
+            sql += " WHERE fts MATCH ?"
+        rows = self._reader.rows(sql + " ORDER BY s, c.id LIMIT ?", [*params, n])
+        return [(cid, toks, -float(s)) for cid, toks, s in rows]  # FTS5's bm25() is negated: lower is better
+
+    def top(self, query: str, n: int, where: Where | None = None) -> list[tuple[str, float]]:
+        tokens = tokenize(query)
+        if not tokens:
+            return []
+        found = self.candidates(tokens, max(RESCORED_MIN, n * RESCORED_PER_RESULT), where)
+        weights = [(t, self._idf(t)) for t in tokens]  # a repeated query word counts again, as in bm25s
+        scored = []
+        for i, (cid, toks, _) in enumerate(found):
+            words = toks.split(" ")
+            counts = Counter(words)
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * len(words) / self._avgdl)
+            score = sum(w * counts[t] / (norm + counts[t]) for t, w in weights if t in counts)
+            scored.append((-score, i, cid))
+        scored.sort()
+        return [(cid, -neg) for neg, _, cid in scored[:n] if neg < 0]
+
+
+class Bm25sIndex:
+    name = "bm25s"
+
+    def __init__(self, reader: Reader) -> None:
+        self._reader = reader
+        self._index: BM25Index | None = None
+
+    def _built(self) -> BM25Index:
+        if self._index is None:
+            rows = self._reader.rows("SELECT chunk_id, tokens FROM chunks ORDER BY id")
+            self._index = BM25Index([r[0] for r in rows], tokens=[r[1].split(" ") for r in rows])
+        return self._index
+
+    def top(self, query: str, n: int, where: Where | None = None) -> list[tuple[str, float]]:
+        allowed = None
+        if where is not None:
+            allowed = {r[0] for r in self._reader.rows(
+                f"SELECT c.chunk_id FROM chunks c JOIN docs d ON d.doc_id = c.doc_id WHERE {where[0]}", where[1])}
+        return self._built().top(query, n, allowed)
+
+
+def lexical_index(name: str, reader: Reader, idf: Callable[[str], float], chunks: int, tokens: int) -> LexicalIndex:
+    if name == "bm25s":
+        return Bm25sIndex(reader)
+    return Fts5Index(reader, idf, chunks, tokens)
