@@ -101,6 +101,8 @@ class KnowledgeBase:
         reason = self.index.stale_reason(identity)
         if not reason and not saved.isdigit():
             reason = "it has no change-log position"
+        elif not reason and int(saved) > head:  # the log's collection was dropped and numbering began again
+            reason = f"the change log restarted (at {head}, the index at {saved})"
         if not reason:
             self.position = int(saved)
             changes = self.changes.since(self.position)
