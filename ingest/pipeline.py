@@ -346,12 +346,14 @@ def collect_orphans(job: Job) -> None:
     index does not shrink because the registry forgot something.
     """
     reg = job.registry
-    known = reg.doc_ids()
+    by_doc: dict[str, list[tuple[str, Entry]]] = {}
+    for source, entry in reg.items():
+        by_doc.setdefault(entry.doc_id, []).append((source, entry))
+    counts: list[tuple[str, Entry]] = []
     for d in stored_docs(job.store):
-        if d.doc_id in known:
+        if d.doc_id in by_doc:
             if d.complete:  # entries from before chunk counts were kept (or rebuilt) learn theirs
-                reg.put_many([(s, replace(e, chunks=d.have)) for s in reg.sources_of(d.doc_id)
-                              if (e := reg.get(s)) is not None and e.chunks != d.have])
+                counts += [(s, replace(e, chunks=d.have)) for s, e in by_doc[d.doc_id] if e.chunks != d.have]
             continue
         if not d.complete or (d.source and reg.get(d.source) is not None):
             job.store.delete_doc(d.doc_id)
@@ -359,6 +361,7 @@ def collect_orphans(job: Job) -> None:
         elif d.source:
             reg.put(d.source, Entry(doc_id=d.doc_id, size=UNKNOWN_SIZE, mtime=0.0, chunks=d.have))
             log.warning("adopted unregistered document %s (%s) into the registry", d.doc_id, Path(d.source).name)
+    reg.learn_counts(counts)
 
 
 def _under(source: str, root: Path) -> bool:

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 FORMAT = 3  # records in the store; 2 was registry.json {"format": 2, "entries", "pending"}, 1 its bare entries
 UNKNOWN_SIZE = -1  # an entry rebuilt from the store: the file is hashed again on its next ingest
 META_ID = "meta"
+RELOAD_PAGE = 500  # ids asked for in one query when following changes (SQLite bounds a query's variables)
 _META = {"kind": "meta", "format": FORMAT}
 
 
@@ -108,10 +109,11 @@ class Registry:
         for s in [s for s, e in self._entries.items() if s in sources or e.doc_id in doc_ids]:
             del self._entries[s]
         found: dict[str, dict[str, Any]] = {}
-        if doc_ids:
-            found.update(self.records.find({"$and": [{"kind": "source"}, {"doc_id": {"$in": sorted(doc_ids)}}]}))
-        if sources:
-            found.update(self.records.get([source_id(s) for s in sorted(sources)]))
+        ids, paths = sorted(doc_ids), sorted(sources)
+        for i in range(0, len(ids), RELOAD_PAGE):
+            found.update(self.records.find({"$and": [{"kind": "source"}, {"doc_id": {"$in": ids[i:i + RELOAD_PAGE]}}]}))
+        for i in range(0, len(paths), RELOAD_PAGE):
+            found.update(self.records.get([source_id(s) for s in paths[i:i + RELOAD_PAGE]]))
         fresh, _ = _entries(m for m in found.values() if m.get("kind") == "source")
         self._entries.update(fresh)
 
@@ -185,6 +187,12 @@ class Registry:
         self.changes.append([(Op.DELETE, doc_id, "")])
         self.end(doc_id)
         return sources
+
+    def learn_counts(self, items: list[tuple[str, Entry]]) -> None:
+        """Record chunk counts learnt from the store (entries of an earlier version): not a change
+        any reader must follow, so not logged."""
+        self.records.upsert({source_id(s): _record(s, e) for s, e in items})
+        self._entries.update(dict(items))
 
     def removed(self, doc_id: str) -> None:
         """Log that a document no path pointed at (a superseded version, a fragment) left the store."""
