@@ -50,10 +50,12 @@ class EligibilityHook:
     def __call__(self, question: str, evidence: list[Chunk]) -> Answer | None:
         if not wants_eligibility(question):
             return None
-        if understand(question).summed:
+        asked = understand(question)
+        if asked.summed or asked.versions:
             # "评上了省级示范车间…省里奖补加市级配套，一共能拿多少": a sum over two levels' rules for a title
-            # already held is a calculation over the clauses (the answer composer's total), not a check of
-            # the conditions of programmes
+            # already held is a calculation over the clauses (the answer composer's total), and "按老办法…
+            # 现在按哪个标准" asks which version of the text applies: both are answered from the clauses,
+            # which know the versions, not by checking the conditions of the programmes in force
             return None
         profile, _ = parse_profile(question)
         if not (FIRST_PERSON.search(question) or set(profile.known()) - _CONTEXT_ONLY):
