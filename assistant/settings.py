@@ -106,7 +106,10 @@ class Settings(BaseSettings):
         env_prefix="ZHICE_", env_nested_delimiter="__", env_file=".env", extra="ignore"
     )
 
-    data_dir: Path = Field(Path("./data"), description="Where the chroma store, registry and feedback live.")
+    data_dir: Path = Field(
+        Path("./data"), description="This process's folder: the embedded chroma store (with the registry and change "
+        "log) when ZHICE_CHROMA_URL is empty, the local index, sessions, feedback and exports."
+    )
     chroma_url: str = Field(
         "", description="http://host:port of a chroma server; empty uses the embedded store. Replicas that share "
         "one server share the index, the registry and the change log they follow."
