@@ -21,7 +21,7 @@ from assistant.answer.compose import Composer, Composition, Context, join_compos
 from assistant.answer.compose.enumeration import GENERIC_TERMS
 from assistant.answer.followup import State
 from assistant.answer.retrieve import Filters, retrieve, retrieve_per_region
-from assistant.answer.scope import prefer_current, scope_for
+from assistant.answer.scope import prefer_current, prefer_national, scope_for
 from assistant.answer.terms import named
 from assistant.answer.typos import Homophones
 from assistant.answer.understand import Question, understand
@@ -88,7 +88,7 @@ class Assistant:
             return
         standalone = self._homophones().correct(standalone, tokenize(standalone), self.kb.snapshot.knows)
         after = followup.update(before, question, standalone, names).to_dict()
-        q = understand(standalone)
+        q = understand(followup.for_search(standalone))  # "哪个最短" picks from what is found; it finds nothing
         missing = self._no_local_documents(q, flt)
         if missing is not None:
             yield from _pieces(missing.answer)
@@ -151,6 +151,8 @@ class Assistant:
             flt = replace(flt, regions=scope.regions, doc_ids=tuple(extra[:MAX_SCOPE_DOCS]))
             place = scope.prefer()
         prefer = prefer_current(q.now, place, q.versions, q.older)
+        if q.national and not q.places and not q.every_place:
+            prefer = prefer_national(prefer)
         if q.summed and not flt.region:  # "省里和市里一共多少": each level's rules searched on their own
             regions = list(q.summed)
         if len(regions) >= 2:

@@ -85,3 +85,10 @@ def test_the_older_version_asked_after_the_current_one_drops_the_word_now():
 
     state = State(topic="佛山示范车间现在的投入门槛是多少？", places=("佛山",))
     assert "现在" not in standalone("旧办法呢？", state, frozenset())
+
+
+def test_the_superlative_is_applied_to_what_is_found_not_searched_for():
+    from assistant.answer.followup import for_search
+
+    assert for_search("甲、乙、丙的公示期分别多长？ 哪个最短？") == "甲、乙、丙的公示期分别多长？"
+    assert for_search("哪个最高？") == "哪个最高？"  # nothing else to search for

@@ -82,3 +82,15 @@ def test_a_question_about_the_earlier_version_alone_ranks_it_first():
 def test_a_sum_the_asker_states_is_not_a_total_asked():
     assert understand("我们常州的车间评上了省级示范车间，但设备软件一共才投了400万，还能申请省里的奖补吗？").summed == ()
     assert understand("省里奖补加苏州市级配套，一共能拿多少？").summed == ("江苏", "苏州")
+
+
+def test_a_national_question_naming_no_place_ranks_national_text_first():
+    from assistant.answer.scope import LOCAL_WHEN_NATIONAL, prefer_national
+    from assistant.domain import Chunk, DocumentMeta
+
+    local = Chunk(chunk_id="a", doc=DocumentMeta(doc_id="s", title="某省办法", source="s", region="四川", level="province"),
+                  text="x", section="", ord=0)
+    national = Chunk(chunk_id="b", doc=DocumentMeta(doc_id="n", title="国家方案", source="n", region="全国"), text="x",
+                     section="", ord=0)
+    factor = prefer_national()
+    assert factor(local) == LOCAL_WHEN_NATIONAL and factor(national) == 1.0

@@ -30,6 +30,7 @@ _ELLIPTIC = re.compile(r"^(?:那么?|还有|另外|其中|如果|要是|假如|�
 _REFERENT = re.compile(r"这个|这些|这项|该项|它|此项|^该|^此")
 _SUPERLATIVE = re.compile(r"哪[个家里].{0,4}最[高低多少长短大小]|最[高低多少长短大小]的是|\bwhich\b.*\b(?:highest|lowest|most|least|longest|shortest)\b",
                           re.IGNORECASE)
+_SUPERLATIVE_PART = re.compile(r"[，,]?\s*(?:其中)?哪[个家里一].{0,4}最[高低多少长短大小][^，。？?]{0,6}[？?]?|\bwhich\b[^?]*\b(?:highest|lowest|most|least|longest|shortest)\b[^?]*\??", re.IGNORECASE)
 _INTERROGATIVE = re.compile(r"(?:是?多久|是?多少|几[天年个家项级条]|哪些|哪[一个家天里]|什么|怎么|如何|是否|有没有|能否|吗|呢)[^，。]*[？?]?$")
 # a statement of the asker's own situation, kept as a fact for later questions about eligibility
 _FACT = re.compile(r"我们|我司|本公司|本企业|我厂|公司是|企业是|\bwe are\b|\bour\b", re.IGNORECASE)
@@ -115,6 +116,13 @@ def standalone(question: str, state: State, names: frozenset[str]) -> str:
         return f"{facts} {state.topic} {_strip(q)}".strip()
     text = _rewrite(_strip(q), q, state, names)
     return f"{facts} {text}" if facts and _ASKS_FOR_ME.search(text) else text
+
+
+def for_search(question: str) -> str:
+    """The question as searched: "…分别多长？ 哪个最短？" without the superlative, which the composer applies to
+    what is found (its words match list rows and other figures, not the clauses compared)."""
+    text = _SUPERLATIVE_PART.sub("", question).strip()
+    return text if len(text) >= 4 else question
 
 
 def _rewrite(core: str, q: str, state: State, names: frozenset[str]) -> str:

@@ -114,3 +114,17 @@ def prefer_current(now: bool, then: Callable[[Chunk], float] | None = None,
         return f * (then(c) if then else 1.0)
 
     return factor
+
+
+LOCAL_WHEN_NATIONAL = 0.7  # "国家…分为哪几个层级": a province's text may restate it, the national text says it
+
+
+def prefer_national(then: Callable[[Chunk], float] | None = None) -> Callable[[Chunk], float]:
+    """A retrieval factor for a question about national rules that names no place: local documents
+    (a province's or a city's) rank below national ones and those of no stated region (times `then`)."""
+
+    def factor(c: Chunk) -> float:
+        local = c.doc.level in ("province", "city", "county") or c.doc.region not in ("全国", "")
+        return (LOCAL_WHEN_NATIONAL if local else 1.0) * (then(c) if then else 1.0)
+
+    return factor
