@@ -78,9 +78,10 @@ def _answers(s: Sent, evidence: Sequence[Chunk], question: str, kind: str | None
     if c.record and c.doc.kind == "case_list" and not rows_asked:
         return False  # a list's row where the rules are compared
     # a reward standard is a rate and a cap: asked either, a sentence stating the other answers as well
-    kinds = ("amount", "ratio") if kind in ("amount", "ratio") else (kind,)
-    if kind and not (any(has_figure(k, s.text, c) for k in kinds) and about_subject(c, s.text, [], "", question, kind)):
-        return False
+    if kind:
+        kinds = ("amount", "ratio") if kind in ("amount", "ratio") else (kind,)
+        if not (any(has_figure(k, s.text, c) for k in kinds) and about_subject(c, s.text, [], "", question, kind)):
+            return False
     # a sentence stating the figure asked is an answer however few of the other places' words it shares
     if s.score < (COMPARE_MIN_COVERAGE if not kind else COMPARE_MIN_COVERAGE_WITH_FIGURE):
         return False
