@@ -24,6 +24,9 @@ SUPPORT_NGRAM = 3
 MIN_SUPPORT = 0.5
 # An answer that repeats this many consecutive characters of the instructions is echoing the prompt.
 PROMPT_ECHO_CHARS = 24
+# Turn markers of chat templates (ChatML, Gemma, Llama): in an answer they mean the model wrote on past its
+# turn — copying the prompt or opening a turn of its own ("<|im_start|>admin").
+_TEMPLATE_TOKEN = re.compile(r"<\|[a-z_]{2,20}\|>|<(?:start|end)_of_turn>|\[/?INST\]|</?s>", re.IGNORECASE)
 _CONTENT = re.compile(r"[\u4e00-\u9fff]+")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
@@ -137,7 +140,8 @@ def _grams(text: str) -> set[str]:
 def llm_answer_problem(answer: str, evidence: Sequence[Chunk], instructions: str = "", question: str = "") -> str:
     """Why an LLM answer must not be shown ('' when it may): checked before `verify` renumbers it.
 
-    - it repeats the instructions (PROMPT_ECHO_CHARS in a row of `instructions`, e.g. the system prompt);
+    - it repeats the instructions (PROMPT_ECHO_CHARS in a row of `instructions`, e.g. the system prompt),
+      the whole question (the prompt's question line), or carries chat-template turn markers;
     - it says the same sentence twice (a weak model's loop);
     - a sentence is not supported (MIN_SUPPORT of its trigrams) by the passages its [n] markers cite — a
       sentence without a valid marker by the evidence as a whole, the question or the instructions'
@@ -151,10 +155,15 @@ def llm_answer_problem(answer: str, evidence: Sequence[Chunk], instructions: str
     for i in range(0, max(0, len(rules) - PROMPT_ECHO_CHARS + 1), PROMPT_ECHO_CHARS // 2):
         if rules[i:i + PROMPT_ECHO_CHARS] in flat:
             return "the answer repeats the instructions"
+    if _TEMPLATE_TOKEN.search(answer):
+        return "the answer contains chat-template tokens"
+    asked = normalize_for_match(question)
+    whole = "".join(_CONTENT.findall(asked))
+    if len(whole) >= MIN_REPEATED_CHARS and whole in "".join(_CONTENT.findall(flat)):
+        return "the answer repeats the question"  # the prompt's question line copied back
     if repeated := _repeated_sentence(answer):
         return f"the answer repeats a sentence: {repeated[:60]}"
     everything = normalize_for_match(" ".join(f"{c.doc.title} {c.section} {c.text}" for c in evidence))
-    asked = normalize_for_match(question)
     for sentence in _SENTENCE_END.split(answer):
         ns = [n for n in markers(sentence) if 1 <= n <= len(evidence)]
         cited = [evidence[n - 1] for n in dict.fromkeys(ns)]

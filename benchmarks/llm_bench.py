@@ -51,7 +51,13 @@ MODEL_NAME = "gemma3-270m-q4_k_m"  # the name the bench gives the served model (
 # A policy answer is a few sentences: 300 tokens is room for them, and bounds what a rambling 270M model
 # costs per question on 2 cores (≈10 s of generation) — the checks see every token it writes.
 MAX_TOKENS = 300
+# The GGUF file carries no chat template; llama.cpp then falls back to ChatML, which this model does not
+# know: it wrote only turn markers (<|im_start|>, <|im_end|>). Gemma's own turn format makes it write text.
+CHAT_TEMPLATE = "gemma"
 CONTEXT_TOKENS = 8192  # six passages of ≤360 tokens and the prompt, with room; a smaller KV cache than the model's
+# One thread: on a shared 2-core machine two llama.cpp threads spin at each barrier while the other waits
+# for a core; seen here, one thread generated 14 tokens/s where two gave 0.24.
+SERVER_THREADS = 1
 SERVER_START_SECONDS = 180.0
 LLM_TIMEOUT_SECONDS = 180.0  # one answer on a shared, loaded machine
 log = logging.getLogger("benchmarks.llm_bench")
@@ -128,7 +134,7 @@ def llama_server(model: LocalModel, log_path: Path, threads: int) -> Iterator[st
     port = free_port()
     cmd = [str(model.server), "--model", str(model.gguf), "--host", "127.0.0.1", "--port", str(port),
            "--threads", str(threads), "--ctx-size", str(CONTEXT_TOKENS), "--parallel", "1",
-           "--alias", MODEL_NAME]
+           "--alias", MODEL_NAME, "--chat-template", CHAT_TEMPLATE]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
@@ -185,6 +191,13 @@ class SetRun:
         }
 
 
+def spread(items: list[dict[str, Any]], n: int | None) -> list[dict[str, Any]]:
+    """`n` of `items` at even steps (every kind of question a gold file groups together gets its share)."""
+    if n is None or n >= len(items):
+        return items
+    return [items[i * len(items) // n] for i in range(n)] if n > 0 else []
+
+
 def _judged(item: dict[str, Any], answer: Any) -> bool:
     from evals.metrics import judge
 
@@ -207,7 +220,7 @@ def run_set(name: str, corpus: Path, gold: Path, settings: Settings, llm: LLMSet
     es = eval_settings(settings, index)
     extractive = build_assistant(es)
     with_llm = replace(extractive, llm=build_chat_model(es.model_copy(update={"llm": llm})))
-    items = [it for it in load_jsonl(gold) if "question" in it][:limit]
+    items = spread([it for it in load_jsonl(gold) if "question" in it], limit)
     run = SetRun(name)
     for n, item in enumerate(items, 1):
         q = item["question"]
@@ -251,9 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--base-url", help="an OpenAI-compatible endpoint of your own instead of the local server")
     p.add_argument("--model", default=MODEL_NAME, help="the model name at --base-url")
     p.add_argument("--sets", nargs="+", choices=tuple(SETS), default=list(SETS))
-    p.add_argument("--limit", type=int, help="only the first N questions of each set (quick runs)")
+    p.add_argument("--limit", type=int, help="only N questions of each set, spread evenly over it (quick runs)")
     p.add_argument("--max-tokens", type=int, default=MAX_TOKENS)
-    p.add_argument("--threads", type=int, default=os.cpu_count() or 2, help="llama-server's CPU threads")
+    p.add_argument("--threads", type=int, default=SERVER_THREADS, help="llama-server's CPU threads")
     p.add_argument("--index-dir", type=Path, help="where the sets' indexes live (default <ZHICE_DATA_DIR>/bench-llm)")
     p.add_argument("--out", type=Path, default=REPORT, help="report stem: <out>.md and <out>.json")
     args = p.parse_args(argv)
