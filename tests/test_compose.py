@@ -270,3 +270,17 @@ def test_a_comparison_cell_holds_a_sentence_for_each_attribute_listed():
         "宁波和江苏对数字化车间/示范车间的奖励标准对比，比例、上限、上浮条件都列上。", chunks, compare_docs=True)
     row = next(x for x in comp.text.splitlines() if x.startswith("| 宁波"))
     assert "12%" in row and "100万元" in row
+
+
+def test_a_rate_raised_for_a_condition_the_asker_meets_is_used_and_cited():
+    doc = DocumentMeta(doc_id="r", title="某省示范工厂奖补资金管理办法", source="r.md", kind="local_policy", region="江苏")
+    rule = Chunk(chunk_id="r6", doc=doc, section="第六条", ord=6, text="对省级示范工厂，按投资额的10%给予奖补，最高不超过500万元。")
+    up = Chunk(chunk_id="r7", doc=doc, section="第七条", ord=7,
+               text="第七条 申报企业为有效期内高新技术企业的，示范工厂奖补比例提高2个百分点，最高限额不变。")
+    by = {"r": [rule, up]}
+    composer = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("示范工厂",)))
+    comp = composer.compose("我们是高新技术企业，示范工厂设备投资4000万，省里能给多少奖补？", [rule])
+    assert "4000万元 × 12% = 480万元[1]" in comp.text and "高新技术企业，比例按12%计[2]" in comp.text
+    assert comp.result_wan == 480
+    comp = composer.compose("我们不是高新技术企业，示范工厂设备投资4000万，省里能给多少奖补？", [rule])
+    assert comp.result_wan == 400

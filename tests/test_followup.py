@@ -92,3 +92,10 @@ def test_the_superlative_is_applied_to_what_is_found_not_searched_for():
 
     assert for_search("甲、乙、丙的公示期分别多长？ 哪个最短？") == "甲、乙、丙的公示期分别多长？"
     assert for_search("哪个最高？") == "哪个最高？"  # nothing else to search for
+
+
+def test_the_place_of_a_statement_turn_goes_with_the_next_question():
+    from assistant.answer.followup import State, standalone
+
+    state = State(places=("南京", "江苏"), facts=("高新技术企业",))
+    assert standalone("钱批下来以后多久能到企业账上？", state, frozenset()).startswith("南京 江苏")

@@ -180,8 +180,8 @@ def _level_place(core: str, state: State) -> list[str]:
 def _carried(q: str, state: State, names: frozenset[str]) -> str:
     """A question that names no place after one that did is about the same place ("基础级的能拿省里的
     奖励吗？"); one that points back ("它", "这个") also keeps the title. National questions stand alone."""
-    if not state.topic or understand(q).national:
-        return q
+    if not (state.topic or state.places) or understand(q).national:
+        return q  # (a turn that only stated facts, "我们是南京的…企业。", leaves places and no topic)
     add: list[str] = []
     if state.places and not gazetteer.places_in(q):
         add += state.places

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.answer import difference, total
 from assistant.answer.calculate import apply, asked_base, asked_base_kind, base_kind, explain, parse_rule
@@ -15,6 +16,7 @@ from assistant.answer.compose.render import render
 from assistant.answer.compose.sentences import LIST_Q, PROCESS_Q, Sent, choose, score
 from assistant.answer.compose.subject import about_subject, focus
 from assistant.answer.figures import has_figure
+from assistant.answer.raised import raised
 from assistant.answer.terms import subjects
 from assistant.answer.total import TOTAL_Q
 from assistant.answer.understand import understand
@@ -66,7 +68,7 @@ def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[S
             comp = render(chosen, evidence, english, lead)
             return Composition(comp.text, comp.chunks, True)
         return render(chosen, evidence, english)
-    return _with_calculation(chosen, rule_sent, base, evidence, english, limit)
+    return _with_calculation(ctx, question, chosen, rule_sent, base, evidence, english, limit)
 
 
 # what a span or a figure is of: the word right before the question word ("要公示几天" → 公示)
@@ -74,10 +76,14 @@ _MEASURED = re.compile(r"([\u4e00-\u9fa5]{2})(?:期|期限|时间)?(?:是|为|�
                        r"(?:几天|多少天|多久|多长时间|多长|几年|几个月|几个工作日|多少个工作日)")
 
 
+# words that come before 多久 without naming what is measured ("批下来以后多久能到账": a time after, not 以后期)
+_NOT_MEASURED = frozenset("以后 之后 以前 之前 然后 大概 一般 通常 需要 还要 还得 总共 一共 最长 最短 至少 最多".split())
+
+
 def measured_word(question: str) -> str:
     """The two characters naming what a duration question measures, or ""."""
     m = _MEASURED.search(normalize_for_match(question))
-    return m.group(1) if m else ""
+    return m.group(1) if m and m.group(1) not in _NOT_MEASURED else ""
 
 
 def _figure_sentences(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[Sent],
@@ -91,7 +97,7 @@ def _figure_sentences(ctx: Context, question: str, evidence: Sequence[Chunk], se
     with_fig = [s for s in sents if (has_figure(kind, s.text, s.row or evidence[s.idx])
                                      or (rates and parse_rule(s.text) is not None))
                 and about_subject(s.row or evidence[s.idx], s.text, terms, region, question, kind,
-                                  covering=bool(asked.summed))]
+                                  covering=True)]
     measured = measured_word(question)
     if measured and ctx.known(measured):
         # "公示几天": the sentences that speak of 公示 decide; if none of them states a span, the
@@ -176,18 +182,32 @@ def _with_total(sents: list[Sent], evidence: Sequence[Chunk], base: float | None
                        result_wan=sum(t.value_wan for t in terms))
 
 
-def _with_calculation(chosen: list[Sent], rule_sent: Sent, base: float, evidence: Sequence[Chunk], english: bool,
-                      limit: int) -> Composition:
-    """The answer with the asker's base put through the rule: a formula whose terms cite their clause."""
+def _with_calculation(ctx: Context, question: str, chosen: list[Sent], rule_sent: Sent, base: float,
+                      evidence: Sequence[Chunk], english: bool, limit: int) -> Composition:
+    """The answer with the asker's base put through the rule: a formula whose terms cite their clause; the
+    rate raised by a clause of the same rule whose condition the asker says they meet."""
     if rule_sent not in chosen:
         chosen = [rule_sent, *chosen][:limit + 1]
-    comp = render(chosen, evidence, english)
     rule = parse_rule(rule_sent.text)
     assert rule is not None
     cited = rule_sent.row or evidence[rule_sent.idx]
-    n = next(i for i, c in enumerate(comp.chunks, start=1) if c.chunk_id == cited.chunk_id)
+    wider = whole_documents(ctx, evidence)
+    up = next(((i, r) for i, c in enumerate(wider) if c.doc.doc_id == cited.doc.doc_id
+               for x in split_sentences(c.text) if (r := raised(x, question, rule.rate)) is not None), None)
+    if up is not None:
+        chosen = [*chosen, Sent(up[1].sentence.strip(), up[0], 0.0, frozenset())]
+        evidence = wider
+    comp = render(chosen, evidence, english)
+    ids = [c.chunk_id for c in comp.chunks]
+    n = ids.index(cited.chunk_id) + 1
+    note = ""
+    if up is not None:
+        m = ids.index(wider[up[0]].chunk_id) + 1
+        note = (f" (rate raised to {up[1].rate:g}% for {up[1].condition}[{m}])" if english
+                else f"（{up[1].condition}，比例按{up[1].rate:g}%计[{m}]）")
+        rule = replace(rule, rate=up[1].rate)
     result = apply(rule, base)
-    return Composition(comp.text + "\n" + explain(rule, result, f"[{n}]", english), comp.chunks,
+    return Composition(comp.text + "\n" + explain(rule, result, f"[{n}]", english) + note, comp.chunks,
                        result_wan=None if result.below_threshold else result.value_wan)
 
 
