@@ -80,6 +80,9 @@ def run(docs: int, work: Path) -> dict[str, Any]:
             "chunks": report.chunks_total, "passages": passages, "batches": len(embedder.batches),
             "ingest_s": round(ingest_s, 2), "embedder_alone_s": round(alone_s, 2),
             "embedding_inside_ingest_s": round(embedder.seconds, 2),
+            # what the ingest spent outside the model, whatever the load did to the model's own speed
+            "outside_embedder_s": round(ingest_s - embedder.seconds, 2),
+            "outside_embedder_share": round(1 - embedder.seconds / ingest_s, 4) if ingest_s else None,
             "overhead": round(ingest_s / alone_s - 1, 4) if alone_s else None,
             "ingest_cpu_s": round(ingest_cpu, 2), "embedder_alone_cpu_s": round(alone_cpu, 2),
             "cpu_overhead": round(ingest_cpu / alone_cpu - 1, 4) if alone_cpu else None,
