@@ -46,27 +46,38 @@ class Fts5Index:
 
     name = "fts5"
 
-    def __init__(self, reader: Reader, idf: Callable[[str], float], chunks: int, tokens: int) -> None:
-        self._reader, self._idf = reader, idf
+    def __init__(self, reader: Reader, idf: Callable[[str], float], df: Callable[[str], int], chunks: int,
+                 tokens: int) -> None:
+        self._reader, self._idf, self._df, self._chunks = reader, idf, df, chunks
         self._avgdl = tokens / chunks if chunks and tokens else 1.0
+
+    def selective(self, tokens: Sequence[str]) -> list[str]:
+        """The query words FTS5 is asked for: those its bm25() gives weight, i.e. in at most half the
+        chunks (a word in more has an idf of zero there, and its long list of chunks would only cost
+        time); all of them when none is that rare."""
+        known = [t for t in dict.fromkeys(tokens) if self._df(t) > 0]
+        rare = [t for t in known if self._df(t) * 2 <= self._chunks]
+        return rare or known
 
     def candidates(self, tokens: Sequence[str], n: int, where: Where | None = None) -> list[tuple[str, str, float]]:
         """(chunk_id, its tokens, FTS5's bm25 score) best first."""
-        sql = "SELECT c.chunk_id, c.tokens, bm25(fts) AS s FROM fts JOIN chunks c ON c.id = fts.rowid"
-        params: list[Any] = [fts_query(tokens)]
-        if where is not None:
-            sql += f" JOIN docs d ON d.doc_id = c.doc_id WHERE fts MATCH ? AND ({where[0]})"
-            params += where[1]
+        if where is None:  # FTS5 keeps the best n itself (ORDER BY rank on the table alone)
+            rows = self._reader.rows(
+                "SELECT c.chunk_id, c.tokens, f.s FROM (SELECT rowid, rank AS s FROM fts WHERE fts MATCH ? "
+                "ORDER BY rank LIMIT ?) f JOIN chunks c ON c.id = f.rowid ORDER BY f.s, c.id", [fts_query(tokens), n])
         else:
-            sql += " WHERE fts MATCH ?"
-        rows = self._reader.rows(sql + " ORDER BY s, c.id LIMIT ?", [*params, n])
+            rows = self._reader.rows(
+                "SELECT c.chunk_id, c.tokens, bm25(fts) AS s FROM fts JOIN chunks c ON c.id = fts.rowid "
+                f"JOIN docs d ON d.doc_id = c.doc_id WHERE fts MATCH ? AND ({where[0]}) ORDER BY s, c.id LIMIT ?",
+                [fts_query(tokens), *where[1], n])
         return [(cid, toks, -float(s)) for cid, toks, s in rows]  # FTS5's bm25() is negated: lower is better
 
     def top(self, query: str, n: int, where: Where | None = None) -> list[tuple[str, float]]:
         tokens = tokenize(query)
-        if not tokens:
+        asked = self.selective(tokens)
+        if not asked:
             return []
-        found = self.candidates(tokens, max(RESCORED_MIN, n * RESCORED_PER_RESULT), where)
+        found = self.candidates(asked, max(RESCORED_MIN, n * RESCORED_PER_RESULT), where)
         weights = [(t, self._idf(t)) for t in tokens]  # a repeated query word counts again, as in bm25s
         scored = []
         for i, (cid, toks, _) in enumerate(found):
@@ -100,7 +111,8 @@ class Bm25sIndex:
         return self._built().top(query, n, allowed)
 
 
-def lexical_index(name: str, reader: Reader, idf: Callable[[str], float], chunks: int, tokens: int) -> LexicalIndex:
+def lexical_index(name: str, reader: Reader, idf: Callable[[str], float], df: Callable[[str], int], chunks: int,
+                  tokens: int) -> LexicalIndex:
     if name == "bm25s":
         return Bm25sIndex(reader)
-    return Fts5Index(reader, idf, chunks, tokens)
+    return Fts5Index(reader, idf, df, chunks, tokens)

@@ -41,7 +41,7 @@ class Snapshot:
         self.rows: dict[str, DocRow] = view.docs
         self.docs: dict[str, DocumentMeta] = {d: r.meta for d, r in view.docs.items()}
         self.n_chunks = view.chunks
-        self.lexical: LexicalIndex = lexical_index(lexical, reader, self.idf, view.chunks, view.tokens)
+        self.lexical: LexicalIndex = lexical_index(lexical, reader, self.idf, self.df, view.chunks, view.tokens)
         self._lock = threading.Lock()
         self._chunks: OrderedDict[str, Chunk] = OrderedDict()
         self._doc_chunks: OrderedDict[str, list[Chunk]] = OrderedDict()
