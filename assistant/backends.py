@@ -264,9 +264,7 @@ class ChromaStore:
 
     @_translated("检索")
     def query(self, vector: Sequence[float], n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity) best first."""
-        if self.count() == 0:
-            return []
+        """(chunk_id, cosine similarity) best first (none from an empty collection)."""
         res = self._col.query(query_embeddings=[list(vector)], n_results=n, where=where or None, include=["distances"])
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0], strict=False)]
 

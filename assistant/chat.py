@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
@@ -21,7 +21,7 @@ from assistant.answer.compose import Composer, Composition, Context, join_compos
 from assistant.answer.compose.enumeration import GENERIC_TERMS
 from assistant.answer.followup import State
 from assistant.answer.retrieve import Filters, retrieve, retrieve_per_region
-from assistant.answer.scope import prefer_current, prefer_national, scope_for
+from assistant.answer.scope import Scope, prefer_current, prefer_national, scope_for
 from assistant.answer.terms import named
 from assistant.answer.typos import Homophones
 from assistant.answer.understand import Question, understand
@@ -143,7 +143,7 @@ class Assistant:
         regions = self._compared(q, flt)
         place = None
         if q.scope is not None and not flt.region and not flt.regions:
-            scope = scope_for(q.region, self.kb.indexed_regions(), self._titles())
+            scope = self._scope(q.region)
             docs = self.kb.snapshot.docs
             # documents of other regions whose titles or sheets name the place (a two-province list);
             # those of the scope's own regions are in already, and a chroma filter holds only so many ids
@@ -160,16 +160,18 @@ class Assistant:
                                        words_for=q.without_other_places, prefer=prefer)
         return retrieve(self.kb, q.text, k, flt, compare=q.compare, prefer=prefer)
 
-    def _titles(self) -> dict[str, str]:
-        """doc id → its title and the names of its parts (the sheets of a workbook: one per province)."""
-        return self.kb.snapshot.titles
+    def _scope(self, region: str) -> Scope:
+        """The place's scope in the index (its regions, and documents whose titles or sheets name it),
+        worked out over every document once for each version of the index."""
+        snap = self.kb.snapshot
+        return cast(Scope, snap.memo(("scope", region), lambda: scope_for(region, snap.regions, snap.titles)))
 
     def _no_local_documents(self, q: Question, flt: Filters) -> Answer | None:
         """A question about a place the index has no documents of (nor of its province or cities):
         say so instead of quoting another place's rules."""
         if q.scope is None or q.national or flt.region or flt.regions or q.compared:
             return None
-        scope = scope_for(q.region, self.kb.indexed_regions(), self._titles())
+        scope = self._scope(q.region)
         if scope.applies or (scope.docs and rows_mod.wants_list(q.text)):
             return None
         name = q.scope.name

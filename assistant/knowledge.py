@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.embeddings import Embeddings
 
@@ -214,14 +214,15 @@ class KnowledgeBase:
             "lexical": snap.lexical.name,
         }
 
-    def indexed_regions(self) -> set[str]:
+    def indexed_regions(self) -> frozenset[str]:
         """The region of every indexed document (national and unknown included)."""
-        return {d.region for d in self.snapshot.docs.values()}
+        return self.snapshot.regions
 
     def local_regions(self) -> list[str]:
         """Provinces and cities that have local documents in the index, in a stable order."""
-        regions = {d.region for d in self.snapshot.docs.values() if d.level in ("province", "city") and d.region}
-        return sorted(regions)
+        snap = self.snapshot
+        return cast(list[str], snap.memo("local_regions", lambda: sorted(
+            {d.region for d in snap.docs.values() if d.level in ("province", "city") and d.region})))
 
     def list_documents(self) -> list[dict[str, Any]]:
         """One row per document: its metadata, chunk count and every path holding it."""

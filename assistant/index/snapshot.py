@@ -12,7 +12,7 @@ import json
 import math
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -27,6 +27,7 @@ from ingest.cleaning import normalize_for_match
 CHUNK_CACHE = 4096  # chunks kept per version (an answer reads a few dozen; the same questions recur)
 DOC_CACHE = 64  # documents' chunk lists kept per version (the composer and the viewer read a document whole)
 TERM_CACHE = 50_000  # token frequencies kept per version (question words recur)
+MEMO_SIZE = 1024  # results kept per version by `memo` (one a place asked about, say)
 _COLUMNS = "chunk_id, doc_id, ord, section, page, n_chunks, record, sheet, start_at, end_at, text"
 _IN_LIMIT = 500  # ids per `IN (…)` list, far below SQLite's variable limit
 
@@ -47,6 +48,7 @@ class Snapshot:
         self._doc_chunks: OrderedDict[str, list[Chunk]] = OrderedDict()
         self._df: dict[str, int] = {}
         self._quotes: dict[tuple[str, str, str], Chunk | None] = {}
+        self._memo: OrderedDict[Hashable, Any] = OrderedDict()
 
     # ------------------------------------------------------------------ chunks
     def _chunk(self, row: tuple[Any, ...]) -> Chunk:
@@ -141,6 +143,25 @@ class Snapshot:
         """Title and project names learned from the indexed text (assistant.answer.terms), from the head
         nouns' contexts each document added when it was indexed."""
         return learn_from(Counter({ctx: n for ctx, n in self.reader.rows("SELECT ctx, n FROM contexts")}))
+
+    def memo(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """`build()`, computed once for this version (the answer path's results over every document,
+        such as a place's scope, are the same until the index changes)."""
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = build()
+        with self._lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
+
+    @cached_property
+    def regions(self) -> frozenset[str]:
+        """The region of every indexed document (national and unknown included)."""
+        return frozenset(d.region for d in self.docs.values())
 
     @cached_property
     def titles(self) -> dict[str, str]:
