@@ -32,3 +32,9 @@ def test_a_colloquial_follow_up_counts_the_field_synonyms_of_its_words():
     docs = {"拨付", "资金", "下达", "以后", "期限", "企业"}
     assert mostly_known("钱批下来以后多久能到企业账上？", docs.__contains__)
     assert not mostly_known("好的谢谢。顺便帮我写首七言绝句庆祝一下", docs.__contains__)
+
+
+def test_asking_whether_one_must_apply_searches_for_免申即享():
+    from assistant.lexical import expand_query
+
+    assert "免申即享" in expand_query("评上以后奖励要自己去跑申请不？")
