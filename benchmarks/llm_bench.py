@@ -208,7 +208,7 @@ def _judged(item: dict[str, Any], answer: Any) -> bool:
 
 
 def run_set(name: str, corpus: Path, gold: Path, settings: Settings, llm: LLMSettings, index_root: Path,
-            limit: int | None) -> SetRun:
+            limit: int | None, shard: tuple[int, int] = (0, 1)) -> SetRun:
     from assistant.backends import build_chat_model
     from assistant.wiring import build_assistant
     from evals.cli import ensure_index, eval_settings
@@ -220,7 +220,7 @@ def run_set(name: str, corpus: Path, gold: Path, settings: Settings, llm: LLMSet
     es = eval_settings(settings, index)
     extractive = build_assistant(es)
     with_llm = replace(extractive, llm=build_chat_model(es.model_copy(update={"llm": llm})))
-    items = spread([it for it in load_jsonl(gold) if "question" in it], limit)
+    items = spread([it for it in load_jsonl(gold) if "question" in it], limit)[shard[0]::shard[1]]
     run = SetRun(name)
     for n, item in enumerate(items, 1):
         q = item["question"]
@@ -265,19 +265,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", default=MODEL_NAME, help="the model name at --base-url")
     p.add_argument("--sets", nargs="+", choices=tuple(SETS), default=list(SETS))
     p.add_argument("--limit", type=int, help="only N questions of each set, spread evenly over it (quick runs)")
+    p.add_argument("--shard", default="1/1", metavar="K/N",
+                   help="only every N-th question from the K-th on (runs side by side, one server each)")
     p.add_argument("--max-tokens", type=int, default=MAX_TOKENS)
     p.add_argument("--threads", type=int, default=SERVER_THREADS, help="llama-server's CPU threads")
     p.add_argument("--index-dir", type=Path, help="where the sets' indexes live (default <ZHICE_DATA_DIR>/bench-llm)")
     p.add_argument("--out", type=Path, default=REPORT, help="report stem: <out>.md and <out>.json")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    k, _, n = args.shard.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        p.error(f"--shard {args.shard}: write K/N with 1 <= K <= N, e.g. 2/3")
+    shard = (int(k) - 1, int(n))
     settings = Settings()
     index_root = args.index_dir or settings.data_dir / "bench-llm"
 
     def run_all(base_url: str, model: str) -> list[SetRun]:
         llm = LLMSettings(base_url=base_url, api_key="local", model=model, temperature=0.1,
                           timeout=LLM_TIMEOUT_SECONDS, max_tokens=args.max_tokens)
-        return [run_set(n, *SETS[n], settings, llm, index_root, args.limit) for n in args.sets]
+        return [run_set(n, *SETS[n], settings, llm, index_root, args.limit, shard) for n in args.sets]
 
     t0 = time.perf_counter()
     if args.base_url:
