@@ -94,3 +94,9 @@ def test_a_national_question_naming_no_place_ranks_national_text_first():
                      section="", ord=0)
     factor = prefer_national()
     assert factor(local) == LOCAL_WHEN_NATIONAL and factor(national) == 1.0
+
+
+def test_the_level_asked_about():
+    assert understand("南京的企业，设备投资4000万，省里能给多少奖补？").province_level
+    assert not understand("成都市级在四川省级奖励之上再加多少？").province_level  # the city's addition
+    assert not understand("How much does Chengdu city add on top of Sichuan's provincial reward?").province_level

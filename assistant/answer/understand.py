@@ -56,6 +56,7 @@ class Question:
     versions: bool = False  # asks about old and new versions of rules
     summed: tuple[str, ...] = ()  # "省里和市里加起来一共多少": the regions (province, city) whose awards add up
     older: bool = False  # asks about the earlier version alone: repealed text first
+    province_level: bool = False  # asks what the province gives ("省里能给多少"), not the city
 
     def without_other_places(self, region: str) -> str:
         """The question's words with every named place but `region` (and the places inside it) left out,
@@ -92,6 +93,7 @@ def understand(text: str) -> Question:
         versions=bool(_VERSIONS.search(text)),
         summed=_summed_levels(text, places, scope),
         older=bool(_OLDER.search(text)) and not _BOTH.search(text) and not _NOW.search(text),
+        province_level=bool(_PROVINCE_LEVEL.search(text)) and not _CITY_LEVEL.search(text),
     )
 
 

@@ -97,7 +97,7 @@ def _figure_sentences(ctx: Context, question: str, evidence: Sequence[Chunk], se
     with_fig = [s for s in sents if (has_figure(kind, s.text, s.row or evidence[s.idx])
                                      or (rates and parse_rule(s.text) is not None))
                 and about_subject(s.row or evidence[s.idx], s.text, terms, region, question, kind,
-                                  covering=True)]
+                                  covering=bool(asked.summed) or asked.province_level)]
     measured = measured_word(question)
     if measured and ctx.known(measured):
         # "公示几天": the sentences that speak of 公示 decide; if none of them states a span, the
