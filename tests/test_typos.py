@@ -22,3 +22,8 @@ def test_the_spoken_name_of_a_level_of_government_is_not_a_typo():
     h = Homophones.learn([("示例", 3), ("省级", 40)])
     assert h.correct("苏州的项目，市里怎么配套？", ["苏州", "项目", "市里", "配套"], lambda w: w in {"示例", "省级"}) \
         == "苏州的项目，市里怎么配套？"
+
+
+def test_a_word_of_the_questions_grammar_is_not_a_typo():
+    h = Homophones.learn([("各市", 30)])
+    assert h.correct("期限各是多久？", ["期限", "各是", "多久"], lambda w: w == "各市") == "期限各是多久？"

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fa5]{2,4}$")
 # words that ask ("几级", "多少", "哪个") are the question's own: never "corrected" into the documents' words
 _ASKING = re.compile(r"[几多哪啥怎谁吗呢么]")
+# a word holding a function character ("各是多久": 各 + 是) is the question's grammar, never a mistyped name
+_FUNCTION = re.compile(r"[是的了在和与或被把就都也还各每]")
 # words that point at a level of government or at the speakers ("市里怎么配套", "省里能给多少"): the
 # spoken names of the asker's frame, never a mistyped document word (市里 is not 示例)
 _DEICTIC = re.compile(r"^(?:[省市县区镇乡村]里|[省市县区]上|上面|下面|上级|本地|当地|我们|咱们|你们|他们|国家)$")
@@ -40,7 +42,8 @@ class Homophones:
     def correct(self, text: str, words: Iterable[str], known: Callable[[str], bool]) -> str:
         """`text` with each unknown word among `words` (its tokens) replaced by its indexed homophone."""
         for w in dict.fromkeys(words):
-            if _CJK_WORD.match(w) and not known(w) and not _ASKING.search(w) and not _DEICTIC.match(w):
+            if (_CJK_WORD.match(w) and not known(w) and not _ASKING.search(w) and not _DEICTIC.match(w)
+                    and not _FUNCTION.search(w)):
                 fix = self.by_sound.get(_sound(w))
                 if fix and fix != w:
                     text = text.replace(w, fix)

@@ -12,6 +12,7 @@ from assistant.domain import Chunk
 
 RULE_KINDS = ("policy", "local_policy")
 _ASKED_TWICE = re.compile(r"多少|几[个家项年级]|\bhow (?:many|much)\b")
+_EACH = re.compile(r"各是|各为|各有|各自|分别|各多|\beach\b|\brespectively\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
 _DEADLINE_Q = re.compile(r"截止|deadline", re.I)
 _DEADLINE_S = re.compile(r"截止|截至|之前|前完成|前推荐|前报|日前|月底前|前提交|前申报")
@@ -49,7 +50,8 @@ def about_subject(c: Chunk, sentence: str, focus: list[str], region: str, questi
         return False  # asked for a deadline; a publication date is not one
     if is_english(question):
         return True  # an English question's Chinese terms are the glossary's translations, not the documents' words
-    if len(_ASKED_TWICE.findall(question)) >= 2:  # "多少家示范工厂、多少个优秀场景": each figure is about one of them
+    # "多少家示范工厂、多少个优秀场景", "贷款贴息和担保费补助的期限各是多久": each figure is about one of them
+    if len(_ASKED_TWICE.findall(question)) >= 2 or _EACH.search(question):
         return not focus or any(t in hay for t in focus)
     return all(t in hay for t in focus)
 
