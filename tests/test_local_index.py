@@ -243,3 +243,14 @@ def test_a_store_written_past_the_change_log_is_compared_by_document_at_the_next
     snap = reopened.snapshot
     assert set(snap.docs) == {"zj", "js"} and snap.n_chunks == reopened.store.count() == 6
     assert snap.docs["js"].authority == "summary"
+
+
+def test_statuses_are_judged_again_on_a_later_day_only(index, store):
+    expiring = DocumentMeta(doc_id="exp", title="某市智能工厂奖补办法", source="/files/exp.txt", valid_until="2025-12-31")
+    put(store, [Chunk("exp-0", expiring, "奖补办法有效期至2025年12月31日。", ord=0, n_chunks=1)])
+    index.apply(["exp"], [], store, TODAY)
+    gen = index.view.generation
+    index.restatus(TODAY)  # the day they were judged on: nothing written
+    assert index.view.generation == gen and index.view.docs["exp"].meta.status == "current"
+    index.restatus(dt.date(2026, 3, 1))
+    assert index.view.generation == gen + 1 and snap(index).docs["exp"].status == "expired"

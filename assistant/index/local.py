@@ -216,10 +216,15 @@ class LocalIndex:
         self._write(removed, fetched, as_of, position)
 
     def restatus(self, as_of: dt.date) -> None:
-        """Statuses judged again on `as_of` (a server running past a document's expiry date)."""
+        """Statuses judged again on `as_of` (a server running past a document's expiry date); nothing
+        to do on the day they were last judged on."""
+        if self.meta("as_of") == as_of.isoformat():
+            return
         if self._statuses(self.view.docs, as_of) != {d: (r.meta.status, r.meta.superseded_by)
                                                      for d, r in self.view.docs.items()}:
             self._write(set(), {}, as_of, None)
+        else:
+            self._set("as_of", as_of.isoformat())
 
     def _write(self, removed: set[str], fetched: dict[str, list[Any]], as_of: dt.date, position: str | None) -> None:
         docs = dict(self.view.docs)
@@ -247,6 +252,7 @@ class LocalIndex:
                 docs[doc_id] = replace(row, meta=replace(row.meta, status=status, superseded_by=by))
                 self._db.execute("UPDATE docs SET status=?, superseded_by=? WHERE doc_id=?", (status, by, doc_id))
         self._set("generation", str(int(self.meta("generation") or 0) + 1))
+        self._set("as_of", as_of.isoformat())
 
     def _advance(self, position: str | None) -> None:
         """Save the change-log position reached; never back (two processes on one data directory
