@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from assistant.answer.guard import is_english
 from assistant.answer.rerank import rerank
 from assistant.answer.understand import understand
 from assistant.core import gazetteer
@@ -144,7 +145,10 @@ def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = No
         return []
     expanded = expand_query(query)
     n = max(cfg.candidates, k * 3)
-    vector = vector if vector is not None else kb.embedder.embed_query(query)
+    # an English question is embedded with the field's Chinese terms for its words (the passages are Chinese)
+    # and reranked on them: its own words cover no sentence
+    english = is_english(query) and expanded != query
+    vector = vector if vector is not None else kb.embedder.embed_query(expanded if english else query)
     nearest = kb.store.query(vector, n, filters.where())
     chunks = snap.get_many([cid for cid, _ in nearest])  # the store may hold what this version does not yet
     dense = [(cid, s) for cid, s in nearest if cid in chunks and filters.accepts(chunks[cid])]
@@ -164,7 +168,7 @@ def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = No
             fused[cid] *= prefer(chunks[cid])
     order = sorted(fused, key=lambda c: -fused[c])
     hits = [SearchHit(chunks[c], fused[c], ranks[c][0], ranks[c][1]) for c in order]
-    hits = rerank(query, merge_neighbours(hits), snap.idf)
+    hits = rerank(expanded if english else query, merge_neighbours(hits), snap.idf)
     if compare if compare is not None else wants_comparison(query):
         hits = diversify(hits, cfg.per_doc_compare)
     return hits[:k]

@@ -1,0 +1,54 @@
+"""The lexical rerank on purpose-made chunks (no index): the sentence that states what is asked wins."""
+
+from __future__ import annotations
+
+from assistant.answer.attributes import asked_attributes, states
+from assistant.answer.rerank import rerank
+from assistant.domain import Chunk, DocumentMeta, SearchHit
+
+
+def _hit(cid: str, text: str, section: str = "", score: float = 0.03) -> SearchHit:
+    doc = DocumentMeta(doc_id="d", title="示例省智能工厂认定管理办法", source="d")
+    return SearchHit(Chunk(chunk_id=cid, doc=doc, text=text, section=section, ord=int(cid[-1])), score)
+
+
+def _idf(_: str) -> float:
+    return 1.0
+
+
+def test_a_sentence_stating_the_asked_figure_outranks_one_that_only_shares_words():
+    materials = _hit("c1", "第八条 申报企业应提交以下材料：\n（五）数字化车间关键工序数控化率等指标的测算说明。", score=0.0340)
+    rule = _hit("c2", "第六条 申报数字化车间还应达到以下标准：\n（三）关键工序数控化率不低于70%；", score=0.0328)
+    top = rerank("数字化车间的关键工序数控化率门槛是多少？", [materials, rule], _idf)
+    assert top[0] is rule  # "率…多少" asks for a rate: the sentence with 70% states it
+
+
+def test_a_duration_question_prefers_the_clause_with_the_period():
+    cond = _hit("c1", "第九条 项目应同时符合以下条件：\n（一）资金拨付到位的项目。", score=0.0330)
+    money = _hit("c2", "第十五条 公示无异议的，财政厅在30日内下达资金。", score=0.0320)
+    assert rerank("公示完以后资金多久能拨付？", [cond, money], _idf)[0] is money
+
+
+def test_an_eligibility_question_prefers_the_conditions_over_the_award():
+    award = _hit("c1", "第十条 企业申报智能化改造项目的，按设备投资额给予奖补。", score=0.0330)
+    cond = _hit("c2", "第九条 智能化改造项目应同时符合以下条件：\n（二）项目单位上一年度亩均税收不低于10万元。",
+                score=0.0325)
+    assert rerank("亩均税收8万元的企业能申报智能化改造项目吗？", [award, cond], _idf)[0] is cond
+
+
+def test_without_an_asked_attribute_the_fused_order_decides_between_equal_sentences():
+    a = _hit("c1", "第三条 本办法适用于示范工厂。", score=0.0330)
+    b = _hit("c2", "第四条 本办法适用于示范工厂。", score=0.0320)
+    assert [h.chunk.chunk_id for h in rerank("示范工厂适用本办法", [a, b], _idf)] == ["c1", "c2"]
+
+
+def test_asked_attributes_and_what_states_them():
+    assert asked_attributes("申报要准备哪些材料？") == ("materials",)
+    assert asked_attributes("奖励资金由谁出？最多给多少？") == ("who", "cap")
+    assert asked_attributes("Which documents must we submit?") == ("materials",)
+    assert asked_attributes("智能工厂是什么？") == ()
+    assert states("cap", "单个项目最高不超过300万元。")
+    assert states("materials", "（一）认定申请书；")
+    assert not states("conditions", "本办法自2025年1月1日起施行。")
+
+
