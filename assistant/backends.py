@@ -437,6 +437,16 @@ def save_registry_of(moved: Path, settings: Settings) -> None:
                     "come back", probe.problem)
 
 
+def release_embedded_stores() -> None:
+    """Let go of every embedded store this process opened (chroma keeps one client system per path
+    for the life of the process): a store directory deleted and made again at the same path is then
+    opened afresh, instead of through the old system's connection to the deleted file ("attempt to
+    write a readonly database")."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
 def build_store(settings: Settings, embedder_id: str) -> ChromaStore:
     """Embedded PersistentClient under ZHICE_DATA_DIR, or HttpClient when ZHICE_CHROMA_URL is set."""
     import chromadb

@@ -130,6 +130,9 @@ def ensure_index(settings: Settings, folders: list[Path], index_dir: Path, rebui
                            "--index-dir")
         cache = index_dir / BASELINE_VECTORS  # the plain recipe's vectors do not depend on our pipeline: kept
         saved = cache.read_bytes() if cache.is_file() else None
+        from assistant.backends import release_embedded_stores
+
+        release_embedded_stores()  # an earlier build in this process may still hold the old store open
         shutil.rmtree(index_dir)
         if saved is not None:
             index_dir.mkdir(parents=True)
