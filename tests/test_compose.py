@@ -12,6 +12,14 @@ def _chunk(i, section, text, doc=DOC):
     return Chunk(chunk_id=f"c{i}", doc=doc, section=section, text=text, ord=i)
 
 
+def _over(chunks, subject_terms=(), **context):
+    """A composer whose index holds `chunks`, each document's in the order given."""
+    by: dict = {}
+    for c in chunks:
+        by.setdefault(c.doc.doc_id, []).append(c)
+    return Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=subject_terms, **context))
+
+
 CHUNKS = [
     _chunk(0, "二、奖励标准 > （一）", "（一）对新认定的数字化车间，按该车间数字化改造投入的10%给予奖励，单个车间最高不超过100万元。"),
     _chunk(1, "二、奖励标准 > （二）", "（二）对新认定的智能工厂，按智能化改造投入的10%给予奖励，单个工厂最高不超过300万元。"),
@@ -74,8 +82,7 @@ def test_an_enumeration_of_numbered_conditions_keeps_each_whole():
     c = Chunk(chunk_id="a1", doc=doc, section="二、认定条件 > （二）数字化车间条件", ord=1,
               text="（二）数字化车间条件\n1. 车间近三年数字化改造投入不低于800万元；\n2. 关键工序数控化率不低于70%；\n"
                    "3. 生产设备联网率不低于60%；\n4. 企业上一年度研发投入占营业收入比重不低于2%；\n5. 应用MES等系统。")
-    by = {"a": [c]}
-    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
+    comp = _over([c]).compose(
         "数字化车间条件有哪几条？", [c])
     assert all(x in comp.text for x in ("800万元", "70%", "60%", "2%", "MES"))
 
@@ -84,10 +91,8 @@ def test_a_span_of_something_else_is_not_the_answer():
     doc = DocumentMeta(doc_id="x", title="某市数字化车间申报通知", source="x.txt", kind="local_policy", region="厦门")
     chunks = [Chunk(chunk_id="x1", doc=doc, section="二、申报条件", ord=1, text="（五）近三年未发生较大及以上安全生产事故。"),
               Chunk(chunk_id="x2", doc=doc, section="六、工作要求", ord=2, text="认定结果在市工业和信息化局网站公示。")]
-    by = {"x": chunks}
     known = {"公示", "认定", "结果"}.__contains__
-    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=(),
-                            known=known)).compose("认定结果要公示几天？", chunks)
+    comp = _over(chunks, known=known).compose("认定结果要公示几天？", chunks)
     assert comp.not_specified and "三年" not in comp.text
 
 
@@ -95,8 +100,7 @@ def test_a_list_opened_with_a_colon_runs_to_its_full_stop():
     doc = DocumentMeta(doc_id="w", title="某市智能化改造实施细则", source="w.docx", kind="local_policy", region="武汉")
     c = Chunk(chunk_id="w1", doc=doc, section="四、资金拨付", ord=1,
               text="（一）智能化改造项目补贴分两次拨付：项目通过竣工验收并完成公示后，拨付补贴资金的70%；项目稳定运行一年后，拨付剩余30%。")
-    by = {"w": [c]}
-    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
+    comp = _over([c]).compose(
         "智能化改造项目补贴分几次拨付？", [c])
     assert "70%" in comp.text and "30%" in comp.text
 
@@ -153,8 +157,7 @@ def test_an_enumeration_of_lines_ending_in_semicolons_lists_every_line():
     doc = DocumentMeta(doc_id="m", title="某省5G工厂认定办法", source="m.md", kind="local_policy", region="广东")
     c = Chunk(chunk_id="m1", doc=doc, section="四、申报材料", ord=1,
               text="四、申报材料\n（一）申报书；\n（二）营业执照和财务报表；\n（三）建设方案；\n（四）场景清单；\n（五）真实性承诺书。")
-    by = {"m": [c]}
-    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("5G工厂",))).compose(
+    comp = _over([c], ("5G工厂",)).compose(
         "广东5G工厂要交什么材料？", [c])
     assert all(x in comp.text for x in ("申报书", "营业执照", "建设方案", "场景清单", "承诺书"))
 
@@ -165,8 +168,7 @@ def test_the_places_own_rule_answers_before_a_city_notice_that_cites_it():
     notice = Chunk(chunk_id="s1", doc=city, section="一", ord=1,
                    text="对获得《江苏省示范车间奖补资金管理办法》奖补的省级示范车间项目，市级按省级奖补金额的50%给予配套，最高不超过100万元。")
     rule = Chunk(chunk_id="p1", doc=prov, section="第六条", ord=1, text="对省级示范车间，按投资额的8%给予奖补，最高不超过200万元。")
-    by = {"p": [rule], "s": [notice]}
-    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("示范车间",))).compose(
+    comp = _over([rule, notice], ("示范车间",)).compose(
         "江苏省级示范车间的奖补比例和封顶是多少？", [notice, rule])
     assert comp.text.index("8%") < comp.text.index("50%") if "50%" in comp.text else "8%" in comp.text
 
@@ -177,8 +179,7 @@ def test_an_enumeration_takes_the_heading_that_names_most_of_the_question_not_th
                  text="五、申报时间\n（一）企业于6月30日前提交；\n（二）县级部门于7月15日前完成初审。")
     what = Chunk(chunk_id="n4", doc=doc, section="四、申报材料", ord=4,
                  text="四、申报材料\n（一）项目申报书；\n（二）投资凭证；\n（三）信用承诺书。")
-    by = {"n": [what, when]}
-    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
+    comp = _over([what, when]).compose(
         "苏州申报这个要交哪些材料？", [when, what])
     assert "项目申报书" in comp.text and "6月30日" not in comp.text
 
@@ -187,8 +188,7 @@ def test_a_clause_that_is_its_own_heading_still_answers():
     doc = DocumentMeta(doc_id="f", title="某市示范工厂和示范车间认定办法", source="f.md", kind="local_policy", region="佛山")
     c = Chunk(chunk_id="f1", doc=doc, section="第三条 > （一）车间智能化改造设备和软件投入不低于1000万元", ord=1,
               text="（一）车间智能化改造设备和软件投入不低于1000万元；")
-    by = {"f": [c]}
-    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("示范车间",))).compose(
+    comp = _over([c], ("示范车间",)).compose(
         "佛山示范车间的投入门槛是多少？", [c])
     assert "1000万元" in comp.text and not comp.not_specified
 
@@ -220,8 +220,7 @@ def test_without_a_difference_clause_nothing_is_subtracted():
     assert "140万元" in comp.text
     other = DocumentMeta(doc_id="z", title="某市奖励办法", source="z.md", kind="local_policy", region="青岛")
     only = [_chunk(40, "二", "等级：卓越级智能工厂；奖励金额：一次性奖励300万元。", other)]
-    by = {"z": only}
-    plain = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("卓越级智能工厂",)))
+    plain = _over(only, ("卓越级智能工厂",))
     comp = plain.compose("去年拿了先进级奖励160万，今年入选了卓越级智能工厂，还能给多少？", only)
     assert "差额" not in comp.text and "300万元" in comp.text
 
@@ -232,8 +231,7 @@ def test_a_city_award_paid_on_the_provincial_award_is_applied_to_it_in_a_total()
     rule = Chunk(chunk_id="p1", doc=prov, section="第六条", ord=1, text="对省级示范车间，按投资额的8%给予奖补，最高不超过200万元。")
     match = Chunk(chunk_id="s1", doc=city, section="一（三）", ord=1,
                   text="对获得省级示范车间奖补的项目，市级按省级奖补金额的50%给予配套奖励，单个项目最高不超过100万元。")
-    by = {"p": [rule], "s": [match]}
-    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("示范车间",))).compose(
+    comp = _over([rule, match], ("示范车间",)).compose(
         "苏州的车间评上了江苏省级示范车间，投资1500万。省里奖补加苏州市级配套，一共能拿多少？", [rule, match])
     assert "1500万元 × 8% = 120万元[1]" in comp.text and "120万元 × 50% = 60万元[2]" in comp.text
     assert comp.result_wan == 180
@@ -249,8 +247,7 @@ def test_these_several_points_at_things_and_a_comparison_keeps_every_place_stati
     chunks = [Chunk(chunk_id="a", doc=docs["苏州"], section="五", ord=1, text="（一）企业于2025年6月30日前在线填报。"),
               Chunk(chunk_id="b", doc=docs["四川"], section="五", ord=1, text="（一）企业于2025年8月15日前将申报材料报送所在市（州）。"),
               Chunk(chunk_id="c", doc=docs["厦门"], section="五", ord=1, text="申报截止时间为2025年9月30日。")]
-    by = {c.doc.doc_id: [c] for c in chunks}
-    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
+    comp = _over(chunks).compose(
         "把苏州、四川、厦门2025年这几个申报通知里企业端的截止时间整理成一张时间表。", chunks, compare_docs=True)
     assert all(x in comp.text for x in ("6月30日", "8月15日", "9月30日")) and "| 四川 |" in comp.text
 
@@ -265,8 +262,7 @@ def test_a_comparison_cell_holds_a_sentence_for_each_attribute_listed():
     chunks = [Chunk(chunk_id="n1", doc=nb, section="二 > （一）数字化车间", ord=1, text="按改造投入的10%给予奖励，单个车间最高不超过100万元。"),
               Chunk(chunk_id="n3", doc=nb, section="二 > （三）比例上浮", ord=3, text="企业为高新技术企业的，奖励比例提高至12%，最高限额不变。"),
               Chunk(chunk_id="j1", doc=js, section="第六条", ord=1, text="对示范车间，按投资额的8%给予奖补，最高不超过200万元。")]
-    by = {"nb": chunks[:2], "js": chunks[2:]}
-    comp = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=())).compose(
+    comp = _over(chunks).compose(
         "宁波和江苏对数字化车间/示范车间的奖励标准对比，比例、上限、上浮条件都列上。", chunks, compare_docs=True)
     row = next(x for x in comp.text.splitlines() if x.startswith("| 宁波"))
     assert "12%" in row and "100万元" in row
@@ -277,8 +273,7 @@ def test_a_rate_raised_for_a_condition_the_asker_meets_is_used_and_cited():
     rule = Chunk(chunk_id="r6", doc=doc, section="第六条", ord=6, text="对省级示范工厂，按投资额的10%给予奖补，最高不超过500万元。")
     up = Chunk(chunk_id="r7", doc=doc, section="第七条", ord=7,
                text="第七条 申报企业为有效期内高新技术企业的，示范工厂奖补比例提高2个百分点，最高限额不变。")
-    by = {"r": [rule, up]}
-    composer = Composer(Context(idf=lambda t: 2.0, doc_chunks=lambda d: by.get(d, []), subject_terms=("示范工厂",)))
+    composer = _over([rule, up], ("示范工厂",))
     comp = composer.compose("我们是高新技术企业，示范工厂设备投资4000万，省里能给多少奖补？", [rule])
     assert "4000万元 × 12% = 480万元[1]" in comp.text and "高新技术企业，比例按12%计[2]" in comp.text
     assert comp.result_wan == 480

@@ -10,7 +10,7 @@ from assistant.answer import rows as rows_mod
 from assistant.answer.compose import superlative
 from assistant.answer.compose.composition import Composition
 from assistant.answer.compose.render import cell, status_note
-from assistant.answer.compose.sentences import RANK_BONUS, Sent, choose, display, end
+from assistant.answer.compose.sentences import RANK_BONUS, Sent, choose, display, end, said_with_heading
 from assistant.answer.compose.subject import PURPOSE, about_subject
 from assistant.answer.figures import has_figure
 from assistant.answer.understand import understand
@@ -49,7 +49,7 @@ def compare(question: str, evidence: Sequence[Chunk], sents: list[Sent], weights
         group = sorted(group, key=lambda x: -(x.score - RANK_BONUS / (x.idx + 1)))
         chosen = choose(group, weights, MAX_CELL_SENTENCES)
         for attr in attributes:  # "比例、上限、上浮条件都列上": each attribute the document states has its sentence
-            said = [x for x in group if attr in _said(x, evidence)]
+            said = [x for x in group if attr in said_with_heading(x, evidence)]
             if said and not any(x in chosen for x in said):
                 chosen.append(said[0])
         for s in sorted(chosen, key=lambda x: x.idx):
@@ -102,8 +102,3 @@ def asked_attributes(question: str) -> list[str]:
             continue
         out += [t for x in parts for t in tokenize(x) if len(t) >= 2 and not gazetteer.places_in(t)]
     return list(dict.fromkeys(out))
-
-
-def _said(s: Sent, evidence: Sequence[Chunk]) -> str:
-    c = s.row or evidence[s.idx]
-    return normalize_for_match(c.section.split(" > ")[-1] + s.text)

@@ -166,6 +166,12 @@ def last_heading(section: str) -> str:
     return normalize_for_match(section.split(" > ")[-1]) if section else ""
 
 
+def said_with_heading(s: Sent, evidence: Sequence[Chunk]) -> str:
+    """A sentence with the last heading of its clause ("（三）公示期" governs "为7个工作日"), normalised."""
+    c = s.row or evidence[s.idx]
+    return normalize_for_match(c.section.split(" > ")[-1] + s.text)
+
+
 def end(s: str) -> str:
     """A sentence with closing punctuation."""
     s = re.sub(r"\s+(?=[。；，：！？])", "", s.strip())  # a PDF line break before the stop is not part of the sentence

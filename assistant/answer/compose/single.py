@@ -13,7 +13,7 @@ from assistant.answer.compose.composition import Composition
 from assistant.answer.compose.context import Context
 from assistant.answer.compose.not_specified import not_found, not_specified, nothing
 from assistant.answer.compose.render import render
-from assistant.answer.compose.sentences import LIST_Q, PROCESS_Q, Sent, choose, score
+from assistant.answer.compose.sentences import LIST_Q, PROCESS_Q, Sent, choose, said_with_heading, score
 from assistant.answer.compose.subject import about_subject, focus
 from assistant.answer.figures import has_figure
 from assistant.answer.raised import raised
@@ -102,8 +102,8 @@ def _figure_sentences(ctx: Context, question: str, evidence: Sequence[Chunk], se
     if measured and ctx.known(measured):
         # "公示几天": the sentences that speak of 公示 decide; if none of them states a span, the
         # documents do not say — "近三年未发生事故" is another span
-        speaking = [s for s in sents if measured in _said_with_heading(s, evidence)]
-        stating = [s for s in with_fig if measured in _said_with_heading(s, evidence)]
+        speaking = [s for s in sents if measured in said_with_heading(s, evidence)]
+        stating = [s for s in with_fig if measured in said_with_heading(s, evidence)]
         if not stating:  # nothing that speaks of 公示 states a span, or nothing speaks of it at all
             return not_specified(evidence, speaking or sents, kind, terms or [measured], english)
         with_fig = stating or with_fig
@@ -142,12 +142,6 @@ def _figures_in_documents(ctx: Context, question: str, evidence: Sequence[Chunk]
     wider_sents = score(wider, weights, kind, question, ctx.doc_chunks)
     found = _figure_sentences(ctx, question, wider, wider_sents, kind, english) if wider_sents else figures
     return figures if isinstance(found, Composition) else (wider, found)
-
-
-def _said_with_heading(s: Sent, evidence: Sequence[Chunk]) -> str:
-    """A sentence with the last heading of its clause ("（三）公示期" governs "为7个工作日"), normalised."""
-    c = s.row or evidence[s.idx]
-    return normalize_for_match(c.section.split(" > ")[-1] + s.text)
 
 
 def _with_total(sents: list[Sent], evidence: Sequence[Chunk], base: float | None, titles: list[str],
