@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.eligibility.model import Source
 from assistant.eligibility.results import EstimateResult, ProgrammeVerdict
+from assistant.eligibility.rewards import PER_ENTERPRISE
 
 __all__ = ["Line", "Package", "package"]
 
@@ -22,7 +23,6 @@ __all__ = ["Line", "Package", "package"]
 _EXCLUSIVE = re.compile(r"就高|同时.{0,20}不重复|多个等级")
 _COMBINABLE = re.compile(r"可叠加|叠加享受")
 _CAP = re.compile(r"(?:不超过|最高)(\d+(?:\.\d+)?)万元")
-_PER_ENTERPRISE = re.compile(r"同一企业|每家企业|单个企业|同一申报主体")
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,10 @@ def package(verdicts: Sequence[ProgrammeVerdict]) -> Package:
             out.excluded += [Line(x.programme, x.amount_wan, x.label, rule.source, f"与{lines[0].programme}不重复享受，取较高者")
                              for x in lines[1:]]
             lines = lines[:1]
-        cap = next((float(m.group(1)) for n in notes if _PER_ENTERPRISE.search(n.text)
+        cap = next((float(m.group(1)) for n in notes if PER_ENTERPRISE.search(n.text)
                     and (m := _CAP.search(n.text))), None)
         if cap is not None:
-            rule = next(n for n in notes if _PER_ENTERPRISE.search(n.text) and _CAP.search(n.text))
+            rule = next(n for n in notes if PER_ENTERPRISE.search(n.text) and _CAP.search(n.text))
             out.limits.append(Line(lines[0].programme, cap, "每企业上限", rule.source))
         if cap is not None and sum(x.amount_wan for x in lines) > cap:
             out.capped.append(Line(lines[0].programme, cap, "每企业上限", rule.source, f"合计超过{cap:g}万元，按上限计"))

@@ -26,7 +26,8 @@ _AMOUNT = re.compile(
 )
 _RAISED_TO = re.compile(rf"(?:比例)?(?:提高至|提高到|上浮至)(?P<r>{_MONEY})%")
 _RAISED_BY = re.compile(rf"(?:比例)?提高(?P<d>{_MONEY})个百分点")
-_PER_ENTERPRISE = re.compile(r"同一企业|每家企业|单个企业|同一申报主体")
+# a cap or rule for the whole enterprise, not one title (the package applies it too)
+PER_ENTERPRISE = re.compile(r"同一企业|每家企业|单个企业|同一申报主体")
 _PER_YEAR = re.compile(r"同一年度|每年|年度|累计")
 _EXCLUSION = re.compile(r"不(?:得|再)?重复(?:享受|申报|计算|支持)|就高|不得再申报|不再单独")
 _BALANCE = re.compile(r"差额")
@@ -90,7 +91,7 @@ def _rules(text: str) -> list[Reward]:
 
 
 def _enterprise_wide(text: str) -> bool:
-    return bool(_PER_ENTERPRISE.search(text) and _PER_YEAR.search(text))
+    return bool(PER_ENTERPRISE.search(text) and _PER_YEAR.search(text))
 
 
 def _title_cap(text: str, piece: re.Match[str]) -> Reward | None:
