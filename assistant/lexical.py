@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,27 @@ def tokenize(text: str) -> list[str]:
         if not w or w in _STOP or _PUNCT.match(w):
             continue
         out.append(w)
+    return out
+
+
+def question_tokens(text: str, known: Callable[[str], bool]) -> list[str]:
+    """The search tokens of a question, plus the words jieba split across a boundary when the index knows
+    them: "打造成" is cut 打|造成, and 打造 is the word the documents use. A one-character piece joined with
+    the next piece's first character (or the previous piece's last) is added when it is a dictionary word
+    and some passage holds it."""
+    out = tokenize(text)
+    seen = set(out)
+    with _LOCK:
+        tok = _jieba()
+        pieces = [w for w in tok.lcut(unicodedata.normalize("NFKC", text).lower()) if w.strip()]
+    words = tok.FREQ  # jieba's dictionary: the joined piece must be a word, not any two characters
+    for a, b in zip(pieces, pieces[1:], strict=False):
+        if _PUNCT.match(a) or _PUNCT.match(b) or len(a) + len(b) < 3:
+            continue
+        joined = (a + b[0]) if len(a) == 1 else (a[-1] + b) if len(b) == 1 else ""
+        if joined and words.get(joined) and joined not in seen and joined not in _STOP and known(joined):
+            out.append(joined)
+            seen.add(joined)
     return out
 
 

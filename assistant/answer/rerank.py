@@ -16,7 +16,7 @@ from assistant.answer.figures import asked_figure, has_figure
 from assistant.answer.terms import subjects
 from assistant.core.text import normalize_for_match, split_sentences
 from assistant.domain import SearchHit
-from assistant.lexical import tokenize
+from assistant.lexical import question_tokens
 
 CANDIDATES = 20  # reranked at most: the rest keep their fused order
 # weight of sentence coverage (0–1) against the fused score scaled to the best candidate's (0–1);
@@ -28,11 +28,12 @@ ASKED_FIGURE = 0.2
 ASKED_ATTRIBUTE = 0.2
 
 
-def rerank(question: str, hits: Sequence[SearchHit], idf: Callable[[str], float]) -> list[SearchHit]:
+def rerank(question: str, hits: Sequence[SearchHit], idf: Callable[[str], float],
+           known: Callable[[str], bool] = lambda t: False) -> list[SearchHit]:
     """`hits` (fused order) with the first CANDIDATES reordered by fused score and sentence coverage."""
     if len(hits) < 2:
         return list(hits)
-    weights = {t: idf(t) for t in set(tokenize(question)) if len(t) > 1 or t.isdigit()}
+    weights = {t: idf(t) for t in set(question_tokens(question, known)) if len(t) > 1 or t.isdigit()}
     if not sum(weights.values()):
         return list(hits)
     head, tail = list(hits[:CANDIDATES]), list(hits[CANDIDATES:])

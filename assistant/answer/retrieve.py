@@ -168,7 +168,7 @@ def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = No
             fused[cid] *= prefer(chunks[cid])
     order = sorted(fused, key=lambda c: -fused[c])
     hits = [SearchHit(chunks[c], fused[c], ranks[c][0], ranks[c][1]) for c in order]
-    hits = rerank(expanded if english else query, merge_neighbours(hits), snap.idf)
+    hits = rerank(expanded if english else query, merge_neighbours(hits), snap.idf, snap.knows)
     if compare if compare is not None else wants_comparison(query):
         hits = diversify(hits, cfg.per_doc_compare)
     return hits[:k]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.domain import Chunk
-from assistant.lexical import tokenize
+from assistant.lexical import question_tokens
 
 
 @dataclass(frozen=True)
@@ -20,4 +20,4 @@ class Context:
 
     def weights(self, question: str) -> dict[str, float]:
         """Each search token of the question (words of two characters or more, numbers) with its IDF."""
-        return {t: self.idf(t) for t in {t for t in tokenize(question) if len(t) > 1 or t.isdigit()}}
+        return {t: self.idf(t) for t in {t for t in question_tokens(question, self.known) if len(t) > 1 or t.isdigit()}}
