@@ -279,3 +279,32 @@ def test_a_rate_raised_for_a_condition_the_asker_meets_is_used_and_cited():
     assert comp.result_wan == 480
     comp = composer.compose("我们不是高新技术企业，示范工厂设备投资4000万，省里能给多少奖补？", [rule])
     assert comp.result_wan == 400
+
+
+def test_a_classification_stated_without_fen_wei_answers_how_many_levels():
+    # "分A、B、C、D四级" divides as much as "分为": of two sentences under the same heading, it answers
+    doc = DocumentMeta(doc_id="n", title="国家文件摘要", source="n.md", kind="summary", region="全国")
+    chunks = [
+        _chunk(40, "2024年度智能工厂梯度培育行动", "参考《智能制造典型场景参考指引（2024年版）》。", doc),
+        _chunk(41, "2024年度智能工厂梯度培育行动", "体系：按要素条件分基础级、先进级、卓越级、领航级四级培育；", doc),
+    ]
+    comp = _over(chunks).compose("智能工厂梯度培育行动分为哪几个层级？", chunks)
+    assert not comp.not_specified and "领航级" in comp.text and comp.chunks[0].chunk_id == "c41"
+
+
+def test_a_bare_you_duoshao_asks_how_many_unless_money_or_a_minimum_is_asked():
+    from assistant.answer.figures import asked_figure
+
+    assert asked_figure("2023年度公示的示范工厂和优秀场景分别有多少？") == "count"
+    assert asked_figure("想报先进级，近两年智能化投入得有多少？") == "amount"
+    assert asked_figure("示范车间的奖励有多少？") == "amount"
+
+
+def test_a_count_answers_when_it_counts_the_asked_things_not_something_else():
+    from assistant.answer.figures import has_figure
+
+    words = frozenset({"示范工厂", "优秀场景"})
+    c = CHUNKS[0]
+    assert has_figure("count", "结果：公示 212 家示范工厂、605 个优秀场景；", c, words)
+    assert not has_figure("count", "文件：2023年度示范工厂名单；正文是否取得：否（2 条见附件）。", c, words)
+    assert has_figure("count", "文件：2023年度示范工厂名单；正文是否取得：否（2 条见附件）。", c)  # no words: any count

@@ -36,11 +36,28 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("duration", re.compile(r"多长|几年|多久|期限|多少年|多少天|几天|几个月|几个工作日|多少个工作日|\bhow long\b|\bhow often\b|\bperiod\b"
                             r"|\bhow many (?:years|months|days)\b")),
     # "这几个申报通知" points at things, it does not ask how many
-    ("count", re.compile(r"多少个|(?<![哪这那])几个|多少家|(?<![这那])几家|多少项|(?<![这那])几项|多少批|\bhow many\b|\bnumber of\b")),
+    # a bare "有多少" left after money, rates and periods asks how many things ("示范工厂和优秀场景分别有多少")
+    ("count", re.compile(r"多少个|(?<![哪这那])几个|多少家|(?<![这那])几家|多少项|(?<![这那])几项|多少批|(?<![得要需])有多少"
+                         r"|\bhow many\b|\bnumber of\b")),
 ]
 _VALID_UNTIL = re.compile(r"有效期|截至|截止|期满|届满|有效至")
 _NUMERIC_CELL = re.compile(r"约?[0-9][0-9.,，]*\s*(?:万|亿)?\s*(?:余|多)?\s*(?:个|家|项|元|万元|%)?")
 _ROW_FIGURE_SKIP = re.compile(r"year|date|序号|年份|日期|url|note|备注", re.IGNORECASE)
+
+
+_COUNTED = re.compile(r"[0-9一二两三四五六七八九十百千万]+\s*(?:余|多)?\s*(?:个|家|项|条|批|所|座)")
+COUNT_NEIGHBOURHOOD = 12  # characters either side of a count where the thing counted is named
+
+
+def counts_asked(sentence: str, words: frozenset[str]) -> bool:
+    """Does a count in the sentence count one of the question's words ("212 家示范工厂", "优秀场景605个"),
+    not something else ("（2 条见附件）")?"""
+    t = normalize_for_match(sentence)
+    for m in _COUNTED.finditer(t):
+        near = t[max(0, m.start() - COUNT_NEIGHBOURHOOD):m.end() + COUNT_NEIGHBOURHOOD]
+        if any(w in near for w in words):
+            return True
+    return False
 
 
 def asked_figure(question: str) -> str | None:
@@ -49,9 +66,11 @@ def asked_figure(question: str) -> str | None:
     return next((kind for kind, pat in ASKS if pat.search(q)), None)
 
 
-def has_figure(kind: str, sentence: str, chunk: Chunk) -> bool:
-    """Does the sentence (or, for a table row, one of its numeric cells) state a figure of this kind?"""
-    if FIGURES[kind].search(normalize_for_match(sentence)):
+def has_figure(kind: str, sentence: str, chunk: Chunk, counted: frozenset[str] | None = None) -> bool:
+    """Does the sentence (or, for a table row, one of its numeric cells) state a figure of this kind?
+    With `counted` (the question's words), a count in running text must count one of them."""
+    if FIGURES[kind].search(normalize_for_match(sentence)) and (
+            kind != "count" or counted is None or counts_asked(sentence, counted)):
         return True
     if kind == "duration" and FIGURES["date"].search(normalize_for_match(sentence)) and _VALID_UNTIL.search(sentence):
         return True  # "how long is it valid" is answered by "有效期截至2027年12月31日" (not by "10月15日前完成初审")

@@ -26,7 +26,7 @@ _PAYMENT_Q = re.compile(r"奖|补|资助|贴息|subsid|reward|grant|payment", re
 THRESHOLD_S = re.compile(r"不低于|不少于|不小于|不得低于|以上|达到|(?<!不)超过|≥")
 # a classification asked ("分几级", "有哪几类") is stated as "分为…"
 _CLASSES_Q = re.compile(r"分(?:为|成)?(?:几|哪几|多少)[级类档种个层]|有(?:几|哪几)[级类档种]|哪几[级类档种]")
-_CLASSES_S = re.compile(r"分为|分成|划分为|分设")
+_CLASSES_S = re.compile(r"分为|分成|划分为|分设|分[^，。；：]{2,40}?[两二三四五六七八九十\d]+(?:个)?[级类档种层]")  # "分A、B、C三级"
 LENGTH_PENALTY = 0.03  # per 100 characters: at equal coverage, the sentence that says less else wins
 MIN_GAIN = 0.08  # a further sentence must answer a part of the question the others did not
 RANK_BONUS = 0.08  # a sentence of a higher-ranked passage wins a tie
@@ -59,6 +59,7 @@ class _Asked:
     classes: bool  # asks how something is divided
     steps: bool  # asks for a procedure
     subjects: frozenset[str]  # titles and projects it names
+    words: frozenset[str]  # its weighted words (what a count must count)
 
 
 def score(evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None, question: str,
@@ -66,7 +67,8 @@ def score(evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None
     """Every sentence of the evidence (a table row is one sentence), best first."""
     low = question.lower()
     ask = _Asked(kind, bool(_CONDITION_Q.search(low)), asks_minimum(question), bool(_CLASSES_Q.search(question)),
-                 bool(PROCESS_Q.search(question)), subjects(normalize_for_match(question)))
+                 bool(PROCESS_Q.search(question)), subjects(normalize_for_match(question)),
+                 frozenset(t for t in weights if len(t) >= 2 and not t.isdigit()))
     out = []
     for i, c in enumerate(evidence):
         context = normalize_for_match(c.doc.title + c.section)
@@ -100,8 +102,10 @@ def _adjustment(ask: _Asked, s: str, ns: str, lead: str, c: Chunk, row: Chunk | 
     said = subjects(ns + lead + last_heading(c.section))
     if ask.subjects and said and not (said & ask.subjects):
         delta -= SUBJECT_MISMATCH  # the clause is about another title or project than the one asked
-    if ask.kind and has_figure(ask.kind, s, row or c):
+    if ask.kind and has_figure(ask.kind, s, row or c, ask.words):
         delta += FIGURE_BONUS
+    elif ask.kind == "count" and has_figure(ask.kind, s, row or c):
+        delta += FIGURE_BONUS / 2  # a count of something else ("（2 条见附件）"): the kind of figure, not the one asked
     if ask.threshold:  # a minimum is answered by a comparator, a rate of reward is not one
         delta += THRESHOLD_BONUS if THRESHOLD_S.search(s) else -THRESHOLD_BONUS / 2
     if ask.classes and _CLASSES_S.search(s):
