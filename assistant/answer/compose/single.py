@@ -1,23 +1,23 @@
-"""One answer from the best sentences: a figure when one is asked (with a calculation when the asker
-gives the base), the steps of a procedure, the items a clause introduces, or "not specified"."""
+"""One answer from the best sentences: a figure when one is asked (computed from the asker's numbers by
+compose.computed when they give them), the steps of a procedure, the items a clause introduces, or
+"not specified"."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
-from assistant.answer import difference, total
-from assistant.answer.calculate import apply, asked_base, asked_base_kind, base_kind, explain, parse_rule
+from assistant.answer import difference
+from assistant.answer.calculate import asked_base, parse_rule
 from assistant.answer.compose.composition import Composition
+from assistant.answer.compose.computed import rule_sentence, with_calculation, with_difference, with_total
 from assistant.answer.compose.context import Context
+from assistant.answer.compose.documents import whole_documents
 from assistant.answer.compose.not_specified import not_found, not_specified, nothing
 from assistant.answer.compose.render import render
 from assistant.answer.compose.sentences import LIST_Q, PROCESS_Q, Sent, choose, said_with_heading, score
 from assistant.answer.compose.subject import about_subject, focus
 from assistant.answer.figures import has_figure
-from assistant.answer.raised import raised
-from assistant.answer.terms import subjects
 from assistant.answer.total import TOTAL_Q
 from assistant.answer.understand import understand
 from assistant.core import gazetteer
@@ -33,7 +33,6 @@ LIST_BUDGET_CHARS = 500  # items brought along after a "…：" sentence
 DEFERS = re.compile(r"具体[^。;；]{0,12}?(?:由[^。;；]{1,20}?(?:自主|自行|另行)?(?:确定|制定|规定|决定|明确)"
                     r"|另行(?:通知|公布|发布|制定|规定|明确)|以[^。;；]{1,20}?为准)|(?:时间|日期|安排)另行(?:通知|公布|发布)")
 _ITEM_START = re.compile(r"^[（(]?[一二三四五六七八九十0-9]+[）)、.．]")
-WIDEN_DOCS = 2  # "not specified" is checked across the whole of the first documents found, no further
 
 
 def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[Sent], weights: dict[str, float],
@@ -56,7 +55,7 @@ def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[S
     chosen += list_after_colon(chosen, evidence) or items_below(ctx, chosen, evidence)
     base = asked_base(question) if kind in ("amount", "ratio") else None
     if kind == "amount" and TOTAL_Q.search(question):  # "省里和市里加起来一共多少": one rule a document, summed
-        summed = _with_total(sents, evidence, base, focus(question, ctx.subject_terms), english)
+        summed = with_total(sents, evidence, base, focus(question, ctx.subject_terms), english)
         if summed is not None:
             return summed
     rule_sent = rule_sentence(sents, question) if base is not None else None
@@ -68,7 +67,7 @@ def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[S
             comp = render(chosen, evidence, english, lead)
             return Composition(comp.text, comp.chunks, True)
         return render(chosen, evidence, english)
-    return _with_calculation(ctx, question, chosen, rule_sent, base, evidence, english, limit)
+    return with_calculation(ctx, question, chosen, rule_sent, base, evidence, english, limit)
 
 
 # what a span or a figure is of: the word right before the question word ("要公示几天" → 公示)
@@ -130,7 +129,7 @@ def _figures_in_documents(ctx: Context, question: str, evidence: Sequence[Chunk]
     of the same rule); failing those, "not specified"."""
     got = difference.received(question) if kind == "amount" else None
     if got is not None:  # "去年拿了160万，今年晋级，还能给多少": the new award less what was received
-        paid = _with_difference(ctx, got, evidence, english)
+        paid = with_difference(ctx, got, evidence, english)
         if paid is not None:
             return paid
     figures = _figure_sentences(ctx, question, evidence, sents, kind, english)
@@ -142,79 +141,6 @@ def _figures_in_documents(ctx: Context, question: str, evidence: Sequence[Chunk]
     wider_sents = score(wider, weights, kind, question, ctx.doc_chunks)
     found = _figure_sentences(ctx, question, wider, wider_sents, kind, english) if wider_sents else figures
     return figures if isinstance(found, Composition) else (wider, found)
-
-
-def _with_total(sents: list[Sent], evidence: Sequence[Chunk], base: float | None, titles: list[str],
-                english: bool) -> Composition | None:
-    """The first rule of each document that gives the asker an amount, rendered, and their sum. A rule
-    paid on another award ("市级按省级奖补金额的50%给予配套") is applied to the sum of the others."""
-    used: list[Sent] = []
-    matching: list[Sent] = []  # rules whose base is the other awards
-    docs: set[str] = set()
-    for s in sents:
-        c = s.row or evidence[s.idx]
-        if c.doc.doc_id in docs:
-            continue
-        if parse_rule(s.text) is not None and base_kind(s.text) == "award":
-            matching.append(s)
-            docs.add(c.doc.doc_id)
-        elif total.term(s.text, base, titles, "") is not None:
-            used.append(s)
-            docs.add(c.doc.doc_id)
-    if not used or len(used) + len(matching) < 2:
-        return None
-    comp = render(used + matching, evidence, english)
-    ids = [c.chunk_id for c in comp.chunks]
-
-    def cite(s: Sent) -> str:
-        return f"[{ids.index((s.row or evidence[s.idx]).chunk_id) + 1}]"
-
-    terms = [t for s in used if (t := total.term(s.text, base, titles, cite(s))) is not None]
-    subtotal = sum(t.value_wan for t in terms)
-    terms += [t for s in matching if (t := total.term(s.text, subtotal, [], cite(s))) is not None]
-    return Composition(comp.text + "\n" + total.explain(terms, english), comp.chunks,
-                       result_wan=sum(t.value_wan for t in terms))
-
-
-def _with_calculation(ctx: Context, question: str, chosen: list[Sent], rule_sent: Sent, base: float,
-                      evidence: Sequence[Chunk], english: bool, limit: int) -> Composition:
-    """The answer with the asker's base put through the rule: a formula whose terms cite their clause; the
-    rate raised by a clause of the same rule whose condition the asker says they meet."""
-    if rule_sent not in chosen:
-        chosen = [rule_sent, *chosen][:limit + 1]
-    rule = parse_rule(rule_sent.text)
-    assert rule is not None
-    cited = rule_sent.row or evidence[rule_sent.idx]
-    wider = whole_documents(ctx, evidence)
-    up = next(((i, r) for i, c in enumerate(wider) if c.doc.doc_id == cited.doc.doc_id
-               for x in split_sentences(c.text) if (r := raised(x, question, rule.rate)) is not None), None)
-    if up is not None:
-        chosen = [*chosen, Sent(up[1].sentence.strip(), up[0], 0.0, frozenset())]
-        evidence = wider
-    comp = render(chosen, evidence, english)
-    ids = [c.chunk_id for c in comp.chunks]
-    n = ids.index(cited.chunk_id) + 1
-    note = ""
-    if up is not None:
-        m = ids.index(wider[up[0]].chunk_id) + 1
-        note = (f" (rate raised to {up[1].rate:g}% for {up[1].condition}[{m}])" if english
-                else f"（{up[1].condition}，比例按{up[1].rate:g}%计[{m}]）")
-        rule = replace(rule, rate=up[1].rate)
-    result = apply(rule, base)
-    return Composition(comp.text + "\n" + explain(rule, result, f"[{n}]", english) + note, comp.chunks,
-                       result_wan=None if result.below_threshold else result.value_wan)
-
-
-def rule_sentence(sents: list[Sent], question: str) -> Sent | None:
-    """The best-scored sentence that states a rate, about the question's title or project when it names one."""
-    asked = subjects(normalize_for_match(question))
-    rules = [x for x in sents if parse_rule(x.text) is not None]
-    # a rate of what the asker gave: of an investment (投资1.2亿) or of an award (总额800万元 → 拨付…的70%)
-    wanted = asked_base_kind(question)
-    rules = [x for x in rules if base_kind(x.text) == wanted] or rules
-    fitting = [x for x in rules if not asked or asked & subjects(normalize_for_match(x.text))]
-    found = fitting or rules
-    return found[0] if found else None
 
 
 def steps(ctx: Context, chunk: Chunk) -> list[Sent]:
@@ -305,52 +231,3 @@ def list_after_colon(chosen: list[Sent], evidence: Sequence[Chunk]) -> list[Sent
                 taken.add((s.idx, nxt))
                 size += len(nxt)
     return extra
-
-
-def whole_documents(ctx: Context, evidence: Sequence[Chunk]) -> list[Chunk]:
-    """The evidence, then every other passage of its first WIDEN_DOCS documents of the first passage's
-    place (another place's rule is not "another clause of the same rule"), in document order."""
-    docs: list[str] = []
-    for c in evidence:
-        if c.doc.doc_id not in docs and c.doc.region == evidence[0].doc.region:
-            docs.append(c.doc.doc_id)
-    have = {c.chunk_id for c in evidence}
-    extra = [c for d in docs[:WIDEN_DOCS] for c in ctx.doc_chunks(d) if c.chunk_id not in have]
-    return [*evidence, *extra]
-
-
-DIFFERENCE_CANDIDATES = 8  # the new award is among the best sentences for the question without what was received
-
-
-def _with_difference(ctx: Context, got: difference.Received, evidence: Sequence[Chunk],
-                     english: bool) -> Composition | None:
-    """The new award (fixed, or base × rate within its cap) less what the asker received, when a clause
-    of the same rule pays the difference; None when no clause does."""
-    wider = whole_documents(ctx, evidence)
-    rule = next(((i, x) for i, c in enumerate(wider) for x in split_sentences(c.text)
-                 if difference.PAYS_DIFFERENCE.search(normalize_for_match(x))), None)
-    if rule is None:
-        return None
-    asked = understand(got.rest)
-    titles = focus(got.rest, ctx.subject_terms)
-    base = asked_base(got.rest)
-    sents = score(wider, ctx.weights(got.rest), "amount", got.rest, ctx.doc_chunks)
-    for s in sents[:DIFFERENCE_CANDIDATES]:
-        c = s.row or wider[s.idx]
-        line = _line_of(c.text, s.text)  # "等级：卓越级智能工厂；…；奖励金额：一次性奖励300万元。" names its title once
-        new = total.term(s.text, base, [], "") if any(t in normalize_for_match(line) for t in titles) or not titles \
-            else None
-        if new is None or not about_subject(c, line, titles, asked.region, got.rest, "amount"):
-            continue
-        rule_sent = Sent(rule[1].strip(), rule[0], 0.0, frozenset())
-        comp = render([s, rule_sent], wider, english)
-        ids = [x.chunk_id for x in comp.chunks]
-        n_new, n_rule = ids.index(c.chunk_id) + 1, ids.index(wider[rule[0]].chunk_id) + 1
-        line = difference.explain(new.value_wan, new.how, got.wan, f"[{n_new}]", f"[{n_rule}]", english)
-        return Composition(comp.text + "\n" + line, comp.chunks, result_wan=max(new.value_wan - got.wan, 0.0))
-    return None
-
-
-def _line_of(text: str, sentence: str) -> str:
-    """The line of `text` holding `sentence` (the whole text when it is not found on one line)."""
-    return next((ln for ln in text.splitlines() if sentence.strip() and sentence.strip() in ln), text)
