@@ -308,3 +308,13 @@ def test_a_count_answers_when_it_counts_the_asked_things_not_something_else():
     assert has_figure("count", "结果：公示 212 家示范工厂、605 个优秀场景；", c, words)
     assert not has_figure("count", "文件：2023年度示范工厂名单；正文是否取得：否（2 条见附件）。", c, words)
     assert has_figure("count", "文件：2023年度示范工厂名单；正文是否取得：否（2 条见附件）。", c)  # no words: any count
+
+
+def test_asked_for_each_of_two_things_the_sentence_stating_both_figures_answers():
+    doc = DocumentMeta(doc_id="n2", title="国家名单汇总", source="n2.md", kind="summary", region="全国")
+    chunks = [
+        _chunk(50, "2023年度", "2023年度公示优秀场景605个。", doc),
+        _chunk(51, "2023年度", "结果：2023年度公示 212 家示范工厂、605 个优秀场景。", doc),
+    ]
+    comp = _over(chunks).compose("2023年度公示的示范工厂和优秀场景分别有多少？", chunks)
+    assert "212" in comp.text and comp.chunks[0].chunk_id == "c51"

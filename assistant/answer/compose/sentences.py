@@ -33,6 +33,10 @@ RANK_BONUS = 0.08  # a sentence of a higher-ranked passage wins a tie
 FIGURE_BONUS = 0.25  # the sentence states the kind of figure asked for
 THRESHOLD_BONUS = 0.2  # asked for a minimum, the sentence states one (half of it off when it states none)
 CLASSES_BONUS = 0.2  # asked how something is divided, the sentence divides it
+# asked for the figures of several things ("A和B分别有多少"), the sentence stating several figures of the kind
+# ("212家示范工厂、605个优秀场景") answers more of it than one stating one
+EACH = re.compile(r"各是|各为|各有|各自|分别|各多|\beach\b|\brespectively\b", re.IGNORECASE)
+EACH_BONUS = 0.1
 _BARE = re.compile(r"[\W_]+")
 # a clause the chunker made its own heading ("（一）车间智能化改造投入不低于1000万元") still states a rule
 _STATES_RULE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|%|％)|不低于|不少于|不超过|不得")
@@ -60,6 +64,7 @@ class _Asked:
     steps: bool  # asks for a procedure
     subjects: frozenset[str]  # titles and projects it names
     words: frozenset[str]  # its weighted words (what a count must count)
+    each: bool  # asks a figure for each of several things
 
 
 def score(evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None, question: str,
@@ -68,7 +73,7 @@ def score(evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None
     low = question.lower()
     ask = _Asked(kind, bool(_CONDITION_Q.search(low)), asks_minimum(question), bool(_CLASSES_Q.search(question)),
                  bool(PROCESS_Q.search(question)), subjects(normalize_for_match(question)),
-                 frozenset(t for t in weights if len(t) >= 2 and not t.isdigit()))
+                 frozenset(t for t in weights if len(t) >= 2 and not t.isdigit()), bool(EACH.search(question)))
     out = []
     for i, c in enumerate(evidence):
         context = normalize_for_match(c.doc.title + c.section)
@@ -106,6 +111,8 @@ def _adjustment(ask: _Asked, s: str, ns: str, lead: str, c: Chunk, row: Chunk | 
         delta += FIGURE_BONUS
     elif ask.kind == "count" and has_figure(ask.kind, s, row or c):
         delta += FIGURE_BONUS / 2  # a count of something else ("（2 条见附件）"): the kind of figure, not the one asked
+    if ask.kind and ask.each and len(FIGURES[ask.kind].findall(ns)) >= 2:
+        delta += EACH_BONUS
     if ask.threshold:  # a minimum is answered by a comparator, a rate of reward is not one
         delta += THRESHOLD_BONUS if THRESHOLD_S.search(s) else -THRESHOLD_BONUS / 2
     if ask.classes and _CLASSES_S.search(s):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.compose.sentences import THRESHOLD_S, asks_minimum
+from assistant.answer.compose.sentences import EACH, THRESHOLD_S, asks_minimum
 from assistant.answer.guard import is_english
 from assistant.core import gazetteer
 from assistant.core.text import normalize_for_match
@@ -12,7 +12,6 @@ from assistant.domain import Chunk
 
 RULE_KINDS = ("policy", "local_policy")
 _ASKED_TWICE = re.compile(r"多少|几[个家项年级]|\bhow (?:many|much)\b")
-_EACH = re.compile(r"各是|各为|各有|各自|分别|各多|\beach\b|\brespectively\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
 _DEADLINE_Q = re.compile(r"截止|deadline", re.I)
 _DEADLINE_S = re.compile(r"截止|截至|之前|前完成|前推荐|前报|日前|月底前|前提交|前申报")
@@ -51,7 +50,7 @@ def about_subject(c: Chunk, sentence: str, focus: list[str], region: str, questi
     if is_english(question):
         return True  # an English question's Chinese terms are the glossary's translations, not the documents' words
     # "多少家示范工厂、多少个优秀场景", "贷款贴息和担保费补助的期限各是多久": each figure is about one of them
-    if len(_ASKED_TWICE.findall(question)) >= 2 or _EACH.search(question):
+    if len(_ASKED_TWICE.findall(question)) >= 2 or EACH.search(question):
         return not focus or any(t in hay for t in focus)
     return all(t in hay for t in focus)
 
