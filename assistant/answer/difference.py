@@ -2,7 +2,8 @@
 asker says what was already received ("去年拿了先进级奖励160万") and a clause of the rule pays the
 difference, the answer is the new amount less what was received, each term cited.
 
-Grammar of official documents, not of one document: 差额 / 扣除(扣减)已获 / 补足差额 / 就高不重复.
+Grammar of official documents, not of one document: the clause that pays the difference is
+core.reward_grammar.PAYS_DIFFERENCE (差额 / 扣除(扣减)已获…奖励).
 """
 
 from __future__ import annotations
@@ -10,15 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.calculate import fmt, money_wan
+from assistant.answer.calculate import MONEY, fmt, money_wan
 from assistant.core.text import normalize_for_match
 
-_MONEY = r"(\d+(?:\.\d+)?)\s*(亿元|亿|万元|万)"
 # what the asker already received: "拿了…奖励160万", "已获…奖励100万元", "获得过…补助50万"
 RECEIVED = re.compile(rf"(?:拿了|拿到了?|领了|领到了?|获得了?过?|获了|已获得?|已经?拿了|得了)"
-                      rf"[^。;；，,?？]{{0,24}}?(?:奖励|奖补|补助|补贴|资金)[^。;；，,?？\d]{{0,4}}{_MONEY}")
-# a clause that pays the difference between a new award and one already received
-PAYS_DIFFERENCE = re.compile(r"差额|扣除已获|扣减已获|扣除已[^。;；]{0,6}奖励|补足差额|补齐差额")
+                      rf"[^。;；，,?？]{{0,24}}?(?:奖励|奖补|补助|补贴|资金)[^。;；，,?？\d]{{0,4}}{MONEY}")
 
 
 @dataclass(frozen=True)

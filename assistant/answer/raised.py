@@ -2,7 +2,8 @@
 "企业为高新技术企业…的，奖励比例提高至12%". When the asker says they meet it (我们是高新技术企业), the
 calculation uses the raised rate and cites the clause that raises it.
 
-Grammar of official documents: (条件)的，(比例|标准)(提高|上浮|提升|上调)(至X% | N个百分点).
+Grammar of official documents: (条件)的，then the raise (core.reward_grammar: (比例|标准)(提高|上浮|提升|上调)
+(至X% | N个百分点)).
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.core.reward_grammar import raise_in
 from assistant.core.text import normalize_for_match
 from assistant.lexical import tokenize
 
-_RAISED_TO = re.compile(r"(?:比例|标准)(?:提高|上浮|提升|上调)(?:至|到|为)\s*(\d+(?:\.\d+)?)\s*%")
-_RAISED_BY = re.compile(r"(?:比例|标准)(?:提高|上浮|提升|上调)\s*(\d+(?:\.\d+)?)\s*个?百分点")
 _CONDITION_END = re.compile(r"的[,，]")
 _NEGATED = re.compile(r"(?:不是|不属于|并非|非|没有|未|无)[^,，。;；]{0,3}$")
 MIN_CONDITION_WORD = 4  # 高新技术企业, 专精特新: a condition's name, not a word of every clause (企业, 申报)
@@ -32,11 +32,10 @@ class Raised:
 def raised(sentence: str, question: str, base_rate: float) -> Raised | None:
     """The raise a sentence gives when the question says the asker meets its condition (not "不是高企")."""
     s = normalize_for_match(sentence)
-    to, by = _RAISED_TO.search(s), _RAISED_BY.search(s)
-    m = to or by
-    if m is None:
+    up = raise_in(s)
+    if up is None:
         return None
-    end = [e for e in _CONDITION_END.finditer(s, 0, m.start())]
+    end = [e for e in _CONDITION_END.finditer(s, 0, up.start)]
     if not end:
         return None
     condition = s[:end[-1].start()]
@@ -44,8 +43,7 @@ def raised(sentence: str, question: str, base_rate: float) -> Raised | None:
     for word in sorted(dict.fromkeys(t for t in tokenize(condition) if len(t) >= MIN_CONDITION_WORD), key=len, reverse=True):
         at = q.find(word)
         if at >= 0 and not _NEGATED.search(q[:at]):
-            rate = float(to.group(1)) if to else base_rate + float(by.group(1)) if by else base_rate
-            return Raised(rate, _as_said(word, condition, q[at:]), sentence)
+            return Raised(up.applied_to(base_rate), _as_said(word, condition, q[at:]), sentence)
     return None
 
 

@@ -1,8 +1,8 @@
 """Totals across rules: "省里和市里加起来一共能拿多少？" — each rule's amount for the asker (a fixed award, or
 base × rate within its cap), one per document, summed, every term cited.
 
-Grammar, not documents: a fixed award is "给予(一次性)奖励X万元"; "对A和B，分别给予X万元和Y万元" gives
-each title its own amount, in order.
+Grammar, not documents (core.reward_grammar): an amount given is "给予(一次性)奖励X万元"; "对A和B，分别给予X万元和Y万元"
+gives each title its own amount, in order.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer.calculate import apply, fmt, parse_rule
+from assistant.core.reward_grammar import AWARD_AMOUNT, RESPECTIVELY_FOR, amounts, names
 from assistant.core.text import normalize_for_match
 
 TOTAL_Q = re.compile(r"一共|合计|加起来|总共|共计|合起来|加在一起|两项|in total|altogether|combined", re.IGNORECASE)
-_FIXED = re.compile(r"(?:给予|奖励|补助|奖补|资助)[^。;；,，]{0,10}?(\d+(?:\.\d+)?)\s*万元")
-_RESPECTIVELY = re.compile(r"对([^，,。;；]{2,40}?)[,，]?分别给予[^。;；]{0,8}?((?:\d+(?:\.\d+)?\s*万元[和、及与]?){2,4})")
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*万元")
 
 
 @dataclass(frozen=True)
@@ -39,16 +37,14 @@ def term(sentence: str, base_wan: float | None, titles: list[str], cite: str) ->
         raw = f"{fmt(base_wan)} × {rule.rate:g}%"
         how = f"{raw}，封顶{fmt(res.value_wan)}" if res.capped else f"{raw} = {fmt(res.value_wan)}"
         return Term(res.value_wan, how, cite)
-    resp = _RESPECTIVELY.search(s)
+    resp = RESPECTIVELY_FOR.search(s)
     if resp and titles:
-        names = re.split(r"[和、及与]", resp.group(1))
-        amounts = [float(a) for a in _AMOUNT.findall(resp.group(2))]
-        for name, amount in zip(names, amounts, strict=False):
+        for name, amount in zip(names(resp), amounts(resp), strict=False):
             if any(t in name or name.endswith(t) for t in titles):
                 return Term(amount, f"{name.strip()}{fmt(amount)}", cite)
-    fixed = _FIXED.search(s)
-    if fixed and (not titles or any(t in s for t in titles)):
-        return Term(float(fixed.group(1)), f"{fmt(float(fixed.group(1)))}", cite)
+    given = AWARD_AMOUNT.search(s)  # a fixed award, or the most a clause gives (给予最高300万元)
+    if given and (not titles or any(t in s for t in titles)):
+        return Term(float(given.group("wan")), f"{fmt(float(given.group('wan')))}", cite)
     return None
 
 

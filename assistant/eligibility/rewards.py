@@ -1,8 +1,9 @@
 """One sentence of a 奖励标准 / 支持政策 clause → reward rules, as official documents state them.
 
 Grammar (general, not of one document): a rate 按…的X%给予… with its base and 最高（不超过）N万元 cap;
-a fixed amount （一次性）奖励N万元 / 给予N万元奖励, and 分别给予 A万元和B万元 for two titles named
-together; a rate raised for some applicants (比例提高至X% / 提高N个百分点); caps per title
+and, as core.reward_grammar defines them for the answer path too, a fixed amount （一次性）奖励N万元 /
+给予N万元奖励, 分别给予 A万元和B万元 for the titles named together (two to four), a rate raised for some
+applicants (比例提高至X% / 提高N个百分点) and 差额 rules; caps per title
 （X单个项目最高不超过N万元）; a yearly or cumulative cap per enterprise; exclusions (不重复享受,
 就高) and 差额 rules, kept as notes with their quote.
 """
@@ -12,28 +13,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.core.reward_grammar import NUMBER, PAYS_DIFFERENCE, RESPECTIVELY, amounts, fixed_award, raise_in
 from assistant.eligibility.conditions import Drafted, fit_quote, quote_around
 
 __all__ = ["Reward", "SentenceRewards", "read_rewards"]
 
-_MONEY = r"\d+(?:\.\d+)?"
-_RATE = re.compile(rf"按(?:照)?(?P<base>[^。；]{{0,60}}?)的(?P<r>{_MONEY})%\s*[，,]?\s*(?:给予|予以|的比例)")
-_CAP = re.compile(rf"(?:最高(?:不超过|不高于|可达)?|不超过|封顶)(?P<n>{_MONEY})万元")
-_AMOUNTS = re.compile(rf"分别给予(?:一次性)?(?:奖励|奖补|补助|补贴)?(?P<a>{_MONEY})万元(?:和|、)(?P<b>{_MONEY})万元")
-_AMOUNT = re.compile(
-    rf"(?:(?:一次性)?(?:奖励|奖补|补助|补贴|资助)(?P<n>{_MONEY})万元"
-    rf"|给予(?:一次性)?(?P<m>{_MONEY})万元(?:的)?(?:奖励|补助|奖补|补贴|资助))"
-)
-_RAISED_TO = re.compile(rf"(?:比例)?(?:提高至|提高到|上浮至)(?P<r>{_MONEY})%")
-_RAISED_BY = re.compile(rf"(?:比例)?提高(?P<d>{_MONEY})个百分点")
+_RATE = re.compile(rf"按(?:照)?(?P<base>[^。；]{{0,60}}?)的(?P<r>{NUMBER})%\s*[，,]?\s*(?:给予|予以|的比例)")
+_CAP = re.compile(rf"(?:最高(?:不超过|不高于|可达)?|不超过|封顶)(?P<n>{NUMBER})万元")
 # a cap or rule for the whole enterprise, not one title (the package applies it too)
 PER_ENTERPRISE = re.compile(r"同一企业|每家企业|单个企业|同一申报主体")
 _PER_YEAR = re.compile(r"同一年度|每年|年度|累计")
 _EXCLUSION = re.compile(r"不(?:得|再)?重复(?:享受|申报|计算|支持)|就高|不得再申报|不再单独")
-_BALANCE = re.compile(r"差额")
-_LOWERED = re.compile(rf"(?:降至|放宽至|降低至|放宽到|降低到)(?P<n>{_MONEY})万元")
+_LOWERED = re.compile(rf"(?:降至|放宽至|降低至|放宽到|降低到)(?P<n>{NUMBER})万元")
 # 对省级专精特新中小企业，上述第六项投入门槛可降至1000万元: who, and the lower threshold
-LOWERED_FOR = re.compile(rf"对(?P<who>[^，。；]{{2,30}}?)，[^。；]*?(?:降至|放宽至|降低至|放宽到|降低到)(?P<n>{_MONEY})万元")
+LOWERED_FOR = re.compile(rf"对(?P<who>[^，。；]{{2,30}}?)，[^。；]*?(?:降至|放宽至|降低至|放宽到|降低到)(?P<n>{NUMBER})万元")
 
 
 @dataclass(frozen=True)
@@ -60,31 +53,29 @@ class SentenceRewards:
     notes: tuple[tuple[str, str], ...] = ()  # (kind, quote): exclusion | balance | lowered
 
 
-def _num(text: str) -> float:
+def _num(text: str | float) -> float:
     value = float(text)
     return int(value) if value.is_integer() else value
 
 
 def _rules(text: str) -> list[Reward]:
     """The money rules of a sentence: a raised rate, else a rate, else amounts, else caps per title."""
-    if (raised := _RAISED_TO.search(text) or _RAISED_BY.search(text)) is not None:
-        quote = quote_around(text, raised.start(), raised.end())
-        if raised.re is _RAISED_TO:
-            return [Reward("raise", quote, rate=_num(raised.group("r")) / 100)]
-        return [Reward("raise", quote, delta=_num(raised.group("d")) / 100)]
+    if (raised := raise_in(text)) is not None:
+        quote = quote_around(text, raised.start, raised.end)
+        if raised.rate is not None:
+            return [Reward("raise", quote, rate=_num(raised.rate) / 100)]
+        return [Reward("raise", quote, delta=_num(raised.points or 0.0) / 100)]
     if (rate := _RATE.search(text)) is not None:
         cap = _CAP.search(text[rate.end():])
         end = rate.end() + (cap.end() if cap else 0)
         return [Reward("rate", fit_quote(text, rate.start(), end, (rate.start(), end)),
                        rate=_num(rate.group("r")) / 100, base=rate.group("base").strip(),
                        cap_wan=_num(cap.group("n")) if cap else None)]
-    if (pair := _AMOUNTS.search(text)) is not None:
-        quote = quote_around(text, pair.start(), pair.end())
-        return [Reward("amount", quote, amount_wan=_num(pair.group("a")), slot=0),
-                Reward("amount", quote, amount_wan=_num(pair.group("b")), slot=1)]
-    if (amount := _AMOUNT.search(text)) is not None:
-        return [Reward("amount", quote_around(text, amount.start(), amount.end()),
-                       amount_wan=_num(amount.group("n") or amount.group("m")))]
+    if (listed := RESPECTIVELY.search(text)) is not None:
+        quote = quote_around(text, listed.start(), listed.end())
+        return [Reward("amount", quote, amount_wan=_num(wan), slot=i) for i, wan in enumerate(amounts(listed))]
+    if (amount := fixed_award(text)) is not None:
+        return [Reward("amount", quote_around(text, amount.start(), amount.end()), amount_wan=_num(amount.group("wan")))]
     if _CAP.search(text) and not _enterprise_wide(text):
         return [rule for piece in re.finditer(r"[^，。；]+", text) if (rule := _title_cap(text, piece))]
     return []
@@ -111,7 +102,7 @@ def read_rewards(text: str) -> SentenceRewards:
     if not rules and cap and _enterprise_wide(text):
         enterprise_cap = (_num(cap.group("n")), quote_around(text, cap.start(), cap.end()))
     notes = [(kind, quote_around(text, m.start(), m.end()))
-             for kind, pattern in (("exclusion", _EXCLUSION), ("balance", _BALANCE), ("lowered", _LOWERED))
+             for kind, pattern in (("exclusion", _EXCLUSION), ("balance", PAYS_DIFFERENCE), ("lowered", _LOWERED))
              if (m := pattern.search(text))]
     return SentenceRewards(tuple(rules), enterprise_cap, tuple(notes))
 

@@ -18,6 +18,7 @@ from assistant.answer.compose.subject import about_subject, focus
 from assistant.answer.raised import raised
 from assistant.answer.terms import subjects
 from assistant.answer.understand import understand
+from assistant.core.reward_grammar import PAYS_DIFFERENCE
 from assistant.core.text import normalize_for_match, split_sentences
 from assistant.domain import Chunk
 
@@ -104,7 +105,7 @@ def with_difference(ctx: Context, got: difference.Received, evidence: Sequence[C
     of the same rule pays the difference; None when no clause does."""
     wider = whole_documents(ctx, evidence)
     rule = next(((i, x) for i, c in enumerate(wider) for x in split_sentences(c.text)
-                 if difference.PAYS_DIFFERENCE.search(normalize_for_match(x))), None)
+                 if PAYS_DIFFERENCE.search(normalize_for_match(x))), None)
     if rule is None:
         return None
     asked = understand(got.rest)

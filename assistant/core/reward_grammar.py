@@ -1,0 +1,82 @@
+"""Grammar of reward clauses in official documents, each piece defined once, for the answer path
+(calculations with a raised rate, differences, totals) and the eligibility engine (reward rules):
+
+- a rate raised for some applicants: (比例|标准)(提高|上浮|提升|上调)(至|到|为)X%, or …N个百分点;
+- an award paid as a difference: 差额, 扣除（扣减）已获…奖励;
+- an amount an award clause gives: (给予|奖励|奖补|补助|补贴|资助)…N万元 — a fixed award when no cap
+  word (最高, 不超过) or other figure stands between the award word and the amount;
+- amounts given respectively: (对A和B，)分别给予X万元和Y万元, two to four of them, in the order named.
+
+The patterns read raw text and text folded by core.text.normalize_for_match alike: full- and half-width
+punctuation, spaces between a figure and its unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBER = r"\d+(?:\.\d+)?"
+
+_RAISE = r"(?:比例|标准)(?:提高|上浮|提升|上调)"  # the rate itself is what is raised, not a figure of the condition
+RAISED_TO = re.compile(rf"{_RAISE}(?:至|到|为)\s*(?P<rate>{NUMBER})\s*[%％]")
+RAISED_BY = re.compile(rf"{_RAISE}\s*(?P<points>{NUMBER})\s*个?百分点")
+
+PAYS_DIFFERENCE = re.compile(r"差额|(?:扣除|扣减)已(?:获|[^。;；]{0,6}奖励)")
+
+AWARD_AMOUNT = re.compile(rf"(?:给予|奖励|奖补|补助|补贴|资助)(?P<between>[^。;；,，]{{0,10}}?)(?P<wan>{NUMBER})\s*万元")
+_CEILING = r"最高|不超过|不高于|封顶|上限|最多|可达"
+# words between the award word and the amount that make it a ceiling or one end of a range, not the award
+_NOT_FIXED = re.compile(rf"{_CEILING}|\d")
+# a ceiling word just before the award word (单个企业最高给予200万元; 最高可奖励): the clause's own words
+_CEILING_BEFORE = re.compile(rf"(?:{_CEILING})[^。;；,，]{{0,2}}$")
+
+RESPECTIVELY = re.compile(rf"分别给予[^。;；]{{0,8}}?(?P<amounts>(?:{NUMBER}\s*万元[和、及与]?){{2,4}})")
+# the same with the titles named before it: 对省级智能工厂和数字化车间，分别给予…
+RESPECTIVELY_FOR = re.compile(rf"对(?P<names>[^，,。;；]{{2,40}}?)[,，]?{RESPECTIVELY.pattern}")
+_AMOUNT_IN_LIST = re.compile(rf"({NUMBER})\s*万元")
+_NAME_SEPARATOR = re.compile(r"[和、及与]")
+
+
+@dataclass(frozen=True)
+class Raise:
+    """A raised rate as stated: to `rate` percent, or by `points` percentage points; where it stands."""
+
+    start: int
+    end: int
+    rate: float | None = None
+    points: float | None = None
+
+    def applied_to(self, base_rate: float) -> float:
+        """The raised rate in percent, for a rule whose own rate is `base_rate` percent."""
+        return self.rate if self.rate is not None else base_rate + (self.points or 0.0)
+
+
+def raise_in(text: str) -> Raise | None:
+    """The rate raise `text` states (a raise to a rate before one by points), or None."""
+    if (to := RAISED_TO.search(text)) is not None:
+        return Raise(to.start(), to.end(), rate=float(to.group("rate")))
+    if (by := RAISED_BY.search(text)) is not None:
+        return Raise(by.start(), by.end(), points=float(by.group("points")))
+    return None
+
+
+def fixed_award(text: str) -> re.Match[str] | None:
+    """The first amount given outright (一次性奖励300万元, 给予50万元补助), not a ceiling (给予最高300万元,
+    最高给予300万元)."""
+    pos = 0
+    while (m := AWARD_AMOUNT.search(text, pos)) is not None:
+        if not _NOT_FIXED.search(m.group("between")) and not _CEILING_BEFORE.search(text, 0, m.start()):
+            return m
+        pos = m.start() + 1
+    return None
+
+
+def amounts(m: re.Match[str]) -> list[float]:
+    """The amounts (万元) of a RESPECTIVELY or RESPECTIVELY_FOR match, in order."""
+    return [float(a) for a in _AMOUNT_IN_LIST.findall(m.group("amounts"))]
+
+
+def names(m: re.Match[str]) -> list[str]:
+    """The titles a RESPECTIVELY_FOR match names, in order (省级智能工厂和数字化车间 → two)."""
+    return _NAME_SEPARATOR.split(m.group("names"))
