@@ -4,10 +4,12 @@ import pytest
 
 from assistant.core.reward_grammar import (
     AWARD_AMOUNT,
+    CAP,
     PAYS_DIFFERENCE,
     RESPECTIVELY,
     RESPECTIVELY_FOR,
     amounts,
+    cap_wan,
     fixed_award,
     names,
     raise_in,
@@ -95,3 +97,17 @@ def test_amounts_given_respectively_to_the_titles_named(sentence: str, titles: l
 
 def test_one_amount_is_not_a_respective_list() -> None:
     assert RESPECTIVELY.search("对智能工厂分别给予奖励100万元。") is None
+
+
+@pytest.mark.parametrize(("sentence", "wan"), [
+    ("按投资额的10%给予奖励，最高不超过300万元。", 300),
+    ("单个项目最高 800 万元。", 800),
+    ("补助资金上限为1.2亿元。", 12000),
+    ("奖励可达 50 万。", 50),
+    ("每人最多5000元。", 0.5),
+    ("奖励封顶200万元。", 200),
+    ("资产负债率不超过70%。", None),  # a ceiling of a condition, not of money
+])
+def test_the_ceiling_of_a_rule_in_wan(sentence: str, wan: float | None) -> None:
+    m = CAP.search(sentence)
+    assert (cap_wan(m) if m else None) == wan

@@ -10,13 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.core.reward_grammar import NUMBER
+from assistant.core.reward_grammar import CAP, MONEY, NUMBER, cap_wan, money_wan
 from assistant.core.text import normalize_for_match
 
 _NUM = rf"({NUMBER})"
 _NOT_END = r"[^。;；，,?？!！]"  # within one clause (text is NFKC-folded: full-width commas become ",")
-_MONEY_UNIT = {"万元": 1.0, "万": 1.0, "亿元": 10000.0, "亿": 10000.0, "个亿": 10000.0, "元": 0.0001}
-MONEY = rf"{_NUM}\s*(个亿|亿元|亿|万元|万|元)"
 # what the asker invested: "改造投入700万", "设备投资1.2亿", "投了400万", "investing 8 million yuan"
 _BASE_ZH = re.compile(rf"(?:投资|投入|投了|投资额|总投资|费用|花了|总额)[^。;；，,?？!！\d]{{0,8}}?{MONEY}"
                       rf"|{MONEY}{_NOT_END}{{0,6}}(?:的)?(?:投资|投入|改造)")
@@ -25,7 +23,6 @@ _BASE_EN = re.compile(r"(?:invest\w*|spen[dt]\w*|cost\w*)\D{0,30}?(\d+(?:\.\d+)?
 # a rate of a base: "按…的10%给予", "10%的比例给予", "给予…8%", and instalments "拨付补贴资金的70%"
 _RATE = re.compile(rf"(?:按|按照)[^。;；]{{0,40}}?{_NUM}\s*%|{_NUM}\s*%的?比例?给予|给予[^。;；]{{0,10}}?{_NUM}\s*%"
                    rf"|拨付[^。;；]{{0,12}}?{_NUM}\s*%")
-_CAP = re.compile(rf"(?:最高不超过|最高|封顶|上限为?|不超过|最多)\s*{MONEY}")
 _THRESHOLD = re.compile(rf"(?:投资|投入|投资额){_NOT_END}{{0,20}}?(?:不低于|不少于|达到|(?<!不)超过)\s*{MONEY}(?:以上)?")
 
 
@@ -45,10 +42,6 @@ class Result:
     value_wan: float  # what the rule gives for the base (after the cap)
     capped: bool
     below_threshold: bool
-
-
-def money_wan(number: str, unit: str) -> float:
-    return float(number) * _MONEY_UNIT[unit]
 
 
 def asked_base(question: str) -> float | None:
@@ -72,9 +65,9 @@ def parse_rule(sentence: str) -> Rule | None:
     if not m:
         return None
     rate = float(next(g for g in m.groups() if g))
-    cap = _CAP.search(s, m.end()) or _CAP.search(s)
+    cap = CAP.search(s, m.end()) or CAP.search(s)
     threshold = _THRESHOLD.search(s)
-    return Rule(rate, money_wan(*cap.groups()) if cap else None,
+    return Rule(rate, cap_wan(cap) if cap else None,
                 money_wan(*threshold.groups()) if threshold else None, sentence)
 
 

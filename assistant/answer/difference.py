@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.calculate import MONEY, fmt, money_wan
+from assistant.answer.calculate import fmt
+from assistant.core.reward_grammar import MONEY, money_wan
 from assistant.core.text import normalize_for_match
 
 # what the asker already received: "拿了…奖励160万", "已获…奖励100万元", "获得过…补助50万"

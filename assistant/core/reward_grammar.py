@@ -1,6 +1,7 @@
 """Grammar of reward clauses in official documents, each piece defined once, for the answer path
 (calculations with a raised rate, differences, totals) and the eligibility engine (reward rules):
 
+- money (N万元, N亿元, N元, in 万元) and the ceiling of a rule: 最高（不超过）N万元, 封顶, 上限为, 最多;
 - a rate raised for some applicants: (比例|标准)(提高|上浮|提升|上调)(至|到|为)X%, or …N个百分点;
 - an award paid as a difference: 差额, 扣除（扣减）已获…奖励;
 - an amount an award clause gives: (给予|奖励|奖补|补助|补贴|资助)…N万元 — a fixed award when no cap
@@ -17,6 +18,12 @@ import re
 from dataclasses import dataclass
 
 NUMBER = r"\d+(?:\.\d+)?"
+# money as written (300万元, 1.2亿, 5000元), in 万元 throughout: 1亿 = 10,000万
+_MONEY_UNIT = {"万元": 1.0, "万": 1.0, "亿元": 10000.0, "亿": 10000.0, "个亿": 10000.0, "元": 0.0001}
+MONEY = rf"({NUMBER})\s*(个亿|亿元|亿|万元|万|元)"
+# the most a rule gives: 最高（不超过）300万元, 封顶, 上限为, 最多, 可达
+CEILING = r"最高(?:不超过|不高于|可达)?|封顶|上限为?|不超过|不高于|最多|可达"
+CAP = re.compile(rf"(?:{CEILING})\s*{MONEY}")
 
 _RAISE = r"(?:比例|标准)(?:提高|上浮|提升|上调)"  # the rate itself is what is raised, not a figure of the condition
 RAISED_TO = re.compile(rf"{_RAISE}(?:至|到|为)\s*(?P<rate>{NUMBER})\s*[%％]")
@@ -25,17 +32,26 @@ RAISED_BY = re.compile(rf"{_RAISE}\s*(?P<points>{NUMBER})\s*个?百分点")
 PAYS_DIFFERENCE = re.compile(r"差额|(?:扣除|扣减)已(?:获|[^。;；]{0,6}奖励)")
 
 AWARD_AMOUNT = re.compile(rf"(?:给予|奖励|奖补|补助|补贴|资助)(?P<between>[^。;；,，]{{0,10}}?)(?P<wan>{NUMBER})\s*万元")
-_CEILING = r"最高|不超过|不高于|封顶|上限|最多|可达"
 # words between the award word and the amount that make it a ceiling or one end of a range, not the award
-_NOT_FIXED = re.compile(rf"{_CEILING}|\d")
+_NOT_FIXED = re.compile(rf"{CEILING}|\d")
 # a ceiling word just before the award word (单个企业最高给予200万元; 最高可奖励): the clause's own words
-_CEILING_BEFORE = re.compile(rf"(?:{_CEILING})[^。;；,，]{{0,2}}$")
+_CEILING_BEFORE = re.compile(rf"(?:{CEILING})[^。;；,，]{{0,2}}$")
 
 RESPECTIVELY = re.compile(rf"分别给予[^。;；]{{0,8}}?(?P<amounts>(?:{NUMBER}\s*万元[和、及与]?){{2,4}})")
 # the same with the titles named before it: 对省级智能工厂和数字化车间，分别给予…
 RESPECTIVELY_FOR = re.compile(rf"对(?P<names>[^，,。;；]{{2,40}}?)[,，]?{RESPECTIVELY.pattern}")
 _AMOUNT_IN_LIST = re.compile(rf"({NUMBER})\s*万元")
 _NAME_SEPARATOR = re.compile(r"[和、及与]")
+
+
+def money_wan(number: str, unit: str) -> float:
+    """A MONEY match's figure and unit in 万元."""
+    return float(number) * _MONEY_UNIT[unit]
+
+
+def cap_wan(m: re.Match[str]) -> float:
+    """The ceiling of a CAP match in 万元."""
+    return money_wan(m.group(1), m.group(2))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.core.reward_grammar import CAP, cap_wan
 from assistant.eligibility.model import Source
 from assistant.eligibility.results import EstimateResult, ProgrammeVerdict
 from assistant.eligibility.rewards import PER_ENTERPRISE
@@ -22,7 +23,6 @@ __all__ = ["Line", "Package", "package"]
 # can, and a rule against other funds (其他专项资金) is not about the document's own programmes
 _EXCLUSIVE = re.compile(r"就高|同时.{0,20}不重复|多个等级")
 _COMBINABLE = re.compile(r"可叠加|叠加享受")
-_CAP = re.compile(r"(?:不超过|最高)(\d+(?:\.\d+)?)万元")
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,10 @@ def package(verdicts: Sequence[ProgrammeVerdict]) -> Package:
             out.excluded += [Line(x.programme, x.amount_wan, x.label, rule.source, f"与{lines[0].programme}不重复享受，取较高者")
                              for x in lines[1:]]
             lines = lines[:1]
-        cap = next((float(m.group(1)) for n in notes if PER_ENTERPRISE.search(n.text)
-                    and (m := _CAP.search(n.text))), None)
+        cap = next((cap_wan(m) for n in notes if PER_ENTERPRISE.search(n.text)
+                    and (m := CAP.search(n.text))), None)
         if cap is not None:
-            rule = next(n for n in notes if PER_ENTERPRISE.search(n.text) and _CAP.search(n.text))
+            rule = next(n for n in notes if PER_ENTERPRISE.search(n.text) and CAP.search(n.text))
             out.limits.append(Line(lines[0].programme, cap, "每企业上限", rule.source))
         if cap is not None and sum(x.amount_wan for x in lines) > cap:
             out.capped.append(Line(lines[0].programme, cap, "每企业上限", rule.source, f"合计超过{cap:g}万元，按上限计"))

@@ -1,7 +1,7 @@
 """One sentence of a 奖励标准 / 支持政策 clause → reward rules, as official documents state them.
 
-Grammar (general, not of one document): a rate 按…的X%给予… with its base and 最高（不超过）N万元 cap;
-and, as core.reward_grammar defines them for the answer path too, a fixed amount （一次性）奖励N万元 /
+Grammar (general, not of one document): a rate 按…的X%给予… with its base and its cap; and, as
+core.reward_grammar defines them for the answer path too, the cap 最高（不超过）N万元, a fixed amount （一次性）奖励N万元 /
 给予N万元奖励, 分别给予 A万元和B万元 for the titles named together (two to four), a rate raised for some
 applicants (比例提高至X% / 提高N个百分点) and 差额 rules; caps per title
 （X单个项目最高不超过N万元）; a yearly or cumulative cap per enterprise; exclusions (不重复享受,
@@ -13,13 +13,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.core.reward_grammar import NUMBER, PAYS_DIFFERENCE, RESPECTIVELY, amounts, fixed_award, raise_in
+from assistant.core.reward_grammar import (
+    CAP,
+    NUMBER,
+    PAYS_DIFFERENCE,
+    RESPECTIVELY,
+    amounts,
+    cap_wan,
+    fixed_award,
+    raise_in,
+)
 from assistant.eligibility.conditions import Drafted, fit_quote, quote_around
 
 __all__ = ["Reward", "SentenceRewards", "read_rewards"]
 
 _RATE = re.compile(rf"按(?:照)?(?P<base>[^。；]{{0,60}}?)的(?P<r>{NUMBER})%\s*[，,]?\s*(?:给予|予以|的比例)")
-_CAP = re.compile(rf"(?:最高(?:不超过|不高于|可达)?|不超过|封顶)(?P<n>{NUMBER})万元")
 # a cap or rule for the whole enterprise, not one title (the package applies it too)
 PER_ENTERPRISE = re.compile(r"同一企业|每家企业|单个企业|同一申报主体")
 _PER_YEAR = re.compile(r"同一年度|每年|年度|累计")
@@ -66,17 +74,17 @@ def _rules(text: str) -> list[Reward]:
             return [Reward("raise", quote, rate=_num(raised.rate) / 100)]
         return [Reward("raise", quote, delta=_num(raised.points or 0.0) / 100)]
     if (rate := _RATE.search(text)) is not None:
-        cap = _CAP.search(text[rate.end():])
+        cap = CAP.search(text[rate.end():])
         end = rate.end() + (cap.end() if cap else 0)
         return [Reward("rate", fit_quote(text, rate.start(), end, (rate.start(), end)),
                        rate=_num(rate.group("r")) / 100, base=rate.group("base").strip(),
-                       cap_wan=_num(cap.group("n")) if cap else None)]
+                       cap_wan=_num(cap_wan(cap)) if cap else None)]
     if (listed := RESPECTIVELY.search(text)) is not None:
         quote = quote_around(text, listed.start(), listed.end())
         return [Reward("amount", quote, amount_wan=_num(wan), slot=i) for i, wan in enumerate(amounts(listed))]
     if (amount := fixed_award(text)) is not None:
         return [Reward("amount", quote_around(text, amount.start(), amount.end()), amount_wan=_num(amount.group("wan")))]
-    if _CAP.search(text) and not _enterprise_wide(text):
+    if CAP.search(text) and not _enterprise_wide(text):
         return [rule for piece in re.finditer(r"[^，。；]+", text) if (rule := _title_cap(text, piece))]
     return []
 
@@ -87,20 +95,20 @@ def _enterprise_wide(text: str) -> bool:
 
 def _title_cap(text: str, piece: re.Match[str]) -> Reward | None:
     """其中，X单个项目最高不超过N万元 → a cap of N for applicants X."""
-    cap = _CAP.search(piece.group(0))
+    cap = CAP.search(piece.group(0))
     if cap is None:
         return None
     who = re.split(r"单个|每家|每个|最高|不超过", piece.group(0))[0].removeprefix("其中").strip("，、 ")
-    return Reward("cap", fit_quote(text, piece.start(), piece.end()), cap_wan=_num(cap.group("n")), who=who)
+    return Reward("cap", fit_quote(text, piece.start(), piece.end()), cap_wan=_num(cap_wan(cap)), who=who)
 
 
 def read_rewards(text: str) -> SentenceRewards:
     """The reward rules one sentence states (none when it states no money)."""
     rules = _rules(text)
     enterprise_cap = None
-    cap = _CAP.search(text)
+    cap = CAP.search(text)
     if not rules and cap and _enterprise_wide(text):
-        enterprise_cap = (_num(cap.group("n")), quote_around(text, cap.start(), cap.end()))
+        enterprise_cap = (_num(cap_wan(cap)), quote_around(text, cap.start(), cap.end()))
     notes = [(kind, quote_around(text, m.start(), m.end()))
              for kind, pattern in (("exclusion", _EXCLUSION), ("balance", PAYS_DIFFERENCE), ("lowered", _LOWERED))
              if (m := pattern.search(text))]
