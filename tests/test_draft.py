@@ -163,6 +163,25 @@ def test_reward_rules(text: str, kind: str, values: tuple[Any, ...]) -> None:
     assert (rules[0].rate, rules[0].cap_wan, rules[0].amount_wan) == values
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("市级再给予一次性奖补资金30万元。", [("amount", None, None, 30, 0)]),
+    ("按投资额的10%给予补助，最高不超过1亿元。", [("rate", 0.1, 10000, None, 0)]),
+    ("对卓越级、领航级和标杆级智能工厂分别给予300万元、500万元、800万元奖励。",
+     [("amount", None, None, 300, 0), ("amount", None, None, 500, 1), ("amount", None, None, 800, 2)]),
+    ("单个企业最高给予200万元。", []),  # a ceiling with no rate under it: not a fixed award
+])
+def test_reward_rules_read_with_the_shared_reward_grammar(text: str, expected: list[tuple[Any, ...]]) -> None:
+    rules = read_rewards(text).rules
+    assert [(r.kind, r.rate, r.cap_wan, r.amount_wan, r.slot) for r in rules] == expected
+
+
+def test_a_raise_is_of_the_rate_and_a_difference_is_a_note_with_or_without_the_word() -> None:
+    raised = read_rewards("属于省级专精特新企业的，奖补比例提高2个百分点。").rules
+    assert [(r.kind, r.delta) for r in raised] == [("raise", 0.02)]
+    assert not [r for r in read_rewards("研发投入占比提高至5%的企业优先支持。").rules if r.kind == "raise"]
+    assert read_rewards("认定为智能工厂的，扣除已获数字化车间奖励后给予奖励。").notes[0][0] == "balance"
+
+
 def test_enterprise_caps_and_exclusions_are_notes() -> None:
     money = read_rewards("同一企业同一年度获得本办法奖励合计不超过100万元。")
     assert money.rules == () and money.enterprise_cap is not None and money.enterprise_cap[0] == 100
