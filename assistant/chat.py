@@ -26,6 +26,7 @@ from assistant.answer.terms import named
 from assistant.answer.typos import Homophones
 from assistant.answer.understand import Question, understand
 from assistant.citations import format_evidence, llm_answer_problem, verify
+from assistant.core import gazetteer
 from assistant.domain import Answer, Chunk, SearchHit
 from assistant.errors import BadInput
 from assistant.knowledge import KnowledgeBase
@@ -265,7 +266,24 @@ class Assistant:
                     return out
             except Exception as e:  # any provider error: fall back to the rule below
                 log.warning("condense via LLM failed (%s); using the conversation state", e)
-        return followup.standalone(question, state, names)
+        return followup.standalone(question, state, names, self._vocabulary)
+
+    def _vocabulary(self, place: str) -> frozenset[str]:
+        """The field terms and title names the place's own documents use (those of the place, of the
+        province it belongs to and of its cities; national text left out), once per version of the index."""
+        found = gazetteer.lookup(place)
+        if found is None:
+            return frozenset()
+        snap = self.kb.snapshot
+
+        def build() -> frozenset[str]:
+            scope = self._scope(found.region)
+            local = scope.own | scope.related
+            text = "\n".join(f"{m.title}\n" + "\n".join(f"{c.section}\n{c.text}" for c in snap.chunks_of(d))
+                              for d, m in snap.docs.items() if m.region in local)
+            return frozenset(t for t in {*field_terms(), *self._names()} if t in text)
+
+        return cast(frozenset[str], snap.memo(("vocabulary", found.region), build))
 
     def _chain(self) -> Runnable[dict[str, Any], str]:
         def to_messages(inputs: dict[str, Any]) -> list[BaseMessage]:

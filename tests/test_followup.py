@@ -99,3 +99,25 @@ def test_the_place_of_a_statement_turn_goes_with_the_next_question():
 
     state = State(places=("南京", "江苏"), facts=("高新技术企业",))
     assert standalone("钱批下来以后多久能到企业账上？", state, frozenset()).startswith("南京 江苏")
+
+
+def test_a_follow_up_to_another_place_leaves_the_terms_its_documents_never_use():
+    used = {"江苏": frozenset({"示范工厂", "示范车间"}), "浙江": frozenset({"5G工厂", "名单"})}
+    state = update(State(), "广东5G工厂拟认定名单公示多久？", "广东5G工厂拟认定名单公示多久？", NAMES)
+    assert standalone("那江苏呢？", state, NAMES, used.get) == "江苏拟认定公示多久？"
+    assert standalone("那浙江呢？", state, NAMES, used.get) == "浙江5G工厂拟认定名单公示多久？"
+    # the follow-up's own words stay; a place without documents of its own is not judged by them
+    assert "5G工厂" in standalone("那江苏的5G工厂呢？", state, NAMES, used.get)
+    assert standalone("那湖南呢？", state, NAMES, lambda p: frozenset()) == "湖南5G工厂拟认定名单公示多久？"
+    assert standalone("那江苏呢？", state, NAMES) == "江苏5G工厂拟认定名单公示多久？"  # no vocabulary: all carry
+
+
+@pytest.mark.parametrize("follow_up, place", [("省里呢？", "山东"), ("省政府呢？", "山东"), ("省财政给多少？", "山东")])
+def test_the_words_of_a_level_move_a_follow_up_to_the_province(follow_up, place):
+    _, state = _after("我们是青岛的规上企业。", "青岛先进级智能工厂市里能奖多少？")
+    assert place in standalone(follow_up, state, NAMES)
+
+
+def test_every_word_of_the_version_in_force_is_dropped_for_the_older_one():
+    state = State(topic="佛山示范车间目前的投入门槛是多少？", places=("佛山",))
+    assert standalone("旧办法呢？", state, frozenset()) == "旧办法 佛山示范车间投入门槛是多少？"

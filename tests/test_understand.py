@@ -100,3 +100,26 @@ def test_the_level_asked_about():
     assert understand("南京的企业，设备投资4000万，省里能给多少奖补？").province_level
     assert not understand("成都市级在四川省级奖励之上再加多少？").province_level  # the city's addition
     assert not understand("How much does Chengdu city add on top of Sichuan's provincial reward?").province_level
+
+
+@pytest.mark.parametrize("question, level", [
+    ("近两年智能化改造投入1500万，省里能奖多少？", "province"),
+    ("我们是苏州的企业，被评为江苏省级示范工厂。市里能给多少？", "city"),  # what is stated first is not asked
+    ("省政府和市财政各给多少？", ""),  # both levels
+    ("今年有个车间刚被认定为浙江省级数字化车间，改造投入700万，能享受宁波的奖励吗？大概能拿多少？", ""),  # a title's level
+    ("合肥这边一家省级专精特新，搞了个600万的数字化改造，能补多少啊", ""),
+    ("能补多少？", ""),
+    ("What is the production capacity threshold for provincial recognition?", "province"),  # no "city" in capacity
+])
+def test_the_level_of_government_asked(question, level):
+    from assistant.answer.understand import asked_level
+
+    assert asked_level(question) == level
+
+
+def test_an_eligibility_verdict_of_another_level_leaves_the_question_to_the_clauses():
+    from assistant.eligibility.hook import asks_another_level
+
+    assert asks_another_level("我们是青岛的企业。投入1500万，省里能奖多少？", ["city"])
+    assert not asks_another_level("我们是青岛的企业。投入1500万，市里能奖多少？", ["city", "province"])
+    assert not asks_another_level("我们是青岛的企业。投入1500万，能奖多少？", ["city"])  # no level asked

@@ -10,13 +10,19 @@ never from a list of programmes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.answer.guard import is_english
 from assistant.answer.terms import named
-from assistant.answer.understand import understand
+from assistant.answer.understand import ASKS, CITY_LEVEL, NOW, PROVINCE_LEVEL, understand
 from assistant.core import gazetteer
+from assistant.lexical import field_terms
+
+# a place → the field terms and title names its own documents use ("那江苏呢？" does not carry 5G工厂 to a
+# province whose documents never speak of one); None: every term carries
+Vocabulary = Callable[[str], frozenset[str]]
 
 LEVEL_DEPTH = {"province": 0, "city": 1, "county": 2}
 MAX_FACTS = 6  # profile statements kept (the latest win): enough for a profile, bounded for the API
@@ -40,11 +46,12 @@ _ASKS_FOR_ME = re.compile(r"能拿|能补|能给|能奖|能申|能报|可以申|
 _YEAR = re.compile(r"(?<!\d)20\d\d\s*年?(?:度)?")
 _SITUATION = re.compile(r"(?:以后|之后|以前|之前|的话|时候|时|后)$")
 _QUALIFIER = re.compile(r"(?:旧|老|原|新|现行|修订前|修订后|之前|以前|去年|今年|\d{4}年)(?:版|的|办法|规定|政策|标准)?(?:版本)?")
-_UP = re.compile(r"省里|省级|省厅|省财政|省政府")
-_DOWN = re.compile(r"市里|市级|市本级|市财政")
-_CURRENT = re.compile(r"现在的?|现行的?|目前的?|当前的?|最新的?")
+# "现在的门槛": the words of the version in force, dropped when the follow-up asks about another version
+_CURRENT = re.compile(rf"(?:{NOW.pattern})的?", NOW.flags)
+# "省里呢？" / "市里呢？" said first: the level was given by the place the follow-up moves to
+_LEVEL_FIRST = re.compile(rf"^(?:{PROVINCE_LEVEL.pattern}|{CITY_LEVEL.pattern})", PROVINCE_LEVEL.flags)
 _SAME = re.compile(r"(?:也|都)?(?:是这样|一样|同样|相同)(?:吗|么)?")
-_QUESTION = re.compile(r"[？?]|吗|呢|多少|几|哪|什么|怎么|如何|是否|能否")
+_QUESTION = ASKS
 
 
 @dataclass(frozen=True)
@@ -97,8 +104,9 @@ def is_statement(text: str) -> bool:
     return bool(_FACT.search(text)) and not _QUESTION.search(text)
 
 
-def standalone(question: str, state: State, names: frozenset[str]) -> str:
-    """The question as it would be asked on its own, given the conversation's state."""
+def standalone(question: str, state: State, names: frozenset[str], vocabulary: Vocabulary | None = None) -> str:
+    """The question as it would be asked on its own, given the conversation's state; with `vocabulary`,
+    a follow-up that moves to another place leaves behind the terms that place's documents never use."""
     q = question.strip()
     facts = " ".join(state.facts)
     if not is_follow_up(q, state):
@@ -114,7 +122,7 @@ def standalone(question: str, state: State, names: frozenset[str]) -> str:
         return f"{facts} {_strip(q)}"  # the profile stays; the new figures ("研发费用占营收4%") are added
     if _FACT.search(q):  # "如果我们是高新技术企业…呢？": the last question again, with the new facts
         return f"{facts} {state.topic} {_strip(q)}".strip()
-    text = _rewrite(_strip(q), q, state, names)
+    text = _rewrite(_strip(q), q, state, names, vocabulary)
     return f"{facts} {text}" if facts and _ASKS_FOR_ME.search(text) else text
 
 
@@ -125,7 +133,7 @@ def for_search(question: str) -> str:
     return text if len(text) >= 4 else question
 
 
-def _rewrite(core: str, q: str, state: State, names: frozenset[str]) -> str:
+def _rewrite(core: str, q: str, state: State, names: frozenset[str], vocabulary: Vocabulary | None = None) -> str:
     """The topic with the follow-up's own terms put in place of their counterparts ("那辽宁的先进级智能工厂
     呢？"), or the topic's subject with a new attribute ("那有效期呢？")."""
     own_places = _places_with_zones(core) or _level_place(core, state)
@@ -146,12 +154,14 @@ def _rewrite(core: str, q: str, state: State, names: frozenset[str]) -> str:
     text = _replace(text, [x for x in state.names if x not in core], own_names)
     text = _replace(text, [x for x in state.levels if _ADMIN_LEVEL.fullmatch(x)], admin)
     text = _replace(text, old_tiers, tiers)
+    if own_places and vocabulary is not None and [p for p in own_places if p not in state.places]:
+        text = _unused_dropped(text, core, own_places, names, vocabulary)
     rest = core
     for t in [*own_places, *own_names, *own_levels]:
         rest = rest.replace(t, "")
     rest = _SAME.sub("", rest).strip("的 ，,")  # "安徽也是这样吗？": the same question for 安徽
     rest = "" if rest and rest in state.topic else rest  # "那辽宁的智能工厂申报呢？": 申报 was asked already
-    rest = re.sub(r"^(?:省里|省级|省厅|市里|市级)", "", rest).strip("的 ")  # said by the place already
+    rest = _LEVEL_FIRST.sub("", rest).strip("的 ")  # said by the place already
     if not rest:
         return text
     if _QUALIFIER.fullmatch(rest):  # "旧办法呢？", "2023年的呢？": the same question, of that version
@@ -164,14 +174,29 @@ def _rewrite(core: str, q: str, state: State, names: frozenset[str]) -> str:
     return f"{subject} {rest}{tail.group(0) if asks and tail else ''}".strip()
 
 
+def _unused_dropped(text: str, core: str, places: list[str], names: frozenset[str], vocabulary: Vocabulary) -> str:
+    """The rewritten question without the terms carried from the last one that none of the new places'
+    documents use: "广东5G工厂拟认定名单公示多久？" → "那江苏呢？" asks how long 江苏 publicises, not about a
+    5G工厂 or a 名单 that 江苏's documents never mention. The follow-up's own words always stay."""
+    used = frozenset().union(*(vocabulary(p) for p in places))
+    if not used:
+        return text  # the place has no documents of its own: nothing to judge by (said elsewhere)
+    carried = [t for t in dict.fromkeys([*names, *field_terms()]) if t in text and t not in core]
+    # the longest first, so that a title goes whole before the words inside it are looked at
+    for t in sorted(carried, key=len, reverse=True):
+        if t in text and t not in used and not any(t in u for u in used if len(u) > len(t)):
+            text = text.replace(t, "")
+    return text
+
+
 def _level_place(core: str, state: State) -> list[str]:
     """"省里呢？" after a city's question: its province; "市里呢？" after a province and city: the city."""
     places = [gazetteer.lookup(p) for p in state.places]
     known = sorted((p for p in places if p is not None), key=lambda p: LEVEL_DEPTH[p.level])
-    if _UP.search(core) and known:
+    if PROVINCE_LEVEL.search(core) and known:
         deepest = known[-1]  # 青岛 of (山东, 青岛): its province
         return [deepest.province] if deepest.level != "province" else []
-    if _DOWN.search(core):
+    if CITY_LEVEL.search(core):
         cities = [p.short for p in known if p.level != "province"]
         return cities[-1:] if cities and len(state.places) > 1 else []
     return []

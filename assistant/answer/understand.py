@@ -26,8 +26,9 @@ _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 # a total asked for ("加起来一共多少", "一共能拿多少"), not a sum the asker states ("一共才投了400万")
 _TOTAL_ASKED = re.compile(rf"(?:{TOTAL_Q.pattern})[^，,。；;？?]{{0,8}}?(?:多少|几)", re.IGNORECASE)
 # the levels of government a question speaks of, by their common words
-_PROVINCE_LEVEL = re.compile(r"省里|省级|省[财厅政]|全省|本省|provincial", re.IGNORECASE)
-_CITY_LEVEL = re.compile(r"市里|市级|市[财政局]|全市|本市|municipal|city", re.IGNORECASE)
+# (one definition for the whole answer path: a follow-up's "省里呢？" is read with the same words)
+PROVINCE_LEVEL = re.compile(r"省里|省级|省财政|省厅|省政府|省[财厅政]|全省|本省|\bprovincial\b", re.IGNORECASE)
+CITY_LEVEL = re.compile(r"市里|市级|市本级|市财政|市政府|市[财政局]|全市|本市|\bmunicipal\b|\bcity\b", re.IGNORECASE)
 # asks what applies now: current rules, not repealed or expired ones
 # asks about versions of one place's rules: repealed text is as relevant as the text in force
 _VERSIONS = re.compile(r"新旧|旧版|老办法|旧办法|原办法|修订前|两版|前后两|上一版|\bold\b|\bprevious\b|\bformer\b|\bearlier\b"
@@ -37,7 +38,10 @@ _VERSIONS = re.compile(r"新旧|旧版|老办法|旧办法|原办法|修订前|�
 _OLDER = re.compile(r"旧版|老办法|旧办法|原办法|修订前|上一版|老版|旧标准|老标准|原标准|\bold (?:rules|version)\b|\bprevious\b|\bformer\b",
                     re.IGNORECASE)
 _BOTH = re.compile(r"新旧|两版|前后两|对比|比较|变化|区别|不同|versus|\bvs\b|compared", re.IGNORECASE)
-_NOW = re.compile(r"现行|现在|目前|当前|如今|眼下|最新|还管用|还有效|\bnow\b|\bcurrent(?:ly)?\b|\btoday\b", re.IGNORECASE)
+# the words that make a clause ask something ("省里呢", "能拿多少"), not state it
+ASKS = re.compile(r"[？?]|吗|呢|多少|几|哪|什么|怎么|如何|是否|能否|\b(?:what|how|which|when|where|who|whether)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[，,。；;？?！!]")
+NOW = re.compile(r"现行|现在|目前|当前|如今|眼下|最新|还管用|还有效|\bnow\b|\bcurrent(?:ly)?\b|\btoday\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,8 @@ def understand(text: str) -> Question:
     """Analyse a (standalone) question."""
     places = tuple(gazetteer.places_in(text))
     scope, compared = _scope(places)
+    province_level = bool(PROVINCE_LEVEL.search(text)) and not CITY_LEVEL.search(text)
+    summed = _summed_levels(text, places, scope)
     compare = bool(_COMPARE.search(text)) or len(compared) >= 2
     return Question(
         text=text,
@@ -89,12 +95,21 @@ def understand(text: str) -> Question:
         national=bool(_NATIONAL.search(text)),
         years=tuple(int(y) for y in _YEAR.findall(text)),
         compare=compare,
-        now=bool(_NOW.search(text)),
+        now=bool(NOW.search(text)),
         versions=bool(_VERSIONS.search(text)),
-        summed=_summed_levels(text, places, scope),
-        older=bool(_OLDER.search(text)) and not _BOTH.search(text) and not _NOW.search(text),
-        province_level=bool(_PROVINCE_LEVEL.search(text)) and not _CITY_LEVEL.search(text),
+        summed=summed,
+        older=bool(_OLDER.search(text)) and not _BOTH.search(text) and not NOW.search(text),
+        province_level=province_level,
     )
+
+
+def asked_level(text: str) -> str:
+    """The level of government whose rules a question asks for ("…，市里能奖多少？" → "city"), read in the
+    clauses that ask, not in those that state ("被认定为浙江省级数字化车间，…能拿多少？" asks no level): ""
+    when they name none or both."""
+    asked = " ".join(c for c in _CLAUSE.split(text) if ASKS.search(c))
+    province, city = bool(PROVINCE_LEVEL.search(asked)), bool(CITY_LEVEL.search(asked))
+    return "province" if province and not city else "city" if city and not province else ""
 
 
 def _summed_levels(text: str, places: tuple[Place, ...], scope: Place | None) -> tuple[str, ...]:
@@ -105,8 +120,8 @@ def _summed_levels(text: str, places: tuple[Place, ...], scope: Place | None) ->
     province = gazetteer.province_of(scope.short)
     if not province:
         return ()
-    names_province = any(p.level == "province" for p in places) or bool(_PROVINCE_LEVEL.search(text))
-    names_city = bool(_CITY_LEVEL.search(text)) or scope.level in ("city", "county")
+    names_province = any(p.level == "province" for p in places) or bool(PROVINCE_LEVEL.search(text))
+    names_city = bool(CITY_LEVEL.search(text)) or scope.level in ("city", "county")
     return (province, scope.region) if names_province and names_city and province != scope.region else ()
 
 

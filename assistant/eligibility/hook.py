@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answer.understand import understand
+from assistant.answer.understand import asked_level, understand
 from assistant.domain import Answer, Chunk, Citation
 from assistant.eligibility import Programme, Source
 from assistant.eligibility.answer import NO_PROGRAMME_REPLY
@@ -66,6 +66,9 @@ class EligibilityHook:
         if not verdicts:
             # no programme named: the text answers; a question for the asker's place is our answer
             return None if text == NO_PROGRAMME_REPLY else Answer(text, mode="extractive")
+        levels = {p.id: p.level for p in self.all_programmes()}
+        if asks_another_level(question, [levels.get(v.programme_id, "") for v in verdicts]):
+            return None
         citations = tuple(self._citation(n, src) for n, src in enumerate(sources, start=1))
         missing = sorted({f"《{src.doc}》" for src in sources
                           if find_quote(self.kb.snapshot, src.quote, src.doc_no, src.doc) is None})
@@ -79,6 +82,15 @@ class EligibilityHook:
             return src.to_citation(n)
         c = Citation.from_chunk(n, chunk)
         return Citation(**{**c.to_dict(), "section": src.clause or c.section})
+
+
+def asks_another_level(question: str, levels: Sequence[str]) -> bool:
+    """The question asks one level of government's rules ("省里呢？" → "…，省里能奖多少？") and no programme
+    the engine answers with is of that level (only the city's programme has the title): the clauses of
+    the level asked answer instead (its award may be no programme the engine drafted), not the other
+    level's verdict once more."""
+    level = asked_level(question)
+    return bool(level) and level not in levels
 
 
 def find_quote(snapshot: Snapshot, quote: str, doc_no: str = "", title: str = "") -> Chunk | None:
