@@ -254,3 +254,29 @@ def test_statuses_are_judged_again_on_a_later_day_only(index, store):
     assert index.view.generation == gen and index.view.docs["exp"].meta.status == "current"
     index.restatus(dt.date(2026, 3, 1))
     assert index.view.generation == gen + 1 and snap(index).docs["exp"].status == "expired"
+
+
+def test_two_processes_applying_the_same_change_leave_one_copy_of_each_row(index, store, monkeypatch):
+    # two processes serving from one data directory each follow the change log and apply the same
+    # entry; the second looked at the file just before the first committed (its first look sees
+    # nothing new), so only what it reads under the write lock tells it the rows are there
+    store.delete_doc("gj")
+    index.apply(["gj"], [], store, TODAY)
+    other = LocalIndex(index.path)
+    looks = []
+    real_follow = other.follow
+    monkeypatch.setattr(other, "follow", lambda: real_follow() if looks.append(1) or len(looks) > 1 else None)
+    put(store, chunks_of("gj"))
+    index.apply(["gj"], [], store, TODAY, position="5")
+    other.apply(["gj"], [], store, TODAY, position="5")  # UNIQUE constraint failed: chunks.chunk_id, before
+    for writer in (index, other):
+        real_follow() if writer is other else writer.follow()
+        assert writer.view.docs["gj"].chunks == 2 and writer.view.chunks == 8
+    s = snap(other)
+    assert [c.text for c in s.chunks_of("gj")] == DOCS["gj"][5]
+    assert {t: s.df(t) for t in ("示范工厂", "公示", "申报")} == {
+        t: sum(t in tokenize(search_text(c)) for c in s.chunks.values()) for t in ("示范工厂", "公示", "申报")}
+    assert s.top("揭榜挂帅", 3)[0][0].startswith("gj")
+    other.apply([], ["gj"], store, TODAY)
+    index.apply([], ["gj"], store, TODAY)  # already gone: nothing to remove twice
+    assert "gj" not in snap(index).docs and snap(index).df("揭榜") == 0

@@ -209,8 +209,7 @@ class LocalIndex:
                 fetched.setdefault(str(s.metadata.get("doc_id", "")), []).append(s)
         removed |= set(changed) - set(fetched)
         self.follow()
-        removed &= set(self.view.docs)
-        if not removed and not fetched:  # nothing to change: the version readers have stays
+        if not removed & set(self.view.docs) and not fetched:  # nothing to change: the version readers have stays
             self._advance(position)
             return
         self._write(removed, fetched, as_of, position)
@@ -227,9 +226,13 @@ class LocalIndex:
             self._set("as_of", as_of.isoformat())
 
     def _write(self, removed: set[str], fetched: dict[str, list[Any]], as_of: dt.date, position: str | None) -> None:
-        docs = dict(self.view.docs)
+        """Replace the rows of these documents. The documents held are read again once the write
+        lock is taken: another process on the same data directory may have applied the same change
+        between this one's last look and its lock (its rows are then replaced, not added twice)."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
+            self.follow()
+            docs = dict(self.view.docs)
             for doc_id in sorted(removed | set(fetched)):
                 if doc_id in docs:
                     self._remove(doc_id, docs.pop(doc_id))
