@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -83,7 +83,7 @@ class Registry:
         self.changes = ChangeLog(records, writer)  # in the same collection: a change is logged in its write
         self.state = RegistryState.MISSING
         self.problem = ""
-        self._entries: dict[str, Entry] = {}
+        self._entries = Paths()
         if load:
             self.load()
 
@@ -92,7 +92,8 @@ class Registry:
         """(Re-)read every record; records that cannot be read make the state DAMAGED."""
         meta = self.records.get([META_ID])
         found = self.records.find({"kind": "source"})
-        self._entries, bad = _entries(found.values())
+        entries, bad = _entries(found.values())
+        self._entries = Paths(entries)
         self.problem = ""
         if bad:
             self.state = RegistryState.DAMAGED
@@ -106,8 +107,8 @@ class Registry:
     def reload(self, doc_ids: Iterable[str], sources: Iterable[str]) -> None:
         """Bring the copy in memory up to date for these documents and paths (another process wrote them)."""
         doc_ids, sources = set(doc_ids) - {""}, set(sources) - {""}
-        for s in [s for s, e in self._entries.items() if s in sources or e.doc_id in doc_ids]:
-            del self._entries[s]
+        for s in sources | {s for d in doc_ids for s in self._entries.sources_of(d)}:
+            self._entries.pop(s)
         found: dict[str, dict[str, Any]] = {}
         ids, paths = sorted(doc_ids), sorted(sources)
         for i in range(0, len(ids), RELOAD_PAGE):
@@ -129,10 +130,10 @@ class Registry:
         return sorted(self._entries.items())
 
     def sources_of(self, doc_id: str) -> list[str]:
-        return sorted(s for s, e in self._entries.items() if e.doc_id == doc_id)
+        return self._entries.sources_of(doc_id)
 
     def doc_ids(self) -> set[str]:
-        return {e.doc_id for e in self._entries.values()}
+        return self._entries.doc_ids()
 
     def pending(self) -> dict[str, Pending]:
         """The journal, read from the store (one query): writes started by any process and not closed."""
@@ -160,7 +161,7 @@ class Registry:
         self.records.delete([f"p:{e.doc_id}" for _, e in items])
 
     def drop(self, source: str) -> None:
-        entry = self._entries.pop(source, None)
+        entry = self._entries.pop(source)
         if entry is not None:
             self.records.delete([source_id(source)])
             self.changes.append([(Op.DROP, entry.doc_id, source)])  # after: no call deletes and upserts
@@ -182,7 +183,7 @@ class Registry:
         """Drop every path of `doc_id`, log the deletion, close its journal record; returns those paths."""
         sources = self.sources_of(doc_id)
         for s in sources:
-            del self._entries[s]
+            self._entries.pop(s)
         self.records.delete([source_id(s) for s in sources])
         self.changes.append([(Op.DELETE, doc_id, "")])
         self.end(doc_id)
@@ -200,7 +201,8 @@ class Registry:
 
     def set_authority(self, doc_id: str, authority: str) -> None:
         """Record an admin's decision on every path of `doc_id`, so a rebuild keeps it."""
-        items = [(s, replace(e, authority=authority)) for s, e in self._entries.items() if e.doc_id == doc_id]
+        items = [(s, replace(e, authority=authority)) for s in self._entries.sources_of(doc_id)
+                 if (e := self._entries.get(s)) is not None]
         self.changes.append([(Op.AUTHORITY, doc_id, "")], also={source_id(s): _record(s, e) for s, e in items})
         self._entries.update(dict(items))
 
@@ -209,7 +211,7 @@ class Registry:
         stale = [source_id(s) for s in self._entries if s not in entries]
         stale += [i for i, m in self.records.find({"kind": "source"}).items() if m.get("source") not in entries]
         self.records.delete(sorted(set(stale)))
-        self._entries = dict(entries)
+        self._entries = Paths(entries)
         self.changes.append([(Op.RESET, "", "")], also={**{source_id(s): _record(s, e) for s, e in entries.items()},
                                                        META_ID: _META})
         self.state, self.problem = RegistryState.OK, ""
@@ -244,13 +246,53 @@ class Registry:
             self.records.upsert({source_id(s): _record(s, e) for s, e in entries.items()})
             for op in PendingOp:
                 self.begin_many([(d, p.source) for d, p in pending.items() if p.op is op], op)
-            self._entries = {**self._entries, **entries}
+            self._entries.update(entries)
             self._mark_ok(force=True)
             self.changes.append([(Op.RESET, "", "")])
             note = f"旧登记表 {path.name} 已迁入存储（{len(entries)} 条）"
         path.replace(done)
         log.warning("%s; the file is now %s", note, done.name)
         return note
+
+
+class Paths:
+    """path → Entry, with the paths of each document at hand (a document's paths are asked for per
+    document listed: a scan of every entry each time made listing 50k documents quadratic)."""
+
+    def __init__(self, entries: dict[str, Entry] | None = None) -> None:
+        self._by_path: dict[str, Entry] = {}
+        self._by_doc: dict[str, set[str]] = {}
+        self.update(entries or {})
+
+    def get(self, source: str) -> Entry | None:
+        return self._by_path.get(source)
+
+    def items(self) -> Iterable[tuple[str, Entry]]:
+        return self._by_path.items()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_path)
+
+    def sources_of(self, doc_id: str) -> list[str]:
+        return sorted(self._by_doc.get(doc_id, ()))
+
+    def doc_ids(self) -> set[str]:
+        return set(self._by_doc)
+
+    def update(self, entries: dict[str, Entry]) -> None:
+        for source, entry in entries.items():
+            self.pop(source)
+            self._by_path[source] = entry
+            self._by_doc.setdefault(entry.doc_id, set()).add(source)
+
+    def pop(self, source: str) -> Entry | None:
+        entry = self._by_path.pop(source, None)
+        if entry is not None:
+            paths = self._by_doc[entry.doc_id]
+            paths.discard(source)
+            if not paths:
+                del self._by_doc[entry.doc_id]
+        return entry
 
 
 def _record(source: str, entry: Entry) -> dict[str, Any]:
