@@ -61,8 +61,8 @@ class KnowledgeBase:
         self.store_problem = ""  # why the store could not be read, if it could not
         self.position = 0  # the last change-log entry this process has applied
         try:
-            self.registry.load()
             self._open_index()
+            self._load_registry()
             self._settle_interrupted_writes()
         except StoreError as e:
             log.error("%s", e)
@@ -122,6 +122,28 @@ class KnowledgeBase:
         else:
             self.index.restatus(self.settings.as_of)
 
+    def _load_registry(self) -> None:
+        """The registry from the copy the local index keeps, brought up to date from the change log
+        after the position it was saved at; read whole from the store when there is no usable copy
+        (a new or rebuilt index, a log that moved past it or restarted, a store without a registry)."""
+        saved = None if self.index.stale_reason(self.store.identity) else self.index.saved_registry()
+        if saved is not None and saved[0] <= self.position:
+            changes = self.changes.since(saved[0])
+            if changes is not None and not any(c.op is Op.RESET for c in changes) and \
+                    self.registry.load_saved(saved[1], changes):
+                self._save_registry()
+                return
+        self.registry.load()
+        self._save_registry()
+
+    def _save_registry(self) -> None:
+        """The registry's changes into the local index's copy (a registry that is not trustworthy
+        is not copied: the next write repairs it and reads it whole)."""
+        if self.registry.trustworthy:
+            whole, rows, gone = self.registry.take_changed()
+            if whole or rows or gone:
+                self.index.save_registry(self.position, whole, rows, gone)
+
     def _reconcile(self) -> None:
         """The local index in line with the store by document (chunk counts read from the store's
         metadata): for a store written by a process that died before its change-log entries."""
@@ -165,17 +187,19 @@ class KnowledgeBase:
         """Apply the change-log entries after `position` (every process's writes, this one's too)."""
         changes = self.changes.since(self.position)
         if changes == []:
+            self._save_registry()  # changes that need no log entry (chunk counts learnt)
             return
         if changes is None or any(c.op is Op.RESET for c in changes):
             log.info("the index was changed (a repair, or too many changes to follow): reloading it")
             self.registry.load()
             self.position = self.changes.head() if changes is None else changes[-1].seq
             self._apply_changes(None)
-            return
-        theirs = [c for c in changes if c.writer != self.changes.writer]  # this process's are in the registry
-        self.registry.reload({c.doc_id for c in theirs}, {c.source for c in theirs})
-        self.position = changes[-1].seq
-        self._apply_changes(changes)
+        else:
+            theirs = [c for c in changes if c.writer != self.changes.writer]  # this process's are in the registry
+            self.registry.reload({c.doc_id for c in theirs}, {c.source for c in theirs})
+            self.position = changes[-1].seq
+            self._apply_changes(changes)
+        self._save_registry()
 
     def _apply_changes(self, changes: list[Change] | None) -> None:
         """Bring the local index and the published snapshot up to date with these changes, ending at
@@ -305,6 +329,8 @@ class KnowledgeBase:
                 try:
                     self.position = self.changes.head()  # this repair's own entries are in what is read
                     self.index.rebuild(self.store, self.store.identity, self.settings.as_of, position=str(self.position))
+                    self.registry.copy_whole()  # the rebuilt index keeps no copy of the registry yet
+                    self._save_registry()
                     self.store_problem = ""
                 except StoreError as e:
                     log.error("%s", e)

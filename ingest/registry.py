@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.backends import RecordCollection
-from ingest.changes import ChangeLog, Op
+from ingest.changes import Change, ChangeLog, Op
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,34 @@ class Registry:
             self.state = RegistryState.MISSING
         else:
             self.state = RegistryState.OK
+
+    def load_saved(self, rows: Iterable[tuple[Any, ...]], changes: Iterable[Change]) -> bool:
+        """Take the entries from a saved copy (`as_row` rows: assistant.index.local keeps one beside
+        the chunks) and read again those of the `changes` logged since it was saved: one read of a
+        local file instead of every record from the store (2.5 s at 50k paths). Whether the copy was
+        taken: not when the store has no registry, or holds other records than the copy names (a
+        registry restored or damaged outside the change log), which `load` then reads and reports."""
+        changes = list(changes)
+        if META_ID not in self.records.get([META_ID]):
+            return False
+        self._entries = Paths({str(r[0]): Entry(str(r[1]), int(r[2]), float(r[3]), str(r[4]), int(r[5]))
+                               for r in rows})
+        self._entries.take_changed()  # the copy holds them
+        self.reload({c.doc_id for c in changes}, {c.source for c in changes})
+        if self.records.ids({"kind": "source"}) != {source_id(s) for s in self._entries}:
+            return False
+        self.state, self.problem = RegistryState.OK, ""
+        return True
+
+    def take_changed(self) -> tuple[bool, list[tuple[Any, ...]], list[str]]:
+        """What changed since the last call, for the saved copy: (every entry new, rows to write, paths gone)."""
+        whole, changed = self._entries.take_changed()
+        return (whole, [as_row(s, e) for s, e in changed.items() if e is not None],
+                [s for s, e in changed.items() if e is None])
+
+    def copy_whole(self) -> None:
+        """The next `take_changed` returns every entry (the saved copy was dropped)."""
+        self._entries.whole = True
 
     def reload(self, doc_ids: Iterable[str], sources: Iterable[str]) -> None:
         """Bring the copy in memory up to date for these documents and paths (another process wrote them)."""
@@ -257,12 +285,22 @@ class Registry:
 
 class Paths:
     """path → Entry, with the paths of each document at hand (a document's paths are asked for per
-    document listed: a scan of every entry each time made listing 50k documents quadratic)."""
+    document listed: a scan of every entry each time made listing 50k documents quadratic), and the
+    paths changed since the copy was last saved (`take_changed`)."""
 
     def __init__(self, entries: dict[str, Entry] | None = None) -> None:
         self._by_path: dict[str, Entry] = {}
         self._by_doc: dict[str, set[str]] = {}
+        self.changed: set[str] = set()
+        self.whole = True  # every entry is new to a saved copy
         self.update(entries or {})
+
+    def take_changed(self) -> tuple[bool, dict[str, Entry | None]]:
+        """(whether every entry is new, path → its entry or None when gone) since the last call."""
+        whole, paths = self.whole, (self._by_path if self.whole else self.changed)
+        out = {s: self._by_path.get(s) for s in paths}
+        self.changed, self.whole = set(), False
+        return whole, out
 
     def get(self, source: str) -> Entry | None:
         return self._by_path.get(source)
@@ -287,12 +325,18 @@ class Paths:
 
     def pop(self, source: str) -> Entry | None:
         entry = self._by_path.pop(source, None)
+        self.changed.add(source)
         if entry is not None:
             paths = self._by_doc[entry.doc_id]
             paths.discard(source)
             if not paths:
                 del self._by_doc[entry.doc_id]
         return entry
+
+
+def as_row(source: str, entry: Entry) -> tuple[str, str, int, float, str, int]:
+    """An entry as a row of the saved copy (the order Registry.load_saved reads)."""
+    return (source, entry.doc_id, entry.size, entry.mtime, entry.authority, entry.chunks)
 
 
 def _record(source: str, entry: Entry) -> dict[str, Any]:

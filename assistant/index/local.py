@@ -5,8 +5,9 @@ Tables: `chunks` (one row a chunk: its text, fields, place in its document's tex
 the text normalised for quote matching), `docs` (one row a document: its metadata as stored, its
 status as resolved across the index, chunk counts, the names of its parts), `fts` (FTS5 over the
 chunks' jieba tokens), `terms` (chunks containing each token, and its sound), `contexts` (head-noun
-contexts summed over the documents, for learned names) and `meta` (schema, the store it caches,
-generation, the change-log position reached).
+contexts summed over the documents, for learned names), `sources` (a copy of the registry: which
+path holds which document, ingest.registry) and `meta` (schema, the store it caches, generation, the
+change-log positions the chunks and the registry copy reached).
 
 Each process that serves from the data directory applies the change log's entries to it (SQLite
 serialises two such writers; an entry applied twice replaces the same rows); readers
@@ -34,7 +35,7 @@ from ingest.validity import DocFacts, resolve
 log = logging.getLogger(__name__)
 
 INDEX_FILE = "index.sqlite3"
-SCHEMA_VERSION = "2"  # bumped when the tables change: an index of another version is rebuilt from the store
+SCHEMA_VERSION = "3"  # bumped when the tables change: an index of another version is rebuilt from the store
 # FTS5 splits only where our tokens are separated (spaces): jieba's words, punctuation inside them kept
 TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* Co'"
 SCHEMA = f"""
@@ -53,6 +54,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(tokens, content='chunks', cont
 CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL, sound TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS terms_by_sound ON terms(sound, df);
 CREATE TABLE IF NOT EXISTS contexts(ctx TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sources(source TEXT PRIMARY KEY, doc_id TEXT NOT NULL, size INTEGER NOT NULL,
+  mtime REAL NOT NULL, authority TEXT NOT NULL, chunks INTEGER NOT NULL) WITHOUT ROWID;
 """
 FETCH_DOCS = 200  # documents read from the store per request (a where-$in list far below SQLite's variable limit)
 BUSY_MS = 30_000  # a second process's write (zhice ingest beside zhice serve) is waited for this long
@@ -168,6 +171,33 @@ class LocalIndex:
         if gen and int(gen[0]) != self.view.generation:
             self.view = load_view(self._db)
 
+    # ------------------------------------------------------------------ the registry's copy
+    def saved_registry(self) -> tuple[int, list[tuple[Any, ...]]] | None:
+        """(the change-log position it reached, its rows) of the registry copy; None when there is none."""
+        position = self.meta("registry_position")
+        if not position.isdigit():
+            return None
+        return int(position), self._db.execute("SELECT * FROM sources").fetchall()
+
+    def save_registry(self, position: int, whole: bool, rows: Sequence[tuple[Any, ...]], gone: Sequence[str]) -> None:
+        """Write the registry's changes up to change-log `position` (`whole`: `rows` are all of it).
+        Never back: another process on the same data directory may have saved a later state."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            saved = self.meta("registry_position")
+            if (saved.isdigit() and int(saved) > position) or (not whole and not saved.isdigit()):
+                self._db.execute("ROLLBACK")  # an older state than the saved one, or no copy to add changes to
+                return
+            if whole:
+                self._db.execute("DELETE FROM sources")
+            self._db.executemany("DELETE FROM sources WHERE source=?", [(g,) for g in gone])
+            self._db.executemany("INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?,?)", rows)
+            self._set("registry_position", str(position))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
     # ------------------------------------------------------------------ writing
     def rebuild(self, store: Store, identity: str, as_of: dt.date, position: str = "") -> None:
         """Every chunk of the store, read again (the file is a cache of the store); `position`: the
@@ -178,9 +208,9 @@ class LocalIndex:
             by_doc.setdefault(str(s.metadata.get("doc_id", "")), []).append(s)
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            for table in ("chunks", "docs", "terms", "contexts"):
+            for table in ("chunks", "docs", "terms", "contexts", "sources"):  # the registry's copy is saved again
                 self._db.execute(f"DELETE FROM {table}")
-            self._db.execute("DELETE FROM meta WHERE key='tokens'")
+            self._db.execute("DELETE FROM meta WHERE key IN ('tokens', 'registry_position')")
             self._db.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
             docs: dict[str, DocRow] = {}
             for doc_id, rows in by_doc.items():
