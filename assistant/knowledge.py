@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -68,6 +68,8 @@ class KnowledgeBase:
             log.error("%s", e)
             self.store_problem = str(e)
         self._snapshot = self._publish()
+        judge = weakref.WeakMethod(self._doc_fields)  # the store must not keep the knowledge base alive
+        store.filter_with(lambda ids: judged(ids) if (judged := judge()) is not None else {})
         self._checked_at = time.monotonic()
         self.health = self.check()
         _start_follower(self)
@@ -217,6 +219,12 @@ class KnowledgeBase:
         self.refresh()
 
     # ------------------------------------------------------------------ reading
+    def _doc_fields(self, chunk_ids: list[str]) -> dict[str, Mapping[str, Any]]:
+        """chunk id → its document's fields in the published version (what the store's filtered
+        queries are judged on: assistant.backends.ChromaStore.query)."""
+        snap = self._snapshot
+        return {cid: vars(snap.docs[d]) for cid, d in snap.doc_ids_of(chunk_ids).items() if d in snap.docs}
+
     def _publish(self) -> Snapshot:
         return Snapshot(Reader(self.index.path, self.index.view), self.settings.lexical)
 

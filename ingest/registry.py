@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 FORMAT = 3  # records in the store; 2 was registry.json {"format": 2, "entries", "pending"}, 1 its bare entries
 UNKNOWN_SIZE = -1  # an entry rebuilt from the store: the file is hashed again on its next ingest
 META_ID = "meta"
+SOURCE_PREFIX = "s:"  # of a path's record id (the other records: c: changes, p: the journal, meta, head, lease)
 RELOAD_PAGE = 500  # ids asked for in one query when following changes (SQLite bounds a query's variables)
 _META = {"kind": "meta", "format": FORMAT}
 
@@ -72,7 +73,7 @@ class Pending:
 
 def source_id(source: str) -> str:
     """A record id for a path (paths are long and any characters)."""
-    return "s:" + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return SOURCE_PREFIX + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 class Registry:
@@ -117,7 +118,7 @@ class Registry:
                                for r in rows})
         self._entries.take_changed()  # the copy holds them
         self.reload({c.doc_id for c in changes}, {c.source for c in changes})
-        if self.records.ids({"kind": "source"}) != {source_id(s) for s in self._entries}:
+        if {i for i in self.records.ids() if i.startswith(SOURCE_PREFIX)} != {source_id(s) for s in self._entries}:
             return False
         self.state, self.problem = RegistryState.OK, ""
         return True

@@ -79,6 +79,15 @@ class Snapshot:
                 self._chunks.popitem(last=False)
         return out
 
+    def doc_ids_of(self, ids: list[str]) -> dict[str, str]:
+        """chunk id → its document's id, for the chunks of these ids that the index holds."""
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), _IN_LIMIT):
+            part = ids[i:i + _IN_LIMIT]
+            out.update(self.reader.rows(f"SELECT chunk_id, doc_id FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})",
+                                        part))
+        return out
+
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self.get_many([chunk_id]).get(chunk_id)
 
