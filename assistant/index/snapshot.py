@@ -42,11 +42,12 @@ class Snapshot:
         self.rows: dict[str, DocRow] = view.docs
         self.docs: dict[str, DocumentMeta] = {d: r.meta for d, r in view.docs.items()}
         self.n_chunks = view.chunks
-        self.lexical: LexicalIndex = lexical_index(lexical, reader, self.idf, self.df, view.chunks, view.tokens)
+        self.lexical: LexicalIndex = lexical_index(lexical, reader, self.idf, self.df, self.tf_bounds, view.chunks,
+                                                   view.tokens)
         self._lock = threading.Lock()
         self._chunks: OrderedDict[str, Chunk] = OrderedDict()
         self._doc_chunks: OrderedDict[str, list[Chunk]] = OrderedDict()
-        self._df: dict[str, int] = {}
+        self._terms: dict[str, tuple[int, int, int]] = {}
         self._quotes: dict[tuple[str, str, str], Chunk | None] = {}
         self._memo: OrderedDict[Hashable, Any] = OrderedDict()
 
@@ -121,18 +122,27 @@ class Snapshot:
     def top(self, query: str, n: int, where: Where | None = None) -> list[tuple[str, float]]:
         return self.lexical.top(query, n, where)
 
+    def _term(self, token: str) -> tuple[int, int, int]:
+        """(chunks containing the token, the most times one holds it, the fewest tokens of one holding it)."""
+        with self._lock:
+            if token in self._terms:
+                return self._terms[token]
+        rows = self.reader.rows("SELECT df, tf_max, len_min FROM terms WHERE term=?", (token,))
+        found = (int(rows[0][0]), int(rows[0][1]), int(rows[0][2])) if rows else (0, 0, 0)
+        with self._lock:
+            if len(self._terms) >= TERM_CACHE:
+                self._terms.clear()
+            self._terms[token] = found
+        return found
+
     def df(self, token: str) -> int:
         """How many chunks contain the token."""
-        with self._lock:
-            if token in self._df:
-                return self._df[token]
-        rows = self.reader.rows("SELECT df FROM terms WHERE term=?", (token,))
-        n = int(rows[0][0]) if rows else 0
-        with self._lock:
-            if len(self._df) >= TERM_CACHE:
-                self._df.clear()
-            self._df[token] = n
-        return n
+        return self._term(token)[0]
+
+    def tf_bounds(self, token: str) -> tuple[int, int]:
+        """(the most times a chunk holds the token, the fewest tokens of a chunk holding it): bounds
+        (chunks removed since may have held the extremes)."""
+        return self._term(token)[1:]
 
     def knows(self, token: str) -> bool:
         """Whether the token occurs in any indexed chunk."""
