@@ -318,3 +318,17 @@ def test_asked_for_each_of_two_things_the_sentence_stating_both_figures_answers(
     ]
     comp = _over(chunks).compose("2023年度公示的示范工厂和优秀场景分别有多少？", chunks)
     assert "212" in comp.text and comp.chunks[0].chunk_id == "c51"
+
+
+def test_the_cover_and_transmittal_lines_of_a_notice_answer_nothing():
+    from assistant.answer.coverage import only_names
+
+    doc = DocumentMeta(doc_id="nb", title="某市智能工厂奖励实施细则", source="nb.txt", kind="local_policy", region="宁波",
+                       issuer="某市经济和信息化局 某市财政局")
+    cover = _chunk(60, "", "某市经济和信息化局 某市财政局关于印发《某市智能工厂奖励实施细则》的通知\n"
+                           "为落实省级认定管理办法，鼓励企业创建省级智能工厂，现将《某市智能工厂奖励实施细则》印发给你们，请遵照执行。", doc)
+    clause = _chunk(61, "五、兑现方式", "五、兑现方式\n奖励资金由市级财政和企业所在区财政按1:1比例分担。", doc)
+    assert only_names(normalize_for_match("某市经济和信息化局 某市财政局关于印发《某市智能工厂奖励实施细则》的通知"), cover)
+    assert not only_names(normalize_for_match("（一）车间智能化改造投入不低于1000万元"), clause)  # a clause as its own heading
+    comp = _over([cover, clause]).compose("省级智能工厂的奖励钱是谁出的？", [cover, clause])
+    assert "1:1" in comp.text and "印发给你们" not in comp.text and "关于印发" not in comp.text

@@ -36,7 +36,17 @@ def test_join_renumbers_and_drops_repeats() -> None:
     joined = join_compositions([
         Composition("甲[1]乙[2]", [A, B]),
         Composition("丙[1]丁[2]", [C, A]),   # C is new, A keeps its number
-        Composition("戊[1]", [B]),            # only repeats an earlier passage: dropped
+        Composition("甲[1]", [A]),            # only repeats what an earlier part quoted: dropped
     ])
     assert joined.text == "甲[1]乙[2]\n丙[3]丁[1]"
     assert [c.chunk_id for c in joined.chunks] == ["d:0", "d:1", "d:2"]
+
+
+def test_a_part_quoting_another_sentence_of_a_passage_already_cited_is_kept() -> None:
+    # "要自己去申请吗？钱是谁出的？": both answered by one clause, each by its own sentence
+    first = Composition("根据《细则》五，奖励资金实行“免申即享”，经公示后拨付。[1]", [A])
+    second = Composition("根据《细则》五，奖励资金由市级财政和区财政按1:1比例分担。[1]", [A])
+    again = Composition("另据《细则》五，奖励资金实行“免申即享”，经公示后拨付。[1]", [A])
+    joined = join_compositions([first, second, again])
+    assert joined.text.count("免申即享") == 1 and "1:1比例分担" in joined.text
+    assert [c.chunk_id for c in joined.chunks] == ["d:0"]

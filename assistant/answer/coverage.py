@@ -5,6 +5,11 @@ Shared by the rerank (which passage has the best sentence) and the composer (whi
 
 from __future__ import annotations
 
+import re
+
+from assistant.core.text import normalize_for_match
+from assistant.domain import Chunk
+
 LEAD_WEIGHT = 0.8  # a term in the clause's opening sentence counts nearly as if in the sentence itself
 CONTEXT_WEIGHT = 0.5  # a term only in the title or headings counts half
 SUBJECT_MISMATCH = 0.3  # a clause naming only other titles (智能工厂 when 数字化车间 was asked) is rarely the answer
@@ -19,3 +24,36 @@ def coverage(weights: dict[str, float], ns: str, lead: str, context: str) -> tup
     value = (sum(weights[t] for t in covered) + LEAD_WEIGHT * sum(weights[t] for t in in_lead)
              + CONTEXT_WEIGHT * sum(weights[t] for t in in_ctx)) / total
     return value, covered | in_lead | in_ctx
+
+
+_BARE = re.compile(r"[\W_]+")
+# the words a cover or transmittal line puts around the names: "X关于印发《Y》的通知", "…〔2025〕102号"
+_COVER_WORDS = re.compile(r"关于|印发|发布|公布|转发|的通知|的公告|通知|公告|\d+号")
+COVER_REST = 4  # characters a cover line may hold beyond the names and the cover words
+# the transmittal sentence of a notice: "为落实…，现将《Y》印发给你们，请遵照执行" passes Y on and states no rule
+_TRANSMITTAL = re.compile(r"印发给你们|现予印发|现印发|请遵照执行|请认真(?:贯彻|组织|抓好)?(?:执行|落实|实施)")
+# a clause the chunker made its own heading ("（一）车间智能化改造投入不低于1000万元") still states a rule
+_STATES_RULE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|%|％)|不低于|不少于|不超过|不得")
+
+
+def only_names(normed: str, c: Chunk) -> bool:
+    """Does the (normalised) sentence say nothing but the document's title, issuer or headings — a title
+    line, a signature, the cover "X关于印发《Y》的通知", the transmittal "现将…印发给你们"? Such a line answers
+    no question about the rules;
+    a clause that is also its own heading still states one."""
+    bare = _BARE.sub("", normed)
+    if not bare:
+        return True
+    if _TRANSMITTAL.search(normed):
+        return True
+    if _STATES_RULE.search(normed):
+        return False
+    names = _BARE.sub("", normalize_for_match(" ".join([c.doc.title, c.doc.issuer, c.section])))
+    if bare in names or (len(bare) <= len(names) and names in bare):
+        return True
+    rest = bare
+    for name in sorted((c.doc.title, c.doc.issuer, *c.doc.issuer.split(), *c.section.split(" > ")), key=len, reverse=True):
+        piece = _BARE.sub("", normalize_for_match(name))
+        if len(piece) >= 2:
+            rest = rest.replace(piece, "")
+    return len(_COVER_WORDS.sub("", rest)) <= COVER_REST

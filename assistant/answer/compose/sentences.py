@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.answer.coverage import SUBJECT_MISMATCH, coverage
+from assistant.answer.coverage import SUBJECT_MISMATCH, coverage, only_names
 from assistant.answer.figures import FIGURES, has_figure
 from assistant.answer.retrieve import ROW_SEPARATOR
 from assistant.answer.terms import subjects
@@ -38,8 +38,6 @@ CLASSES_BONUS = 0.2  # asked how something is divided, the sentence divides it
 EACH = re.compile(r"各是|各为|各有|各自|分别|各多|\beach\b|\brespectively\b", re.IGNORECASE)
 EACH_BONUS = 0.1
 _BARE = re.compile(r"[\W_]+")
-# a clause the chunker made its own heading ("（一）车间智能化改造投入不低于1000万元") still states a rule
-_STATES_RULE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|%|％)|不低于|不少于|不超过|不得")
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,7 @@ def score(evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None
             if ns.endswith(("：", ":")):
                 lead = ns
             row = rows.get(s)
-            if len(ns) < 4 or (not row and only_names(ns, c) and not _STATES_RULE.search(ns)):
+            if len(ns) < 4 or (not row and only_names(ns, c)):
                 continue  # too short, or only the document's title, issuer or a notice line: answers nothing
             value, covered = coverage(weights, ns, lead, context)
             value += RANK_BONUS / (i + 1)
@@ -157,15 +155,6 @@ def states_money(text: str) -> bool:
     """An amount or a percentage: what a "not specified" answer must never quote."""
     t = normalize_for_match(text)
     return bool(FIGURES["amount"].search(t) or FIGURES["ratio"].search(t))
-
-
-def only_names(normed: str, c: Chunk) -> bool:
-    """Does the sentence say nothing but the document's title, issuer or headings (a title line, a signature)?"""
-    bare = _BARE.sub("", normed)
-    if not bare:
-        return True
-    names = _BARE.sub("", normalize_for_match(" ".join([c.doc.title, c.doc.issuer, c.section])))
-    return bare in names or (len(bare) <= len(names) and names in bare)
 
 
 def is_heading(normed: str) -> bool:
