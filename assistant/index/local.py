@@ -135,6 +135,7 @@ class LocalIndex:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = connect(path)
+        self._facts: dict[str, tuple[DocumentMeta, DocFacts]] = {}  # doc id → its row's meta and facts
         version = self._schema_version()
         if version not in ("", SCHEMA_VERSION):
             log.warning("the local index %s has schema %s, not %s: it is built again from the store",
@@ -311,10 +312,19 @@ class LocalIndex:
         if not (old.isdigit() and position.isdigit() and int(old) > int(position)):
             self._set("position", position)
 
-    @staticmethod
-    def _statuses(docs: dict[str, DocRow], as_of: dt.date) -> dict[str, tuple[str, str]]:
-        facts = (DocFacts(d, r.meta.title, r.meta.doc_no, r.meta.valid_from, r.meta.valid_until, r.meta.repeals)
-                 for d, r in docs.items())
+    def _statuses(self, docs: dict[str, DocRow], as_of: dt.date) -> dict[str, tuple[str, str]]:
+        """Every document's status, resolved across all of them (what each write can change); the
+        facts of a document are made once per version of its row."""
+        facts = []
+        for d, r in docs.items():
+            kept = self._facts.get(d)
+            if kept is None or kept[0] is not r.meta:
+                m = r.meta
+                kept = self._facts[d] = (m, DocFacts(d, m.title, m.doc_no, m.valid_from, m.valid_until, m.repeals))
+            facts.append(kept[1])
+        if len(self._facts) > len(docs):  # documents that went
+            for gone in set(self._facts) - set(docs):
+                del self._facts[gone]
         return resolve(facts, as_of)
 
     def _add(self, stored: Sequence[Any]) -> DocRow:
