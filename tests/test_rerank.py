@@ -52,3 +52,15 @@ def test_asked_attributes_and_what_states_them():
     assert not states("conditions", "本办法自2025年1月1日起施行。")
 
 
+
+
+def test_an_asker_who_received_an_award_before_brings_up_the_clause_paying_the_difference():
+    q = "去年一个车间拿了数字化车间奖励100万，今年工厂被认定为智能工厂，投入5000万，这次还能拿多少？"
+    assert "difference" in asked_attributes(q)
+    assert "difference" not in asked_attributes("工厂被认定为智能工厂，投入5000万，能拿多少？")
+    award = _hit("c1", "（二）智能工厂。按智能化改造投入的10%给予奖励，单个工厂最高不超过300万元。", score=0.0330)
+    upgrade = _hit("c2", "（四）晋级奖励。已获数字化车间奖励的企业，其工厂后续被认定为智能工厂的，按智能工厂奖励金额"
+                         "扣除已获数字化车间奖励后的差额给予奖励。", score=0.0300)
+    other = _hit("c3", "（一）数字化车间。按改造投入的10%给予奖励，单个车间最高不超过100万元。", score=0.0320)
+    ranked = [h.chunk.chunk_id for h in rerank(q, [award, other, upgrade], _idf)]
+    assert ranked.index("c2") < ranked.index("c3")

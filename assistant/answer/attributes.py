@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.difference import RECEIVED
+from assistant.core.reward_grammar import PAYS_DIFFERENCE
+
 # (attribute, what a question asking for it says, what a sentence stating it says)
 _ATTRIBUTES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("materials",
@@ -31,11 +34,13 @@ _ATTRIBUTES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"最多|最高|上限|封顶|至多|不超过|最大|\bmaximum\b|\bcap(?:ped)?\b|\bat most\b|\bup to\b|\bceiling\b",
                 re.IGNORECASE),
      re.compile(r"最高|不超过|上限|封顶|至多|最多")),
+    # the asker says what was already received ("去年拿了数字化车间奖励100万"): the clause paying the difference
+    ("difference", RECEIVED, PAYS_DIFFERENCE),
 )
 
 
 def asked_attributes(question: str) -> tuple[str, ...]:
-    """The attributes a question asks for, in a fixed order (materials, procedure, who, conditions, cap)."""
+    """The attributes a question asks for, in a fixed order (materials, procedure, who, conditions, cap, difference)."""
     return tuple(name for name, asks, _ in _ATTRIBUTES if asks.search(question))
 
 
