@@ -332,3 +332,12 @@ def test_the_cover_and_transmittal_lines_of_a_notice_answer_nothing():
     assert not only_names(normalize_for_match("（一）车间智能化改造投入不低于1000万元"), clause)  # a clause as its own heading
     comp = _over([cover, clause]).compose("省级智能工厂的奖励钱是谁出的？", [cover, clause])
     assert "1:1" in comp.text and "印发给你们" not in comp.text and "关于印发" not in comp.text
+
+
+def test_a_deadline_asked_as_jiezhi_or_jiezhi_is_not_answered_by_a_publication_date():
+    # the homophone corrector turns 截止 into the documents' 截至: both ask for a deadline
+    doc = DocumentMeta(doc_id="r", title="国家文件登记表", source="r.md", kind="summary", region="全国")
+    row = _chunk(70, "N9 2025年度行动", "文件：关于开展2025年度智能工厂梯度培育行动的通知；日期：2025年6月。", doc)
+    for q in ("2025年度智能工厂梯度培育行动的申报截止日期是哪一天？", "2025年度智能工厂梯度培育行动的申报截至日期是哪一天？"):
+        comp = _over([row]).compose(q, [row])
+        assert comp.not_specified, q

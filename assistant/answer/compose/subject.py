@@ -13,7 +13,7 @@ from assistant.domain import Chunk
 RULE_KINDS = ("policy", "local_policy")
 _ASKED_TWICE = re.compile(r"多少|几[个家项年级]|\bhow (?:many|much)\b")
 _YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
-_DEADLINE_Q = re.compile(r"截止|deadline", re.I)
+_DEADLINE_Q = re.compile(r"截止|截至|deadline", re.I)  # the homophone corrector may turn 截止 into the documents' 截至
 _DEADLINE_S = re.compile(r"截止|截至|之前|前完成|前推荐|前报|日前|月底前|前提交|前申报")
 PURPOSE = re.compile(r"奖|补|资助|贴息")
 _LOCAL_LEVEL = re.compile(r"省级|市级|县级|区级|本省|本市")
