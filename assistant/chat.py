@@ -98,7 +98,7 @@ class Assistant:
         t1 = time.perf_counter()
         evidence, compare = self._evidence(q, flt)
         t2 = time.perf_counter()
-        hooked = next((a for hook in self.hooks if (a := hook(standalone, evidence)) is not None), None)
+        hooked = self._hooked(standalone, evidence, flt, guard.is_english(question))
         if hooked is not None:
             yield from _pieces(hooked.answer)
             answer = hooked
@@ -111,6 +111,24 @@ class Assistant:
                       state=after)
 
     # ------------------------------------------------------------------ steps
+    def _hooked(self, standalone: str, evidence: list[Chunk], flt: Filters, english: bool) -> Answer | None:
+        """A hook's answer; the parts of the question no hook answers on their own ("能补多少？分几次给？": the
+        payment schedule is no eligibility question) are answered from the clauses after it, cited on."""
+        answer = next((a for hook in self.hooks if (a := hook(standalone, evidence)) is not None), None)
+        if answer is None:
+            return None
+        parts = sub_questions(standalone, self._names())
+        left = [p for p in parts[1:] if all(hook(p, []) is None for hook in self.hooks)] if len(parts) >= 2 else []
+        if not left:
+            return answer
+        comp, used = self._answer_parts(left, flt, english)
+        text, cites = verify(comp.text, comp.chunks)
+        k = len(answer.citations)
+        text = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + k}]", text)
+        cites = [replace(c, n=c.n + k) for c in cites]
+        return replace(answer, answer=f"{answer.answer}\n\n{text}", citations=(*answer.citations, *cites),
+                       evidence=tuple(evidence) + tuple(c for c in used if c not in evidence))
+
     def _refusal(self, question: str, previous: str, history: History = ()) -> Answer | None:
         """A polite refusal for attempts on the instructions and for questions outside the field
         (a short follow-up of an in-domain question is in the field: "那四川呢？")."""

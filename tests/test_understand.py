@@ -108,6 +108,9 @@ def test_the_level_asked_about():
     ("省政府和市财政各给多少？", ""),  # both levels
     ("今年有个车间刚被认定为浙江省级数字化车间，改造投入700万，能享受宁波的奖励吗？大概能拿多少？", ""),  # a title's level
     ("合肥这边一家省级专精特新，搞了个600万的数字化改造，能补多少啊", ""),
+    ("列个表：安徽、四川、武汉对省级智能工厂和数字化车间的一次性奖励分别是多少？", ""),  # a title's level
+    ("省级财政能给多少？", "province"),
+    ("市级配套多少？", "city"),
     ("能补多少？", ""),
     ("What is the production capacity threshold for provincial recognition?", "province"),  # no "city" in capacity
 ])

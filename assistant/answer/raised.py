@@ -54,3 +54,8 @@ def _as_said(word: str, condition: str, asked: str) -> str:
     while start + n < len(condition) and n < len(asked) and condition[start + n] == asked[n]:
         n += 1
     return asked[:n]
+
+
+def negated(before: str) -> bool:
+    """The words right before a condition's name deny it ("我们不是高新技术企业")."""
+    return bool(_NEGATED.search(before))

@@ -40,7 +40,10 @@ _OLDER = re.compile(r"旧版|老办法|旧办法|原办法|修订前|上一版|�
 _BOTH = re.compile(r"新旧|两版|前后两|对比|比较|变化|区别|不同|versus|\bvs\b|compared", re.IGNORECASE)
 # the words that make a clause ask something ("省里呢", "能拿多少"), not state it
 ASKS = re.compile(r"[？?]|吗|呢|多少|几|哪|什么|怎么|如何|是否|能否|\b(?:what|how|which|when|where|who|whether)\b", re.IGNORECASE)
+# what follows 省级/市级 when the level is who pays, not a title's grade ("省级财政", "市级配套", "市级再奖")
+_PAYER = re.compile(r"[的]?(?:财政|资金|奖|补|配套|给|再|层面|部门|主管)|\s|$")
 _CLAUSE = re.compile(r"[，,。；;？?！!]")
+_SENTENCE = re.compile(r"(?<=[。！!？?])")
 NOW = re.compile(r"现行|现在|目前|当前|如今|眼下|最新|还管用|还有效|\bnow\b|\bcurrent(?:ly)?\b|\btoday\b", re.IGNORECASE)
 
 
@@ -61,6 +64,8 @@ class Question:
     summed: tuple[str, ...] = ()  # "省里和市里加起来一共多少": the regions (province, city) whose awards add up
     older: bool = False  # asks about the earlier version alone: repealed text first
     province_level: bool = False  # asks what the province gives ("省里能给多少"), not the city
+    # names a city and its province ("我们是南京的…，被评为江苏省级示范工厂。"): the province's rules are the city's too
+    with_province: bool = False
 
     def without_other_places(self, region: str) -> str:
         """The question's words with every named place but `region` (and the places inside it) left out,
@@ -100,7 +105,19 @@ def understand(text: str) -> Question:
         summed=summed,
         older=bool(_OLDER.search(text)) and not _BOTH.search(text) and not NOW.search(text),
         province_level=province_level,
+        # (unless it asks the city's own level: "How much does Chengdu city add on top of Sichuan's reward?")
+        with_province=scope is not None and scope.level != "province" and not CITY_LEVEL.search(asked_part(text))
+        and any(p.level == "province" and p.short == scope.province for p in places),
     )
+
+
+def asked_part(text: str) -> str:
+    """The sentences of a text that ask, without those that only state ("我们是青岛的规上企业。近两年投入
+    1500万，省里能奖多少？" → the second): what the asker says they are is not what they ask about. The
+    whole text when no sentence asks."""
+    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+    asking = [s for s in sentences if ASKS.search(s)]
+    return "。".join(asking) if asking and len(asking) < len(sentences) else text
 
 
 def asked_level(text: str) -> str:
@@ -108,8 +125,14 @@ def asked_level(text: str) -> str:
     clauses that ask, not in those that state ("被认定为浙江省级数字化车间，…能拿多少？" asks no level): ""
     when they name none or both."""
     asked = " ".join(c for c in _CLAUSE.split(text) if ASKS.search(c))
-    province, city = bool(PROVINCE_LEVEL.search(asked)), bool(CITY_LEVEL.search(asked))
+    province, city = _spoken(PROVINCE_LEVEL, asked), _spoken(CITY_LEVEL, asked)
     return "province" if province and not city else "city" if city and not province else ""
+
+
+def _spoken(level: re.Pattern[str], text: str) -> bool:
+    """The text speaks of that level of government: "省里", "省级财政", "市级配套" — not "省级智能工厂", where
+    the level is a title's."""
+    return any(not (m.group(0).endswith("级") and not _PAYER.match(text, m.end())) for m in level.finditer(text))
 
 
 def _summed_levels(text: str, places: tuple[Place, ...], scope: Place | None) -> tuple[str, ...]:

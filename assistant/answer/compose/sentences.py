@@ -25,8 +25,10 @@ THRESHOLD_Q = re.compile(r"门槛|门坎|起点|起码|至少|最低要求|最�
 _PAYMENT_Q = re.compile(r"奖|补|资助|贴息|subsid|reward|grant|payment", re.IGNORECASE)
 THRESHOLD_S = re.compile(r"不低于|不少于|不小于|不得低于|以上|达到|(?<!不)超过|≥")
 # a classification asked ("分几级", "有哪几类") is stated as "分为…"
-_CLASSES_Q = re.compile(r"分(?:为|成)?(?:几|哪几|多少)[级类档种个层]|有(?:几|哪几)[级类档种]|哪几[级类档种]")
-_CLASSES_S = re.compile(r"分为|分成|划分为|分设|分[^，。；：]{2,40}?[两二三四五六七八九十\d]+(?:个)?[级类档种层]")  # "分A、B、C三级"
+# (a payment in instalments is divided too: "分几次给" is stated as "分两次拨付")
+_CLASSES_Q = re.compile(r"分(?:为|成)?(?:几|哪几|多少)[级类档种个层次批期]|有(?:几|哪几)[级类档种]|哪几[级类档种]")
+_CLASSES_S = re.compile(r"分为|分成|划分为|分设|分[^，。；：]{2,40}?[两二三四五六七八九十\d]+(?:个)?[级类档种层]"  # "分A、B、C三级"
+                        r"|分[两二三四五六七八九十\d]+[次批期]")
 LENGTH_PENALTY = 0.03  # per 100 characters: at equal coverage, the sentence that says less else wins
 MIN_GAIN = 0.08  # a further sentence must answer a part of the question the others did not
 RANK_BONUS = 0.08  # a sentence of a higher-ranked passage wins a tie

@@ -15,10 +15,20 @@ from assistant.answer.compose.context import Context
 from assistant.answer.compose.documents import whole_documents
 from assistant.answer.compose.not_specified import not_found, not_specified, nothing
 from assistant.answer.compose.render import render
-from assistant.answer.compose.sentences import LIST_Q, PROCESS_Q, Sent, choose, said_with_heading, score
+from assistant.answer.compose.sentences import (
+    LIST_Q,
+    PROCESS_Q,
+    Sent,
+    asks_minimum,
+    choose,
+    said_with_heading,
+    score,
+)
 from assistant.answer.compose.subject import about_subject, focus
 from assistant.answer.figures import has_figure
+from assistant.answer.lowered import lowered
 from assistant.answer.total import TOTAL_Q
+from assistant.answer.transition import asks_which_version, is_transitional
 from assistant.answer.understand import understand
 from assistant.core import gazetteer
 from assistant.core.text import normalize_for_match, split_sentences
@@ -40,6 +50,7 @@ def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[S
     """The answer from the best sentences of the evidence."""
     if not sents:
         return nothing(english)
+    scored = sents  # every sentence, before a figure question narrows them to its figures
     if kind:
         found = _figures_in_documents(ctx, question, evidence, sents, weights, kind, english)
         if isinstance(found, Composition):
@@ -52,7 +63,9 @@ def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[S
     chosen = choose(sents, weights, limit)
     if PROCESS_Q.search(question):  # a procedure: the clauses of its chapter, step by step
         chosen = steps(ctx, evidence[best.idx]) or chosen
+    chosen = _transitional(scored, question) or chosen
     chosen += list_after_colon(chosen, evidence) or items_below(ctx, chosen, evidence)
+    chosen += _lowering(scored, chosen, question, kind)
     base = asked_base(question) if kind in ("amount", "ratio") else None
     if kind == "amount" and TOTAL_Q.search(question):  # "省里和市里加起来一共多少": one rule a document, summed
         summed = with_total(sents, evidence, base, focus(question, ctx.subject_terms), english)
@@ -68,6 +81,21 @@ def single(ctx: Context, question: str, evidence: Sequence[Chunk], sents: list[S
             return Composition(comp.text, comp.chunks, True)
         return render(chosen, evidence, english)
     return with_calculation(ctx, question, chosen, rule_sent, base, evidence, english, limit)
+
+
+def _transitional(sents: list[Sent], question: str) -> list[Sent]:
+    """Asked which version applies: the transitional clause, the best of them (assistant.answer.transition)."""
+    if not asks_which_version(question):
+        return []
+    return [x for x in sents if is_transitional(x.text)][:1]
+
+
+def _lowering(sents: list[Sent], chosen: list[Sent], question: str, kind: str | None) -> list[Sent]:
+    """Asked for a threshold: the sentence that lowers it for what the asker says they are
+    (assistant.answer.lowered), to go beside the general one."""
+    if kind not in ("amount", "ratio") or not asks_minimum(question):
+        return []
+    return [x for x in sents if x not in chosen and lowered(x.text, question) is not None][:1]
 
 
 # what a span or a figure is of: the word right before the question word ("要公示几天" → 公示)
@@ -96,7 +124,7 @@ def _figure_sentences(ctx: Context, question: str, evidence: Sequence[Chunk], se
     with_fig = [s for s in sents if (has_figure(kind, s.text, s.row or evidence[s.idx])
                                      or (rates and parse_rule(s.text) is not None))
                 and about_subject(s.row or evidence[s.idx], s.text, terms, region, question, kind,
-                                  covering=bool(asked.summed) or asked.province_level)]
+                                  covering=bool(asked.summed) or asked.province_level or asked.with_province)]
     measured = measured_word(question)
     if measured and ctx.known(measured):
         # "公示几天": the sentences that speak of 公示 decide; if none of them states a span, the

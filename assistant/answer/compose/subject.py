@@ -6,6 +6,7 @@ import re
 
 from assistant.answer.compose.sentences import EACH, THRESHOLD_S, asks_minimum
 from assistant.answer.guard import is_english
+from assistant.answer.understand import asked_level, asked_part
 from assistant.core import gazetteer
 from assistant.core.text import normalize_for_match
 from assistant.domain import Chunk
@@ -20,8 +21,9 @@ _LOCAL_LEVEL = re.compile(r"省级|市级|县级|区级|本省|本市")
 
 
 def focus(question: str, terms: tuple[str, ...]) -> list[str]:
-    """The subject terms the question names, the longest where one contains another."""
-    q = normalize_for_match(question)
+    """The subject terms the question names, the longest where one contains another; a sentence that
+    only states who the asker is ("我们是青岛的规上企业。") names none: a passage need not speak of 规上企业."""
+    q = normalize_for_match(asked_part(question))
     found = [t for t in terms if t in q]
     return [t for t in found if not any(t != o and t in o for o in found)]
 
@@ -34,7 +36,8 @@ def about_subject(c: Chunk, sentence: str, focus: list[str], region: str, questi
     # or compilation's do not: only the clause's own headings count there
     headings = c.doc.title + c.section if c.doc.kind in RULE_KINDS else " ".join(c.section.split(" > ")[-2:])
     hay = normalize_for_match(headings + c.text)
-    if not _in_place(c, hay, region, question) and not (covering and gazetteer.covers(c.doc.region, region)):
+    in_place = _in_place(c, hay, region, question) or (covering and gazetteer.covers(c.doc.region, region))
+    if not in_place or _of_another_place(c, sentence, region, question):
         return False
     years = set(_YEAR.findall(question))
     for text in (sentence, hay):  # asked about 2021: a sentence (or passage) of other years is not it
@@ -53,6 +56,16 @@ def about_subject(c: Chunk, sentence: str, focus: list[str], region: str, questi
     if len(_ASKED_TWICE.findall(question)) >= 2 or EACH.search(question):
         return not focus or any(t in hay for t in focus)
     return all(t in hay for t in focus)
+
+
+def _of_another_place(c: Chunk, sentence: str, region: str, question: str) -> bool:
+    """"…，省里能奖多少？" and the passage is a city's: its own award is not the province's. A register's line
+    about 黑龙江 is no answer about 辽宁, though another line of the passage names 辽宁."""
+    if asked_level(question) == "province":
+        place = gazetteer.lookup(c.doc.region) if c.doc.region else None
+        if place is not None and place.level != "province":
+            return True
+    return bool(region) and c.doc.region in ("全国", "") and names_only_other_places(sentence, region)
 
 
 def _in_place(c: Chunk, hay: str, region: str, question: str) -> bool:
