@@ -7,7 +7,7 @@ from typing import Any
 
 # kinds of document (metadata "kind")
 KINDS = ("policy", "local_policy", "case_list", "standard", "catalogue")
-# where a document stands on the reference date (metadata "status", resolved by ingest.validity)
+# where a document stands on the reference date (metadata "status", resolved by assistant.core.validity)
 STATUSES = ("current", "expired", "superseded", "not_yet_in_force")
 # how far a text can be trusted as wording (metadata "authority"): official wording, someone's
 # summary, or not checked by anyone (an upload through the API or UI, until an admin marks it)
@@ -35,7 +35,7 @@ class DocumentMeta:
     region: str = ""  # 全国 / 黑龙江 / 大连 …
     completeness: str = ""
     url: str = ""
-    # Validity, read from the text at ingest (ingest.validity): ISO dates, "" when not stated.
+    # Validity, read from the text at ingest (assistant.core.validity): ISO dates, "" when not stated.
     valid_from: str = ""  # 施行日期 (else the date of issue)
     valid_until: str = ""  # 有效期至 / 有效期N年
     repeals: str = ""  # 文号 and 《titles》 this document says it repeals, "；"-separated

@@ -9,13 +9,13 @@ import csv
 import io
 from collections.abc import Iterable
 
+from assistant.core.structure import parse_units
 from assistant.domain import Chunk, DocumentMeta
 from assistant.settings import Settings
 from ingest.bounds import over_limit
 from ingest.chunking import chunk_units
 from ingest.loaded import LoadedFile, Table
 from ingest.metadata import describe
-from ingest.structure import parse_units
 
 __all__ = ["build_chunks", "row_text"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant import tokens
+from assistant.core.structure import Unit
 from assistant.core.text import split_sentences
 from assistant.settings import ChunkingSettings
-from ingest.structure import Unit
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.core.text import normalize_for_match  # noqa: F401  (re-exported: one rule for matching)
+from assistant.core.text import normalize_for_match
 
-__all__ = ["clean_text", "looks_hard_wrapped", "normalize_for_match", "remove_running_lines"]
+__all__ = ["clean_text", "looks_hard_wrapped", "remove_running_lines"]
 
 _DIGITS = "0-9０-９"
 _CN_NUMS = "一二三四五六七八九十百零〇两"

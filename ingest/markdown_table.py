@@ -1,4 +1,4 @@
-"""Rows of cells (from a Word or HTML table) written as Markdown tables, which `ingest.structure` turns
+"""Rows of cells (from a Word or HTML table) written as Markdown tables, which `assistant.core.structure` turns
 into one record (header + cells) per row."""
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ of official documents (a 红头文件's title, 文号 line, signature and date),
 - Level and region: the first place the issuer names, else the title (whole names from
   `assistant.core.gazetteer`); national only when the issuer (or the organ opening the title) is a
   national body — never because "工信部" occurs somewhere in the text ("县（市）区工信部门").
-- Validity: `ingest.validity` (施行, 有效期, the documents it repeals).
+- Validity: `assistant.core.validity` (施行, 有效期, the documents it repeals).
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from importlib import resources
 from pathlib import Path
 
 from assistant.core import gazetteer, grammar
+from assistant.core.dates import find_dates, parse_date
 from assistant.core.gazetteer import NATIONAL, Place, covers, mentions, places_in
+from assistant.core.validity import find_validity
 from assistant.domain import UNVERIFIED
-from ingest.dates import find_dates, parse_date
-from ingest.validity import find_validity
 
 __all__ = [
     "CITIES", "DOC_NO", "PROVINCES", "clean_title", "describe", "find_date", "find_doc_no", "find_region",

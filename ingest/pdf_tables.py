@@ -4,7 +4,7 @@ pypdf's plain extraction writes a table row as its cells joined by single spaces
 20万元"), which cannot be split back into cells. Its layout mode keeps the horizontal positions, so a
 table shows as lines whose cells start at the same columns, separated by wide gaps. A run of at least
 `MIN_ROWS` such lines with the same number of cells is taken as a table; each of its rows, found again
-in the plain text, is rewritten as "| 等级 | 条件 | 奖励金额 |", so `ingest.structure` makes every row a
+in the plain text, is rewritten as "| 等级 | 条件 | 奖励金额 |", so `assistant.core.structure` makes every row a
 record exactly as for a Markdown or Word table.
 """
 

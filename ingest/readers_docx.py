@@ -1,7 +1,7 @@
 """Word .docx files: paragraphs and tables in document order.
 
 A Word table is written out as a Markdown table (column row, `|---|` rule, one line per row), so
-`ingest.structure` makes each row a record (header + cells) exactly as for a Markdown file, and a
+`assistant.core.structure` makes each row a record (header + cells) exactly as for a Markdown file, and a
 reward table (等级 | 条件 | 奖励金额) is retrieved and cited row by row. The package is checked
 against the reader caps before python-docx inflates it, and table cells count towards the cell cap.
 

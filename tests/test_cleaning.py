@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from corpus_paths import NATIONAL_TEXT
 
-from ingest.cleaning import clean_text, looks_hard_wrapped, normalize_for_match, remove_running_lines
+from assistant.core.text import normalize_for_match
+from ingest.cleaning import clean_text, looks_hard_wrapped, remove_running_lines
 from ingest.header import canonical_keys, parse_header, parse_header_lines
 
 # An invented passage, hard-wrapped at 20 columns the way a PDF extractor returns it: a blank

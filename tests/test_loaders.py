@@ -36,9 +36,9 @@ from files import (
     make_zip_bomb,
 )
 
+from assistant.core.text import normalize_for_match
 from assistant.errors import BadInput, CorruptFile, FileTooLarge, UnsupportedFile
 from assistant.settings import ReaderLimits
-from ingest.cleaning import normalize_for_match
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, Page, load_file
 
 MAX = 10 * 1024 * 1024

@@ -1,4 +1,4 @@
-"""Unit tables for ingest.metadata, ingest.validity and ingest.dates: the grammar of official documents."""
+"""Unit tables for ingest.metadata, assistant.core.validity and assistant.core.dates: the grammar of official documents."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.dates import add_years, find_dates, parse_date
+from assistant.core.dates import add_years, find_dates, parse_date
+from assistant.core.validity import DocFacts, find_validity, resolve
 from ingest.metadata import (
     clean_title,
     describe,
@@ -17,7 +18,6 @@ from ingest.metadata import (
     place_of,
     title_from_text,
 )
-from ingest.validity import DocFacts, find_validity, resolve
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Metadata that holds on documents nobody tuned for: every document of ../shared/corpus-dev2 pinned.
 
 Title, issuer, 文号, level, region, date of issue, validity and status (as of fixed reference dates),
-read by the real loaders and `ingest.metadata` / `ingest.validity`, with no index.
+read by the real loaders and `ingest.metadata` / `assistant.core.validity`, with no index.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import datetime as dt
 import pytest
 from corpus_paths import SHARED
 
+from assistant.core.validity import with_status
 from assistant.domain import Chunk
 from assistant.settings import Settings
 from ingest.loaders import load_file
 from ingest.pipeline import build_chunks
-from ingest.validity import with_status
 
 DEV2 = SHARED / "corpus-dev2"
 FOSHAN_OLD = "佛山市数字化智能化示范工厂和示范车间认定及奖励办法_2023.md"

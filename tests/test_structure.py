@@ -6,10 +6,10 @@ import pytest
 from corpus_paths import NATIONAL_TEXT
 
 from assistant import tokens
+from assistant.core.structure import heading_label, heading_type, parse_units
 from assistant.settings import ChunkingSettings
 from ingest.chunking import chunk_units, split_sentences
 from ingest.cleaning import clean_text
-from ingest.structure import heading_label, heading_type, parse_units
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_split_sentences(text: str, n: int) -> None:
 
 
 def test_a_bold_line_is_a_heading():
-    from ingest.structure import heading_label, heading_type
+    from assistant.core.structure import heading_label, heading_type
 
     assert heading_type("**四、申报材料**") == "cn"
     assert heading_label("**四、申报材料**", "cn") == "四、申报材料"

@@ -32,7 +32,7 @@ class Filters:
     authority: str = ""
     regions: tuple[str, ...] = ()  # any of these regions (a place's scope: itself, its province, its cities)
     doc_ids: tuple[str, ...] = ()  # ... or any of these documents (their titles name a place of the scope)
-    # current | expired | superseded | not_yet_in_force: resolved across the index at each change (ingest.validity,
+    # current | expired | superseded | not_yet_in_force: resolved across the index at each change (assistant.core.validity,
     # kept in the local index), so it is matched there and on the snapshot's chunks, never in the store's `where`
     status: str = ""
 

@@ -1,7 +1,7 @@
 """A policy document as the drafter reads it: sentences, each with its section path, clause label and
 the lead of the list it belongs to ("申报企业应同时具备以下基本条件：").
 
-The input is the section tree of ingest (`ingest.structure.parse_units`): the same headings the
+The input is the section tree of ingest (`assistant.core.structure.parse_units`): the same headings the
 index uses (第X章, 第X条, 一、, （一）, 1., （1）, Markdown headings, table rows). Markdown emphasis
 around a heading line (**三、认定条件**) is taken off first, so bold headings nest like plain ones.
 """
@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ingest.structure import Unit, parse_units
+from assistant.core.structure import Unit, parse_units
 
 __all__ = ["Sentence", "clause_label", "read_sentences", "sentences_of_sections", "strip_marker"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from assistant.core.text import normalize_for_match
 from assistant.eligibility import Programme, Source
-from ingest.cleaning import normalize_for_match
 
 __all__ = ["Problem", "check_sources", "iter_sources"]
 

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 _NO_RULES_KINDS = {"case_list", "catalogue", "standard"}
 # titles of documents that state rules one applies under (认定办法, 奖补细则, 申报通知, 若干政策 …)
 _RULES_TITLE = re.compile(r"认定|奖|补|申报|资金|支持|培育|细则|办法|政策|标准|通知")
-_SUPERSEDED = "superseded"  # DocumentMeta.status of a document another one repeals (ingest.validity)
+_SUPERSEDED = "superseded"  # DocumentMeta.status of a document another one repeals (assistant.core.validity)
 ABOLISH_PHRASE = "同时废止"  # every repeal _ABOLISHED reads contains it (the index finds those texts by it)
 _ABOLISHED = re.compile(r"[（(]([^（）()]{2,24}〔\d{4}〕\d+号)[）)][^。；]{0,6}" + ABOLISH_PHRASE)
 

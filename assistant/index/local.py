@@ -28,11 +28,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from assistant.core.text import normalize_for_match
+from assistant.core.validity import DocFacts, resolve
 from assistant.documents import place
 from assistant.domain import Chunk, DocumentMeta
 from assistant.index.learned import learn_document, parts_of, search_tokens, sound
-from ingest.cleaning import normalize_for_match
-from ingest.validity import DocFacts, resolve
 
 log = logging.getLogger(__name__)
 

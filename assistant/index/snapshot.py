@@ -17,12 +17,12 @@ from functools import cached_property
 from typing import Any
 
 from assistant.answer.terms import learn_from
+from assistant.core.text import normalize_for_match
 from assistant.domain import Chunk, DocumentMeta
 from assistant.index.fts import LexicalIndex, Where, fts_query, lexical_index
 from assistant.index.local import DocRow
 from assistant.index.reader import Reader, Sounds
 from assistant.lexical import tokenize
-from ingest.cleaning import normalize_for_match
 
 CHUNK_CACHE = 4096  # chunks kept per version (an answer reads a few dozen; the same questions recur)
 DOC_CACHE = 64  # documents' chunk lists kept per version (the composer and the viewer read a document whole)

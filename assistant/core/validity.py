@@ -23,8 +23,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from assistant.core.dates import add_years, find_dates
 from assistant.domain import STATUSES, Chunk
-from ingest.dates import add_years, find_dates
 
 __all__ = ["STATUSES", "DocFacts", "Validity", "find_validity", "normalise_doc_no", "normalise_title", "resolve",
            "with_status"]
