@@ -341,3 +341,16 @@ def test_a_deadline_asked_as_jiezhi_or_jiezhi_is_not_answered_by_a_publication_d
     for q in ("2025年度智能工厂梯度培育行动的申报截止日期是哪一天？", "2025年度智能工厂梯度培育行动的申报截至日期是哪一天？"):
         comp = _over([row]).compose(q, [row])
         assert comp.not_specified, q
+
+
+def test_which_level_is_answered_by_a_named_grade_as_well_as_a_numbered_one():
+    doc = DocumentMeta(doc_id="h", title="某省数字化车间认定管理办法", source="h.md", kind="local_policy", region="黑龙江")
+    chunks = [
+        _chunk(80, "第十八条", "第十八条 原办法同时废止，2024年及之前认定的省示范车间均视为先进级数字化车间。", doc),
+        _chunk(81, "第六条", "（六）通过评测，且达到一级及以上水平。", doc),
+    ]
+    from assistant.answer.figures import has_figure
+
+    assert has_figure("level", "均视为先进级数字化车间", chunks[0])
+    comp = _over(chunks).compose("2024年及以前认定的省示范车间，按新办法算哪一级？", chunks)
+    assert "先进级" in comp.text and comp.chunks[0].chunk_id == "c80"

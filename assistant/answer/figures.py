@@ -15,7 +15,8 @@ FIGURES: dict[str, re.Pattern[str]] = {
     "duration": re.compile(r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十]+)\s*(?:年|个月|个工作日|个自然日|天|日)(?![度\d])"
                            r"|每年|每季度|每月|每半年"),
     "count": re.compile(r"[0-9一二两三四五六七八九十百千万]+\s*(?:余|多)?\s*(?:个|家|项|条|批|所|座)"),
-    "level": re.compile(r"[一二三四五1-5]\s*级"),
+    # a numbered level, or a grade of the national 智能工厂梯度培育 scheme that provinces and cities take over
+    "level": re.compile(r"[一二三四五1-5]\s*级|(?:基础|先进|卓越|领航)级"),
     "doc_no": DOC_NO,
     "date": re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日"),
 }
