@@ -64,3 +64,10 @@ def test_an_asker_who_received_an_award_before_brings_up_the_clause_paying_the_d
     other = _hit("c3", "（一）数字化车间。按改造投入的10%给予奖励，单个车间最高不超过100万元。", score=0.0320)
     ranked = [h.chunk.chunk_id for h in rerank(q, [award, other, upgrade], _idf)]
     assert ranked.index("c2") < ranked.index("c3")
+
+
+def test_a_question_asking_how_something_is_divided_brings_up_the_clause_that_divides_it():
+    assert "classes" in asked_attributes("黑龙江的数字化车间分几级？")
+    other = _hit("c1", "第十五条 省工信厅综合研究提出基础级、先进级数字化车间拟认定名单，公示5个工作日。", score=0.0330)
+    divides = _hit("c2", "第七条 数字化车间分为基础级和先进级。", score=0.0320)
+    assert rerank("数字化车间分几级？", [other, divides], _idf)[0] is divides

@@ -12,6 +12,11 @@ import re
 from assistant.answer.difference import RECEIVED
 from assistant.core.reward_grammar import PAYS_DIFFERENCE
 
+# a classification asked ("分几级", "有哪几类") is stated as "分为…"
+# (a payment in instalments is divided too: "分几次给" is stated as "分两次拨付")
+CLASSES_Q = re.compile(r"分(?:为|成)?(?:几|哪几|多少)[级类档种个层次批期]|有(?:几|哪几)[级类档种]|哪几[级类档种]")
+CLASSES_S = re.compile(r"分为|分成|划分为|分设|分[^，。；：]{2,40}?[两二三四五六七八九十\d]+(?:个)?[级类档种层]"  # "分A、B、C三级"
+                        r"|分[两二三四五六七八九十\d]+[次批期]")
 # (attribute, what a question asking for it says, what a sentence stating it says)
 _ATTRIBUTES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("materials",
@@ -36,11 +41,12 @@ _ATTRIBUTES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"最高|不超过|上限|封顶|至多|最多")),
     # the asker says what was already received ("去年拿了数字化车间奖励100万"): the clause paying the difference
     ("difference", RECEIVED, PAYS_DIFFERENCE),
+    ("classes", CLASSES_Q, CLASSES_S),
 )
 
 
 def asked_attributes(question: str) -> tuple[str, ...]:
-    """The attributes a question asks for, in a fixed order (materials, procedure, who, conditions, cap, difference)."""
+    """The attributes a question asks for, in a fixed order (materials, procedure, who, conditions, cap, difference, classes)."""
     return tuple(name for name, asks, _ in _ATTRIBUTES if asks.search(question))
 
 

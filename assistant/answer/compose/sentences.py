@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.answer.attributes import CLASSES_Q, CLASSES_S
 from assistant.answer.coverage import SUBJECT_MISMATCH, coverage, only_names
 from assistant.answer.figures import FIGURES, has_figure
 from assistant.answer.retrieve import ROW_SEPARATOR
@@ -24,11 +25,6 @@ THRESHOLD_Q = re.compile(r"门槛|门坎|起点|起码|至少|最低要求|最�
                          r"|\bminimum\b|\bthreshold\b|\bat least\b")
 _PAYMENT_Q = re.compile(r"奖|补|资助|贴息|subsid|reward|grant|payment", re.IGNORECASE)
 THRESHOLD_S = re.compile(r"不低于|不少于|不小于|不得低于|以上|达到|(?<!不)超过|≥")
-# a classification asked ("分几级", "有哪几类") is stated as "分为…"
-# (a payment in instalments is divided too: "分几次给" is stated as "分两次拨付")
-_CLASSES_Q = re.compile(r"分(?:为|成)?(?:几|哪几|多少)[级类档种个层次批期]|有(?:几|哪几)[级类档种]|哪几[级类档种]")
-_CLASSES_S = re.compile(r"分为|分成|划分为|分设|分[^，。；：]{2,40}?[两二三四五六七八九十\d]+(?:个)?[级类档种层]"  # "分A、B、C三级"
-                        r"|分[两二三四五六七八九十\d]+[次批期]")
 LENGTH_PENALTY = 0.03  # per 100 characters: at equal coverage, the sentence that says less else wins
 MIN_GAIN = 0.08  # a further sentence must answer a part of the question the others did not
 RANK_BONUS = 0.08  # a sentence of a higher-ranked passage wins a tie
@@ -71,7 +67,7 @@ def score(evidence: Sequence[Chunk], weights: dict[str, float], kind: str | None
           doc_chunks: Callable[[str], Sequence[Chunk]]) -> list[Sent]:
     """Every sentence of the evidence (a table row is one sentence), best first."""
     low = question.lower()
-    ask = _Asked(kind, bool(_CONDITION_Q.search(low)), asks_minimum(question), bool(_CLASSES_Q.search(question)),
+    ask = _Asked(kind, bool(_CONDITION_Q.search(low)), asks_minimum(question), bool(CLASSES_Q.search(question)),
                  bool(PROCESS_Q.search(question)), subjects(normalize_for_match(question)),
                  frozenset(t for t in weights if len(t) >= 2 and not t.isdigit()), bool(EACH.search(question)))
     out = []
@@ -115,7 +111,7 @@ def _adjustment(ask: _Asked, s: str, ns: str, lead: str, c: Chunk, row: Chunk | 
         delta += EACH_BONUS
     if ask.threshold:  # a minimum is answered by a comparator, a rate of reward is not one
         delta += THRESHOLD_BONUS if THRESHOLD_S.search(s) else -THRESHOLD_BONUS / 2
-    if ask.classes and _CLASSES_S.search(s):
+    if ask.classes and CLASSES_S.search(s):
         delta += CLASSES_BONUS
     if ask.conditions and _CONDITION_S.search(s):
         delta += 0.2 if ("条件" in s and s.rstrip().endswith(("：", ":"))) else 0.1
