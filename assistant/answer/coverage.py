@@ -39,8 +39,7 @@ _STATES_RULE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|%|％)|不低于|�
 def only_names(normed: str, c: Chunk) -> bool:
     """Does the (normalised) sentence say nothing but the document's title, issuer or headings — a title
     line, a signature, the cover "X关于印发《Y》的通知", the transmittal "现将…印发给你们"? Such a line answers
-    no question about the rules;
-    a clause that is also its own heading still states one."""
+    no question about the rules; a clause that is also its own heading still states one."""
     bare = _BARE.sub("", normed)
     if not bare:
         return True
