@@ -46,7 +46,6 @@ _NUMERIC_CELL = re.compile(r"约?[0-9][0-9.,，]*\s*(?:万|亿)?\s*(?:余|多)?\
 _ROW_FIGURE_SKIP = re.compile(r"year|date|序号|年份|日期|url|note|备注", re.IGNORECASE)
 
 
-_COUNTED = re.compile(r"[0-9一二两三四五六七八九十百千万]+\s*(?:余|多)?\s*(?:个|家|项|条|批|所|座)")
 COUNT_NEIGHBOURHOOD = 12  # characters either side of a count where the thing counted is named
 
 
@@ -54,7 +53,7 @@ def counts_asked(sentence: str, words: frozenset[str]) -> bool:
     """Does a count in the sentence count one of the question's words ("212 家示范工厂", "优秀场景605个"),
     not something else ("（2 条见附件）")?"""
     t = normalize_for_match(sentence)
-    for m in _COUNTED.finditer(t):
+    for m in FIGURES["count"].finditer(t):
         near = t[max(0, m.start() - COUNT_NEIGHBOURHOOD):m.end() + COUNT_NEIGHBOURHOOD]
         if any(w in near for w in words):
             return True
