@@ -35,7 +35,6 @@ CLASSES_BONUS = 0.2  # asked how something is divided, the sentence divides it
 # ("212家示范工厂、605个优秀场景") answers more of it than one stating one
 EACH = re.compile(r"各是|各为|各有|各自|分别|各多|\beach\b|\brespectively\b", re.IGNORECASE)
 EACH_BONUS = 0.1
-_BARE = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
