@@ -1,6 +1,7 @@
 """Grounded extractive answers (no LLM), one module per answer type: case lists (case_list),
-comparisons (comparison), enumerations (enumeration), single answers with figures, calculations,
-steps and deferrals (single), and "not specified" (not_specified). The composer picks the type.
+comparisons (comparison), enumerations (enumeration), single answers with figures, steps and
+deferrals (single), figures computed from the asker's numbers — calculations, difference awards,
+totals across levels (computed) — and "not specified" (not_specified). The composer picks the type.
 
 Never writes a figure the evidence does not hold: when a question asks for an amount, a ratio, a
 period or a level and no passage about the question's subject states one, the answer says the
