@@ -6,6 +6,7 @@ Shared by the rerank (which passage has the best sentence) and the composer (whi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.core.text import normalize_for_match
 from assistant.domain import Chunk
@@ -47,12 +48,20 @@ def only_names(normed: str, c: Chunk) -> bool:
         return True
     if _STATES_RULE.search(normed):
         return False
-    names = _BARE.sub("", normalize_for_match(" ".join([c.doc.title, c.doc.issuer, c.section])))
+    names, pieces = _names_of(c.doc.title, c.doc.issuer, c.section)
     if bare in names or (len(bare) <= len(names) and names in bare):
         return True
     rest = bare
-    for name in sorted((c.doc.title, c.doc.issuer, *c.doc.issuer.split(), *c.section.split(" > ")), key=len, reverse=True):
-        piece = _BARE.sub("", normalize_for_match(name))
-        if len(piece) >= 2:
-            rest = rest.replace(piece, "")
+    for piece in pieces:
+        rest = rest.replace(piece, "")
     return len(_COVER_WORDS.sub("", rest)) <= COVER_REST
+
+
+@lru_cache(maxsize=4096)
+def _names_of(title: str, issuer: str, section: str) -> tuple[str, tuple[str, ...]]:
+    """A passage's names as only_names compares them, once per title, issuer and section (every sentence of
+    the passage asks): all of them run together, and each of them (longest first) to take out of a line."""
+    names = _BARE.sub("", normalize_for_match(" ".join([title, issuer, section])))
+    pieces = (_BARE.sub("", normalize_for_match(n))
+              for n in sorted((title, issuer, *issuer.split(), *section.split(" > ")), key=len, reverse=True))
+    return names, tuple(p for p in pieces if len(p) >= 2)
