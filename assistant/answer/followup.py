@@ -51,7 +51,6 @@ _CURRENT = re.compile(rf"(?:{NOW.pattern})的?", NOW.flags)
 # "省里呢？" / "市里呢？" said first: the level was given by the place the follow-up moves to
 _LEVEL_FIRST = re.compile(rf"^(?:{PROVINCE_LEVEL.pattern}|{CITY_LEVEL.pattern})", PROVINCE_LEVEL.flags)
 _SAME = re.compile(r"(?:也|都)?(?:是这样|一样|同样|相同)(?:吗|么)?")
-_QUESTION = ASKS
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def asks_for_me(question: str) -> bool:
 
 def is_statement(text: str) -> bool:
     """A turn that states facts rather than asks ("我们是宁波的规上企业，…。")."""
-    return bool(_FACT.search(text)) and not _QUESTION.search(text)
+    return bool(_FACT.search(text)) and not ASKS.search(text)
 
 
 def standalone(question: str, state: State, names: frozenset[str], vocabulary: Vocabulary | None = None) -> str:
@@ -170,7 +169,7 @@ def _rewrite(core: str, q: str, state: State, names: frozenset[str], vocabulary:
     # "到期以后呢？" is a situation, not an attribute
     subject = " ".join([*(own_places or state.places), *(own_levels or state.levels), *(own_names or state.names)])
     tail = _INTERROGATIVE.search(state.topic)
-    asks = tail is not None and not _QUESTION.search(rest) and not _SITUATION.search(rest)
+    asks = tail is not None and not ASKS.search(rest) and not _SITUATION.search(rest)
     return f"{subject} {rest}{tail.group(0) if asks and tail else ''}".strip()
 
 
