@@ -47,6 +47,9 @@ def test_asked_attributes_and_what_states_them():
     assert asked_attributes("奖励资金由谁出？最多给多少？") == ("who", "cap")
     assert asked_attributes("Which documents must we submit?") == ("materials",)
     assert asked_attributes("智能工厂是什么？") == ()
+    assert asked_attributes("营收2500万，能报基础型5G工厂吗？") == ("conditions",)  # 能报: 能申报, said short
+    assert asked_attributes("这个够格评示范车间吗？") == ("conditions",)
+    assert "conditions" not in asked_attributes("差旅费能报销多少？")
     assert states("cap", "单个项目最高不超过300万元。")
     assert states("materials", "（一）认定申请书；")
     assert not states("conditions", "本办法自2025年1月1日起施行。")

@@ -32,7 +32,7 @@ _ATTRIBUTES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
                 re.IGNORECASE),
      re.compile(r"部门|厅|局|委员会|管委会|财政|政府|负责|承担|分担|组织实施")),
     ("conditions",
-     re.compile(r"条件|资格|要求|门槛|标准是什么|能(?:否|不能)?(?:申报|申请|享受|参加|评上|认定)|可以申报|可不可以|够不够|符合|满足"
+     re.compile(r"条件|资格|要求|门槛|标准是什么|能(?:否|不能)?(?:申报|申请|报(?!销|告)|享受|参加|评上|认定)|可以(?:申)?报(?!销|告)|可不可以|够不够|够格|符合|满足"
                 r"|\beligib|\bqualif|\brequirements?\b|\bcriteria\b|\bthreshold", re.IGNORECASE),
      re.compile(r"条件|应当?(?:同时)?(?:具备|符合|满足)|须|不低于|不少于|达到|以上|具有|注册|纳税信用|未发生|无.{0,6}(?:记录|事故)")),
     ("cap",

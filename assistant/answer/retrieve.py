@@ -7,7 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from assistant.answer.attributes import asked_attributes
 from assistant.answer.guard import is_english
+from assistant.answer.prerequisites import bring_up_prerequisites
 from assistant.answer.rerank import rerank
 from assistant.answer.understand import understand
 from assistant.core import gazetteer
@@ -169,6 +171,8 @@ def retrieve(kb: KnowledgeBase, query: str, k: int, filters: Filters | None = No
     order = sorted(fused, key=lambda c: -fused[c])
     hits = [SearchHit(chunks[c], fused[c], ranks[c][0], ranks[c][1]) for c in order]
     hits = rerank(expanded if english else query, merge_neighbours(hits), snap.idf, snap.knows)
+    if "conditions" in asked_attributes(expanded if english else query):
+        hits = bring_up_prerequisites(hits)
     if compare if compare is not None else wants_comparison(query):
         hits = diversify(hits, cfg.per_doc_compare)
     return hits[:k]
