@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.difference import RECEIVED
-from assistant.core.reward_grammar import PAYS_DIFFERENCE
+from assistant.core.reward_grammar import CAP_SCOPES, PAYS_DIFFERENCE
 
 # a classification asked ("分几级", "有哪几类") is stated as "分为…"
 # (a payment in instalments is divided too: "分几次给" is stated as "分两次拨付")
@@ -46,10 +46,17 @@ _ATTRIBUTES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 
 
 def asked_attributes(question: str) -> tuple[str, ...]:
-    """The attributes a question asks for, in a fixed order (materials, procedure, who, conditions, cap, difference, classes)."""
-    return tuple(name for name, asks, _ in _ATTRIBUTES if asks.search(question))
+    """The attributes a question asks for, in a fixed order (materials, procedure, who, conditions, cap, difference,
+    classes); a cap asked over a scope adds it ("一家企业一年里最多拿多少" → cap, cap over enterprise, cap over year)."""
+    names = tuple(name for name, asks, _ in _ATTRIBUTES if asks.search(question))
+    if "cap" in names:
+        names += tuple(f"cap over {scope}" for scope, asks, _ in CAP_SCOPES if asks.search(question))
+    return names
 
 
 def states(attribute: str, text: str) -> bool:
     """Does the (normalised) text of a sentence, with its clause's lead, state the attribute?"""
+    if attribute.startswith("cap over "):
+        scope = attribute.removeprefix("cap over ")
+        return states("cap", text) and any(name == scope and says.search(text) for name, _, says in CAP_SCOPES)
     return any(name == attribute and says.search(text) for name, _, says in _ATTRIBUTES)

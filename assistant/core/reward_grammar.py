@@ -29,6 +29,20 @@ _RAISE = r"(?:比例|标准)(?:提高|上浮|提升|上调)"  # the rate itself 
 RAISED_TO = re.compile(rf"{_RAISE}(?:至|到|为)\s*(?P<rate>{NUMBER})\s*[%％]")
 RAISED_BY = re.compile(rf"{_RAISE}\s*(?P<points>{NUMBER})\s*个?百分点")
 
+# what a ceiling is counted over — one title or project (单个车间最高…), the whole enterprise (同一企业…), a
+# year (同一年度…), all years (累计…) — as a clause states it, and (CAP_SCOPES) as an asker says it
+# ("一家企业一年最多拿多少")
+PER_ITEM = re.compile(r"单个(?!企业|申报主体)|单项|每个(?:项目|车间|工厂|场景|产品)|每一(?:个)?项目")
+PER_ENTERPRISE = re.compile(r"同一(?:家)?企业|每家企业|单个企业|同一申报主体|每户")
+PER_YEAR = re.compile(r"同一年度|每年|年度|当年|每一年")
+IN_TOTAL = re.compile(r"累计|总额|合计")
+CAP_SCOPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("item", re.compile(r"单个|单项|一个(?:项目|车间|工厂|场景|产品)|每个(?:项目|车间|工厂|场景|产品)"), PER_ITEM),
+    ("enterprise", re.compile(r"一家(?:企业|公司)|一个企业|每家|同一(?:家)?企业|单个企业|一户"), PER_ENTERPRISE),
+    ("year", re.compile(r"(?<![哪第])一年|每年|年度|当年|同一年"), PER_YEAR),  # 哪一年 asks a date
+    ("total", re.compile(r"累计|总共|一共|合计|总额|加起来"), IN_TOTAL),
+)
+
 PAYS_DIFFERENCE = re.compile(r"差额|(?:扣除|扣减)已(?:获|[^。;；]{0,6}奖励)")
 
 AWARD_AMOUNT = re.compile(rf"(?:给予|奖励|奖补|补助|补贴|资助)(?P<between>[^。;；,，]{{0,10}}?)(?P<wan>{NUMBER})\s*万元")

@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.core.reward_grammar import CAP, cap_wan
+from assistant.core.reward_grammar import CAP, PER_ENTERPRISE, cap_wan
 from assistant.eligibility.model import Source
 from assistant.eligibility.results import EstimateResult, ProgrammeVerdict
-from assistant.eligibility.rewards import PER_ENTERPRISE
 
 __all__ = ["Line", "Package", "package"]
 

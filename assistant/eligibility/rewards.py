@@ -15,8 +15,11 @@ from dataclasses import dataclass
 
 from assistant.core.reward_grammar import (
     CAP,
+    IN_TOTAL,
     NUMBER,
     PAYS_DIFFERENCE,
+    PER_ENTERPRISE,
+    PER_YEAR,
     RESPECTIVELY,
     amounts,
     cap_wan,
@@ -28,9 +31,6 @@ from assistant.eligibility.conditions import Drafted, fit_quote, quote_around
 __all__ = ["Reward", "SentenceRewards", "read_rewards"]
 
 _RATE = re.compile(rf"按(?:照)?(?P<base>[^。；]{{0,60}}?)的(?P<r>{NUMBER})%\s*[，,]?\s*(?:给予|予以|的比例)")
-# a cap or rule for the whole enterprise, not one title (the package applies it too)
-PER_ENTERPRISE = re.compile(r"同一企业|每家企业|单个企业|同一申报主体")
-_PER_YEAR = re.compile(r"同一年度|每年|年度|累计")
 _EXCLUSION = re.compile(r"不(?:得|再)?重复(?:享受|申报|计算|支持)|就高|不得再申报|不再单独")
 _LOWERED = re.compile(rf"(?:降至|放宽至|降低至|放宽到|降低到)(?P<n>{NUMBER})万元")
 # 对省级专精特新中小企业，上述第六项投入门槛可降至1000万元: who, and the lower threshold
@@ -90,7 +90,7 @@ def _rules(text: str) -> list[Reward]:
 
 
 def _enterprise_wide(text: str) -> bool:
-    return bool(PER_ENTERPRISE.search(text) and _PER_YEAR.search(text))
+    return bool(PER_ENTERPRISE.search(text) and (PER_YEAR.search(text) or IN_TOTAL.search(text)))
 
 
 def _title_cap(text: str, piece: re.Match[str]) -> Reward | None:
