@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+# how an ingest reports its progress: (file name, files done, files total)
+Progress = Callable[[str, int, int], None]
 
 # kinds of document (metadata "kind")
 KINDS = ("policy", "local_policy", "case_list", "standard", "catalogue")

@@ -21,17 +21,16 @@ from typing import Any, cast
 from langchain_core.embeddings import Embeddings
 
 from assistant.backends import ChromaStore, embedder_name
-from assistant.domain import AUTHORITIES, UNVERIFIED, Chunk, IngestReport
+from assistant.domain import AUTHORITIES, Chunk, IngestReport, Progress
 from assistant.errors import BadInput, IndexBusy, NotFound, StoreError
+from assistant.index.changes import Change, Op, WriterLease, net_effect, process_id
+from assistant.index.health import IndexCheck, ReindexReport, check_index
 from assistant.index.local import INDEX_FILE, LocalIndex
 from assistant.index.reader import Reader
+from assistant.index.registry import Registry, StoredDoc
 from assistant.index.snapshot import Snapshot
+from assistant.ingester import Ingester, WriteJob
 from assistant.settings import Settings
-from ingest.changes import Change, Op, WriterLease, net_effect, process_id
-from ingest.integrity import IndexCheck, ReindexReport, check_index, reindex
-from ingest.pipeline import Job, Progress, forget_document, ingest_paths, prepare_registry
-from ingest.registry import Registry, StoredDoc
-from ingest.sandbox import WorkerLimits, load_isolated
 
 __all__ = ["KnowledgeBase", "Snapshot"]
 
@@ -46,10 +45,12 @@ FOLLOWER_MIN_SLEEP = 0.2  # the follower thread's pause when the interval is set
 class KnowledgeBase:
     """Everything indexed, with ingest, delete and listing."""
 
-    def __init__(self, settings: Settings, embedder: Embeddings, store: ChromaStore) -> None:
+    def __init__(self, settings: Settings, embedder: Embeddings, store: ChromaStore, ingester: Ingester) -> None:
+        """`ingester` reads files into the store for it (ingest.driver.Pipeline; see assistant.ingester)."""
         self.settings = settings
         self.embedder = embedder
         self.store = store
+        self.ingester = ingester
         me = process_id()
         self.registry = Registry(store.records("registry"), me, load=False)
         self.changes = self.registry.changes
@@ -89,7 +90,7 @@ class KnowledgeBase:
         try:
             with self._writing():
                 self.registry.migrate_file(old_file)
-                prepare_registry(self._job())
+                self.ingester.prepare(self._job())
         except IndexBusy as e:
             log.warning("not settling the journal now: %s", e)
 
@@ -302,24 +303,19 @@ class KnowledgeBase:
             self._registry_lock.release()
             self._write_lock.release()
 
-    def _job(self, uploaded: bool = False) -> Job:
-        if not uploaded:
-            return Job(self.settings, self.store, self.embedder, self.registry, before_write=self.lease.check)
-        worker = WorkerLimits(self.settings.upload_parse_seconds, self.settings.upload_parse_memory_mb * 2**20)
-        return Job(self.settings, self.store, self.embedder, self.registry,
-                   load=lambda path, max_bytes, limits: load_isolated(path, max_bytes, limits, worker),
-                   authority=UNVERIFIED, before_write=self.lease.check)
+    def _job(self, uploaded: bool = False) -> WriteJob:
+        return self.ingester.job(self.settings, self.store, self.embedder, self.registry, self.lease.check, uploaded)
 
     def ingest(self, paths: Iterable[Path], sync: bool = False, progress: Progress | None = None,
                uploaded: bool = False) -> IngestReport:
-        """Ingest files and folders (see ingest.pipeline.ingest_paths), then publish the new snapshot.
+        """Ingest files and folders (the ingester's `ingest`), then publish the new snapshot.
 
         `uploaded`: the files came from the API or the UI, not the operator: each is parsed in a
         worker process under time and memory limits, and new documents are "unverified" whatever
         their header claims, until an admin marks them (`set_authority`).
         """
         with self._writing():
-            report = ingest_paths(self._job(uploaded), paths, sync=sync, progress=progress)
+            report = self.ingester.ingest(self._job(uploaded), paths, sync=sync, progress=progress)
         if not self.health.ok:  # a repair made by this write (a registry rebuilt) is reported at once
             self.health = self.check()
         return report
@@ -330,9 +326,9 @@ class KnowledgeBase:
         registered file read again."""
         with self._writing():
             try:
-                return reindex(self._job(), progress=progress, rebuild=rebuild,
-                               uploads=(self.settings.files_dir / "uploads").resolve(),
-                               upload_job=self._job(uploaded=True))
+                return self.ingester.reindex(self._job(), progress=progress, rebuild=rebuild,
+                                             uploads=(self.settings.files_dir / "uploads").resolve(),
+                                             upload_job=self._job(uploaded=True))
             finally:
                 try:
                     self.position = self.changes.head()  # this repair's own entries are in what is read
@@ -359,7 +355,7 @@ class KnowledgeBase:
         """Remove a document; returns the paths that pointed at it. Raises NotFound."""
         self.document(doc_id)
         with self._writing():
-            return forget_document(self._job(), doc_id)
+            return self.ingester.forget(self._job(), doc_id)
 
 
 def _start_follower(kb: KnowledgeBase) -> None:

@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 from assistant.chat import Assistant
 from assistant.documents import DocumentText, page_png, rebuild
+from assistant.domain import Progress
 from assistant.eligibility import Programme
 from assistant.eligibility.checklist import CHECKLIST_FORMATS, checklist_bytes
 from assistant.eligibility.draft_output import to_programme_data
@@ -25,7 +26,6 @@ from assistant.eligibility.reviewed import load_reviewed, save_reviewed
 from assistant.errors import BadInput, ConfigError, NotFound
 from assistant.settings import Settings
 from assistant.uploads import UploadResult, ingest_upload, remove_uploaded
-from ingest.pipeline import Progress
 
 TEXT_CACHE = 32  # documents whose rebuilt text is kept (a viewer opens the same few again and again)
 

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from assistant.domain import IngestReport
+from assistant.domain import IngestReport, Progress
 from assistant.errors import BadInput, FileTooLarge, IndexBusy, NameTaken, UnsupportedFile
 from assistant.knowledge import KnowledgeBase
 from assistant.settings import Settings
-from ingest.pipeline import Progress
 
 _UNSAFE = re.compile(r"[^\w.\-()（）【】〔〕《》+]+")
 _CHUNK = 1024 * 1024

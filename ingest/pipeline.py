@@ -20,17 +20,16 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from assistant.backends import ChromaStore
-from assistant.domain import Chunk, IngestReport, SkippedFile
+from assistant.domain import Chunk, IngestReport, Progress, SkippedFile
 from assistant.errors import BadInput
+from assistant.index.registry import UNKNOWN_SIZE, Entry, PendingOp, Registry, StoredDoc, entries_from_store
 from assistant.settings import ReaderLimits, Settings
 from ingest.assemble import build_chunks, row_text
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, load_file
-from ingest.registry import UNKNOWN_SIZE, Entry, PendingOp, Registry, StoredDoc, entries_from_store
 
 log = logging.getLogger(__name__)
 __all__ = ["Job", "build_chunks", "collect_orphans", "discover", "doc_id_for", "embedding_text", "forget_document",
            "ingest_paths", "prepare_registry", "row_text", "stored_docs"]
-Progress = Callable[[str, int, int], None]  # (file name, files done, files total)
 IGNORED_NAMES = {"MANIFEST.md", "README.md", "readme.md"}  # descriptions of a folder, not documents
 
 

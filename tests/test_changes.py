@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.changes import Change, Op, net_effect
+from assistant.index.changes import Change, Op, net_effect
 
 
 @pytest.mark.parametrize(("ops", "changed", "removed"), [

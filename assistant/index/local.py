@@ -8,7 +8,7 @@ chunks' jieba tokens), `terms` (chunks containing each token, its sound, and the
 the shortest chunk holding it: bounds on what it can add to a BM25 score, assistant.index.fts —
 never lowered when chunks go, so they stay bounds), `contexts` (head-noun
 contexts summed over the documents, for learned names), `sources` (a copy of the registry: which
-path holds which document, ingest.registry) and `meta` (schema, the store it caches, generation, the
+path holds which document, assistant.index.registry) and `meta` (schema, the store it caches, generation, the
 change-log positions the chunks and the registry copy reached).
 
 Each process that serves from the data directory applies the change log's entries to it (SQLite

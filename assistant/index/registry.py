@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.backends import RecordCollection
-from ingest.changes import Change, ChangeLog, Op
+from assistant.index.changes import Change, ChangeLog, Op
 
 log = logging.getLogger(__name__)
 
