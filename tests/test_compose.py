@@ -75,6 +75,8 @@ def test_superlative_over_a_comparison():
     assert superlative.extreme(rows, "duration", superlative.direction("哪个最长？")) == 1
     money = [("安徽", "一次性奖励100万元。"), ("四川", "给予一次性奖励200万元。"), ("武汉", "奖励1.5亿元")]
     assert superlative.extreme(money, "amount", 1) == 2 and superlative.direction("哪个最高？") == 1
+    # the field's money grammar throughout: 元 and 万 as written
+    assert superlative.extreme([("甲", "每家补助5000元。"), ("乙", "每家补助1万元。")], "amount", 1) == 1
 
 
 def test_an_enumeration_of_numbered_conditions_keeps_each_whole():

@@ -11,7 +11,16 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer.calculate import apply, fmt, parse_rule
-from assistant.core.reward_grammar import AWARD_AMOUNT, RESPECTIVELY_FOR, amounts, names
+from assistant.core.reward_grammar import (
+    AWARD_AMOUNT,
+    CEILING,
+    IN_TOTAL,
+    PER_ENTERPRISE,
+    PER_YEAR,
+    RESPECTIVELY_FOR,
+    amounts,
+    names,
+)
 from assistant.core.text import normalize_for_match
 
 TOTAL_Q = re.compile(r"一共|合计|加起来|总共|共计|合起来|加在一起|两项|in total|altogether|combined", re.IGNORECASE)
@@ -43,9 +52,16 @@ def term(sentence: str, base_wan: float | None, titles: list[str], cite: str) ->
             if any(t in name or name.endswith(t) for t in titles):
                 return Term(amount, f"{name.strip()}{fmt(amount)}", cite)
     given = AWARD_AMOUNT.search(s)  # a fixed award, or the most a clause gives (给予最高300万元)
+    if given and re.search(CEILING, given.group("between")) and _caps_the_sum(s):
+        return None  # "同一企业累计获得奖励最高不超过500万元" limits the sum: it is no award to add to it
     if given and (not titles or any(t in s for t in titles)):
         return Term(float(given.group("wan")), f"{fmt(float(given.group('wan')))}", cite)
     return None
+
+
+def _caps_the_sum(s: str) -> bool:
+    """A ceiling counted over the enterprise, a year or all years (core.reward_grammar's cap scopes)."""
+    return bool(PER_ENTERPRISE.search(s) or PER_YEAR.search(s) or IN_TOTAL.search(s))
 
 
 def explain(terms: list[Term], english: bool = False) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.core.reward_grammar import MONEY, money_wan
 from assistant.core.text import normalize_for_match
 
 _HIGH = re.compile(r"最[高多大长]|\b(?:highest|most|largest|longest)\b", re.IGNORECASE)
 _LOW = re.compile(r"最[低少小短]|\b(?:lowest|least|smallest|shortest)\b", re.IGNORECASE)
-_MONEY = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元)")
+_MONEY = re.compile(MONEY)  # the field's money grammar: 300万元, 1.2亿, 5000元, in 万元
 # a working day is counted as 7/5 calendar days, so 7个工作日 ranks above 7天
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(个工作日|工作日|天|日|个月|年)")
 _DAYS = {"个工作日": 1.4, "工作日": 1.4, "天": 1.0, "日": 1.0, "个月": 30.0, "年": 365.0}
@@ -30,7 +31,7 @@ def value(text: str, kind: str | None) -> float | None:
     if kind in ("amount", None):
         m = _MONEY.search(t)
         if m:
-            return float(m.group(1)) * (10000.0 if m.group(2) == "亿元" else 1.0)
+            return money_wan(m.group(1), m.group(2))
     if kind in ("duration", None):
         m = _DURATION.search(t)
         if m:
