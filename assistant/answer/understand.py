@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answer.total import TOTAL_Q
 from assistant.core import gazetteer
@@ -84,6 +85,12 @@ class Question:
         return self.scope.region if self.scope else ""
 
 
+# questions analysed are remembered: retrieval, the composers and the follow-up rules each ask about
+# the same question (the analysis is a pure function of its text, and a Question is frozen)
+UNDERSTOOD_KEPT = 512
+
+
+@lru_cache(maxsize=UNDERSTOOD_KEPT)
 def understand(text: str) -> Question:
     """Analyse a (standalone) question."""
     places = tuple(gazetteer.places_in(text))
