@@ -121,3 +121,14 @@ def test_the_words_of_a_level_move_a_follow_up_to_the_province(follow_up, place)
 def test_every_word_of_the_version_in_force_is_dropped_for_the_older_one():
     state = State(topic="佛山示范车间目前的投入门槛是多少？", places=("佛山",))
     assert standalone("旧办法呢？", state, frozenset()) == "旧办法 佛山示范车间投入门槛是多少？"
+
+
+def test_a_title_left_behind_by_a_move_to_another_place_is_not_carried_on():
+    names = frozenset({"5G工厂"})
+    before = State(topic="广东5G工厂拟认定名单公示多久？", places=("广东",), names=("5G工厂",))
+    # "那江苏呢？" was asked as "江苏拟认定名单公示多久？": 江苏's documents never speak of a 5G工厂
+    moved = update(before, "那江苏呢？", "江苏拟认定名单公示多久？", names)
+    assert moved.places == ("江苏",) and moved.names == ()
+    # the same place, a question without the title: it is still the subject ("这个要交什么材料？" next)
+    stayed = update(before, "有效期呢？", "广东有效期是多久？", names)
+    assert stayed.names == ("5G工厂",)

@@ -223,7 +223,10 @@ def update(state: State, question: str, asked: str, names: frozenset[str]) -> St
     if facts and asked.startswith(facts):  # the topic is the question; the facts are kept apart
         asked = asked[len(facts):].strip()
     places = tuple(p.short for p in gazetteer.places_in(f"{facts} {asked}")) or state.places
-    return State(topic=asked[:MAX_TEXT], places=places, names=tuple(named(asked, names)) or state.names,
+    # the titles asked keep being the subject while the place stays; a question moved to another place
+    # without them left them behind (standalone drops the ones that place's documents never use)
+    kept = state.names if places == state.places else ()
+    return State(topic=asked[:MAX_TEXT], places=places, names=tuple(named(asked, names)) or kept,
                  levels=levels_in(asked) or state.levels, facts=state.facts)
 
 
