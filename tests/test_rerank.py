@@ -80,9 +80,12 @@ def test_a_cap_asked_over_a_scope_brings_up_the_ceiling_counted_over_it():
     q = "一家企业一年里从这两项奖励里最多能拿多少？"
     assert asked_attributes(q) == ("cap", "cap over enterprise", "cap over year")
     assert asked_attributes("它是哪一年认定的？最多能拿多少？") == ("cap",)  # 哪一年 asks a date, not a scope
+    assert asked_attributes("2025年度认定的最多能拿多少？") == ("cap",)  # a year named, not a scope
     assert asked_attributes("单个技改项目最多能支持多少？") == ("cap", "cap over item")
     assert states("cap over year", "（二）同一企业同一年度获得的奖励总额不超过400万元。")
     assert not states("cap over year", "（一）数字化车间。单个车间最高不超过100万元。")
+    assert not states("cap over year", "对2025年度新认定的数字化车间给予最高100万元奖励。")  # a year named: when
+    assert states("cap over year", "企业年度奖励总额最高不超过500万元。")
     per_item = _hit("c1", "（一）数字化车间。按改造投入的10%给予奖励，单个车间最高不超过100万元。", score=0.0330)
     per_year = _hit("c2", "（二）同一企业同一年度获得的奖励总额不超过400万元。", score=0.0322)
     assert rerank(q, [per_item, per_year], _idf)[0] is per_year

@@ -24,3 +24,6 @@ def test_a_ceiling_on_the_sum_is_no_award_to_add():
     # the most one clause gives (no scope over the sum) still counts as what it gives
     t = term("对新认定的省级智能工厂给予最高300万元奖励。", None, ["智能工厂"], "[2]")
     assert t is not None and t.value_wan == 300
+    # a year named is when the award is given, not what a ceiling is counted over
+    t = term("对2025年度新认定的省级智能工厂给予最高300万元奖励。", None, ["智能工厂"], "[3]")
+    assert t is not None and t.value_wan == 300

@@ -16,7 +16,6 @@ from assistant.core.reward_grammar import (
     CEILING,
     IN_TOTAL,
     PER_ENTERPRISE,
-    PER_YEAR,
     RESPECTIVELY_FOR,
     amounts,
     names,
@@ -60,8 +59,8 @@ def term(sentence: str, base_wan: float | None, titles: list[str], cite: str) ->
 
 
 def _caps_the_sum(s: str) -> bool:
-    """A ceiling counted over the enterprise, a year or all years (core.reward_grammar's cap scopes)."""
-    return bool(PER_ENTERPRISE.search(s) or PER_YEAR.search(s) or IN_TOTAL.search(s))
+    """A ceiling counted over the enterprise or over all its awards (core.reward_grammar's cap scopes)."""
+    return bool(PER_ENTERPRISE.search(s) or IN_TOTAL.search(s))
 
 
 def explain(terms: list[Term], english: bool = False) -> str:

@@ -34,12 +34,13 @@ RAISED_BY = re.compile(rf"{_RAISE}\s*(?P<points>{NUMBER})\s*个?百分点")
 # ("一家企业一年最多拿多少")
 PER_ITEM = re.compile(r"单个(?!企业|申报主体)|单项|每个(?:项目|车间|工厂|场景|产品)|每一(?:个)?项目")
 PER_ENTERPRISE = re.compile(r"同一(?:家)?企业|每家企业|单个企业|同一申报主体|每户")
-PER_YEAR = re.compile(r"同一年度|每年|年度|当年|每一年")
+# (not "2025年度新认定的…": a year named is when, not what a ceiling is counted over)
+PER_YEAR = re.compile(r"同一年度|每一?年度?|当年|一个年度|年度内|(?<!\d)年度[^，。；,;]{0,6}?(?:累计|总额|合计)")
 IN_TOTAL = re.compile(r"累计|总额|合计")
 CAP_SCOPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("item", re.compile(r"单个|单项|一个(?:项目|车间|工厂|场景|产品)|每个(?:项目|车间|工厂|场景|产品)"), PER_ITEM),
     ("enterprise", re.compile(r"一家(?:企业|公司)|一个企业|每家|同一(?:家)?企业|单个企业|一户"), PER_ENTERPRISE),
-    ("year", re.compile(r"(?<![哪第])一年|每年|年度|当年|同一年"), PER_YEAR),  # 哪一年 asks a date
+    ("year", re.compile(r"(?<![哪第])一年|每年|(?<!\d)年度|当年|同一年"), PER_YEAR),  # 哪一年 asks a date, 2025年度 a year
     ("total", re.compile(r"累计|总共|一共|合计|总额|加起来"), IN_TOTAL),
 )
 
