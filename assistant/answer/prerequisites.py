@@ -19,8 +19,9 @@ from assistant.domain import Chunk, SearchHit
 
 # the heading or lead of a clause stating the conditions shared by all types
 SHARED = re.compile(r"(?:基本|通用|共性|共同|一般)(?:条件|要求)")
+ARTICLE = r"第[" + CN_NUM + r"0-9]+条"  # 第五条, 第12条
 # a clause naming the article it adds to: "除符合第五条规定外", "在满足本办法第五条的基础上"
-REFERS = re.compile(r"(?:符合|满足|具备|达到)(?:本办法|本细则|本规定|本通知)?(第[" + CN_NUM + r"0-9]+条)")
+REFERS = re.compile(rf"(?:符合|满足|具备|达到)(?:本办法|本细则|本规定|本通知)?({ARTICLE})")
 LEADING = 3  # the top passages whose shared conditions are brought up: below them the order is the rerank's
 _LEAD_CHARS = 40  # a clause's lead: where "应同时具备以下基本条件" is said
 
@@ -61,6 +62,5 @@ def _states_conditions(c: Chunk) -> bool:
 
 
 def _article(c: Chunk) -> str:
-    m = re.match(r"第[" + CN_NUM + r"0-9]+条", c.section.rpartition(" > ")[2]) or \
-        re.search(r"第[" + CN_NUM + r"0-9]+条", normalize_for_match(c.text)[:_LEAD_CHARS])
+    m = re.match(ARTICLE, c.section.rpartition(" > ")[2]) or re.search(ARTICLE, normalize_for_match(c.text)[:_LEAD_CHARS])
     return m.group(0) if m else ""
